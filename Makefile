@@ -1,0 +1,53 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8000
+
+.PHONY: run test venv messages makemessages check-messages lint format lock clean
+
+# The stamp is rebuilt whenever the lock file changes, so a pull that bumps a pin reinstalls.
+$(VENV)/.installed: requirements-dev.lock
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.lock
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Compiles the gettext catalogues with polib, so a fresh machine needs no gettext tools.
+messages: venv
+	$(PY) manage.py compile_catalogues
+
+run: messages
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Developer helpers (need GNU gettext): refresh the catalogues from the source.
+makemessages: venv
+	$(PY) manage.py makemessages --no-obsolete --no-location -l fi -l sv -l en
+
+check-messages: venv
+	$(PY) manage.py check_catalogues
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Regenerate the lock files after changing pins in pyproject.toml.
+lock:
+	$(PYTHON) -m pip install --quiet uv==0.13.9
+	$(PYTHON) -m uv pip compile pyproject.toml --python-version 3.11 -o requirements.lock
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3*

@@ -1,0 +1,93 @@
+from django import forms
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from .models import Checkpoint, GoalArea, GoalPlan, Metric
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it always sends ISO dates, whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = GoalPlan
+        fields = ["title", "title_sv", "period_start", "period_end"]
+        widgets = {"period_start": DateInput(), "period_end": DateInput()}
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agreement = agreement
+        self.instance.agreement = agreement
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end:
+            if end < start:
+                self.add_error("period_end", _("The period cannot end before it starts."))
+            else:
+                overlapping = (
+                    GoalPlan.objects.filter(agreement=self.agreement, period_start__lte=end, period_end__gte=start)
+                    .exclude(pk=self.instance.pk)
+                    .first()
+                )
+                if overlapping:
+                    self.add_error(
+                        "period_start",
+                        _("This agreement already has a plan for this period: %(title)s (%(start)s–%(end)s).")
+                        % {
+                            "title": overlapping.display_title,
+                            "start": formats.date_format(overlapping.period_start, "SHORT_DATE_FORMAT"),
+                            "end": formats.date_format(overlapping.period_end, "SHORT_DATE_FORMAT"),
+                        },
+                    )
+        return cleaned
+
+    def validate_constraints(self, exclude=None):
+        # The overlap check above already covers the unique constraint, with a clearer message.
+        return None
+
+
+class GoalAreaForm(forms.ModelForm):
+    class Meta:
+        model = GoalArea
+        fields = ["title", "description", "title_sv", "description_sv"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "description_sv": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"title_sv": _("Goal in Swedish (optional)"), "description_sv": _("Description in Swedish (optional)")}
+
+
+class MetricForm(forms.ModelForm):
+    class Meta:
+        model = Metric
+        fields = ["text", "text_sv"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "text_sv": forms.Textarea(attrs={"rows": 2})}
+        labels = {"text_sv": _("Metric in Swedish (optional)")}
+
+
+class CheckpointForm(forms.ModelForm):
+    class Meta:
+        model = Checkpoint
+        fields = ["label", "window_start", "window_end", "label_sv"]
+        widgets = {"window_start": DateInput(), "window_end": DateInput()}
+        labels = {"label_sv": _("Label in Swedish (optional)")}
+        help_texts = {"label": _("As the column heading reads, e.g. elokuu 2025.")}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("window_start"), cleaned.get("window_end")
+        if start and end and end < start:
+            self.add_error("window_end", _("The window cannot close before it opens."))
+        return cleaned
+
+    def validate_constraints(self, exclude=None):
+        # The check constraint is validated in clean() with a message next to the field.
+        return None

@@ -1,0 +1,271 @@
+"""Director agreement, its yearly goals annex (GoalPlan) and the annex's versions.
+
+Goal areas, metrics and checkpoints belong to a PlanVersion, so an approved version
+can stay as it was while an amendment is drafted as the next one. Goal areas and
+metrics carry a `lineage` id that is copied into amendments and next-year plans, so
+follow-ups and values can be tied to "the same goal" across versions and years.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from suunta.lib.models import TimestampedModel, localized
+from suunta.lib.publicity import PublicityMixin
+from suunta.lib.validators import validate_not_blank
+from suunta.organizations.models import Organization
+
+TITLE_MAX = 200
+TEXT_MAX = 1000
+DESCRIPTION_MAX = 4000
+
+
+class AgreementQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from suunta import policies
+
+        return policies.scope_agreements(self, user)
+
+
+class DirectorAgreement(PublicityMixin, TimestampedModel):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("organization")
+    )
+    executive = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="director_agreements",
+        verbose_name=_("executive"),
+    )
+    position_title = models.CharField(
+        _("position title"), max_length=100, validators=[validate_not_blank], help_text=_("e.g. kansliapäällikkö")
+    )
+    position_title_sv = models.CharField(_("position title in Swedish"), max_length=100, blank=True)
+    position_genitive = models.CharField(
+        _("position title in the genitive"),
+        max_length=100,
+        validators=[validate_not_blank],
+        help_text=_("Used in document titles, e.g. kansliapäällikön"),
+    )
+    position_genitive_sv = models.CharField(
+        _("position title in the genitive, Swedish"),
+        max_length=100,
+        blank=True,
+        help_text=_("e.g. kanslichefens"),
+    )
+    legal_basis = models.TextField(
+        _("legal basis"), max_length=DESCRIPTION_MAX, blank=True, help_text=_("e.g. kuntalaki 410/2015 42 §")
+    )
+    starts_on = models.DateField(_("start date"))
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization", "-starts_on"]
+        verbose_name = _("director agreement")
+        verbose_name_plural = _("director agreements")
+
+    def __str__(self) -> str:
+        return f"{capfirst(self.display_position)}: {self.executive} ({self.organization})"
+
+    @property
+    def display_position(self) -> str:
+        return localized(self, "position_title")
+
+    @property
+    def display_genitive(self) -> str:
+        return localized(self, "position_genitive")
+
+    def default_plan_title(self, year: int) -> str:
+        # Built from the stored genitive: the system never inflects words itself.
+        return f"{capfirst(self.position_genitive)} tavoitteet {year}"
+
+
+class PlanQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from suunta import policies
+
+        return policies.scope_plans(self, user)
+
+
+class GoalPlan(PublicityMixin, TimestampedModel):
+    """The yearly goals annex of an agreement, for one period."""
+
+    agreement = models.ForeignKey(
+        DirectorAgreement, on_delete=models.PROTECT, related_name="plans", verbose_name=_("director agreement")
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX, validators=[validate_not_blank])
+    title_sv = models.CharField(_("title in Swedish"), max_length=TITLE_MAX, blank=True)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agreement", "-period_start"]
+        verbose_name = _("goal plan")
+        verbose_name_plural = _("goal plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "period_start", "period_end"], name="plan_unique_agreement_period"
+            ),
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="plan_period_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def organization(self) -> Organization:
+        return self.agreement.organization
+
+    def clean(self):
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+
+    def latest_version(self) -> "PlanVersion | None":
+        # Uses the prefetch cache when the caller prefetched `versions`.
+        versions = list(self.versions.all())
+        return max(versions, key=lambda v: v.number) if versions else None
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PREPARATORY = "preparatory", _("In preparatory handling")
+    PROPOSED = "proposed", _("Proposed to the board")
+    APPROVED = "approved", _("Approved")
+    CLOSED = "closed", _("Closed")
+
+
+EDITABLE_STATUSES = frozenset({VersionStatus.DRAFT})
+
+
+class PlanVersion(TimestampedModel):
+    plan = models.ForeignKey(GoalPlan, on_delete=models.CASCADE, related_name="versions", verbose_name=_("plan"))
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="version_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} v{self.number}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+
+class GoalArea(PublicityMixin, TimestampedModel):
+    """A goal (Tavoite): one row of the annex table."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="goal_areas")
+    lineage = models.UUIDField(_("lineage"), default=uuid.uuid4, editable=False)
+    title = models.CharField(_("goal"), max_length=TITLE_MAX, validators=[validate_not_blank])
+    title_sv = models.CharField(_("goal in Swedish"), max_length=TITLE_MAX, blank=True)
+    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX, blank=True)
+    description_sv = models.TextField(_("description in Swedish"), max_length=DESCRIPTION_MAX, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["version", "order", "id"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "lineage"], name="goal_unique_lineage_in_version"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def display_description(self) -> str:
+        return localized(self, "description")
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", _("Higher is better")
+    DECREASE = "decrease", _("Lower is better")
+
+
+class Metric(PublicityMixin, TimestampedModel):
+    """A metric or criterion (Mittari) of a goal; optionally quantitative."""
+
+    goal_area = models.ForeignKey(GoalArea, on_delete=models.CASCADE, related_name="metrics")
+    lineage = models.UUIDField(_("lineage"), default=uuid.uuid4, editable=False)
+    text = models.CharField(_("metric"), max_length=TEXT_MAX, validators=[validate_not_blank])
+    text_sv = models.CharField(_("metric in Swedish"), max_length=TEXT_MAX, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=16, decimal_places=4, null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=16, decimal_places=4, null=True, blank=True)
+    direction = models.CharField(_("direction"), max_length=16, choices=Direction.choices, blank=True)
+
+    class Meta:
+        ordering = ["goal_area", "order", "id"]
+        verbose_name = _("metric")
+        verbose_name_plural = _("metrics")
+        constraints = [
+            models.UniqueConstraint(fields=["goal_area", "lineage"], name="metric_unique_lineage_in_goal"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_text
+
+    @property
+    def display_text(self) -> str:
+        return localized(self, "text")
+
+    @property
+    def is_quantitative(self) -> bool:
+        return self.target is not None
+
+
+class Checkpoint(PublicityMixin, TimestampedModel):
+    """A follow-up point (Seuranta): a column of the annex table."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="checkpoints")
+    label = models.CharField(_("label"), max_length=100, validators=[validate_not_blank])
+    label_sv = models.CharField(_("label in Swedish"), max_length=100, blank=True)
+    window_start = models.DateField(_("window opens"))
+    window_end = models.DateField(_("window closes"))
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["version", "order", "window_start", "id"]
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(window_end__gte=F("window_start")), name="checkpoint_window_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        return localized(self, "label")

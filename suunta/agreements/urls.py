@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
+    path("agreements/<int:pk>/plans/new/", views.plan_new, name="plan_new"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/goals/new/", views.item_new, {"kind": "goal"}, name="goal_new"),
+    path("plans/<int:pk>/goals/<int:parent_id>/metrics/new/", views.item_new, {"kind": "metric"}, name="metric_new"),
+    path("plans/<int:pk>/checkpoints/new/", views.item_new, {"kind": "checkpoint"}, name="checkpoint_new"),
+]
+for kind, plural in (("goal", "goals"), ("metric", "metrics"), ("checkpoint", "checkpoints")):
+    urlpatterns += [
+        path(f"plans/<int:pk>/{plural}/<int:item_id>/edit/", views.item_edit, {"kind": kind}, name=f"{kind}_edit"),
+        path(
+            f"plans/<int:pk>/{plural}/<int:item_id>/delete/", views.item_delete, {"kind": kind}, name=f"{kind}_delete"
+        ),
+        path(f"plans/<int:pk>/{plural}/<int:item_id>/move/", views.item_move, {"kind": kind}, name=f"{kind}_move"),
+    ]

@@ -1,0 +1,314 @@
+"""Agreement and plan pages, and in-place editing of the annex.
+
+Editing works with and without JavaScript: every action is an ordinary link or form.
+With htmx, the response is the annex fragment (`#annex`) only; without it, the whole
+plan page. Both render the same template with an `editing` context that says which
+item (if any) shows a form, so an invalid form comes back in place with the user's
+text and the errors next to the fields.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from suunta import policies
+
+from . import services
+from .forms import CheckpointForm, GoalAreaForm, MetricForm, PlanForm
+from .models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion
+
+
+# --- Lookups: always through the user's scope ---------------------------------------------
+
+
+def get_agreement(request, pk: int) -> DirectorAgreement:
+    qs = DirectorAgreement.objects.for_user(request.user).select_related("organization", "executive")
+    return get_object_or_404(qs, pk=pk)
+
+
+def get_plan(request, pk: int) -> GoalPlan:
+    qs = GoalPlan.objects.for_user(request.user).select_related(
+        "agreement__organization", "agreement__executive"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def visible_versions(request, plan: GoalPlan) -> list[PlanVersion]:
+    versions = PlanVersion.objects.filter(plan=plan).prefetch_related("handlings__body").order_by("number")
+    return policies.scope_versions(versions, request.user, plan.agreement.organization_id)
+
+
+# --- Agreement ------------------------------------------------------------------------------
+
+
+@require_GET
+def agreement_detail(request, pk: int):
+    agreement = get_agreement(request, pk)
+    plans = GoalPlan.objects.for_user(request.user).filter(agreement=agreement).prefetch_related(
+        Prefetch("versions", queryset=PlanVersion.objects.order_by("number"))
+    )
+    return render(
+        request,
+        "agreements/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "organization": agreement.organization,
+            "plans": plans,
+            "can_create_plan": policies.can(request.user, policies.CREATE_PLAN, agreement),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_new(request, pk: int):
+    agreement = get_agreement(request, pk)
+    policies.require(request.user, policies.CREATE_PLAN, agreement)
+    if request.method == "POST":
+        form = PlanForm(request.POST, agreement=agreement)
+        if form.is_valid():
+            plan = services.create_plan(
+                request.user,
+                agreement,
+                **{name: form.cleaned_data[name] for name in PlanForm.Meta.fields},
+            )
+            messages.success(request, _("The plan was created. Add its goals, metrics and checkpoints."))
+            return redirect("plan_detail", pk=plan.pk)
+    else:
+        year = _suggested_year(agreement)
+        form = PlanForm(
+            agreement=agreement,
+            initial={
+                "title": agreement.default_plan_title(year),
+                "period_start": f"{year}-01-01",
+                "period_end": f"{year}-12-31",
+            },
+        )
+    return render(
+        request,
+        "agreements/plan_form.html",
+        {"agreement": agreement, "organization": agreement.organization, "form": form},
+    )
+
+
+def _suggested_year(agreement: DirectorAgreement) -> int:
+    from suunta.lib.clock import today
+
+    last = agreement.plans.order_by("-period_end").values_list("period_end", flat=True).first()
+    return last.year + 1 if last else today().year
+
+
+# --- Plan page --------------------------------------------------------------------------------
+
+
+@dataclass
+class Editing:
+    """Which part of the annex shows a form: kind, the item (or its parent for new ones)."""
+
+    kind: str = ""
+    mode: str = ""  # "new", "edit" or "delete"
+    item_id: int | None = None
+    parent_id: int | None = None
+    form: Any = None
+    extra: dict = field(default_factory=dict)
+
+
+def annex_context(request, plan: GoalPlan, version: PlanVersion, editing: Editing | None = None) -> dict:
+    goals = list(
+        GoalArea.objects.filter(version=version).prefetch_related(
+            Prefetch("metrics", queryset=Metric.objects.order_by("order", "id"))
+        )
+    )
+    checkpoints = list(Checkpoint.objects.filter(version=version))
+    return {
+        "plan": plan,
+        "version": version,
+        "goals": goals,
+        "checkpoints": checkpoints,
+        "column_count": 2 + len(checkpoints),
+        "can_edit": policies.can(request.user, policies.EDIT_PLAN, version),
+        "editing": editing or Editing(),
+    }
+
+
+def render_plan(request, plan: GoalPlan, version: PlanVersion | None = None, editing=None, focus=None):
+    versions = visible_versions(request, plan)
+    if not versions:
+        raise Http404
+    if version is None:
+        version = versions[-1]
+    context = annex_context(request, plan, version, editing)
+    # After a change, keyboard focus goes to the changed item (see static/js/suunta.js).
+    context["focus_kind"], context["focus_id"] = focus or ("", None)
+    if request.htmx:
+        return render(request, "agreements/plan_detail.html#annex", context)
+    context.update(
+        {
+            "organization": plan.agreement.organization,
+            "agreement": plan.agreement,
+            "versions": versions,
+            "is_latest": version == versions[-1],
+        }
+    )
+    return render(request, "agreements/plan_detail.html", context)
+
+
+@require_GET
+def plan_detail(request, pk: int):
+    plan = get_plan(request, pk)
+    version = None
+    if "version" in request.GET:
+        try:
+            number = int(request.GET["version"])
+        except ValueError:
+            raise Http404 from None
+        version = next((v for v in visible_versions(request, plan) if v.number == number), None)
+        if version is None:
+            raise Http404
+    return render_plan(request, plan, version)
+
+
+# --- In-place editing -------------------------------------------------------------------------
+
+KINDS = {
+    "goal": {"model": GoalArea, "form": GoalAreaForm, "version_path": "version"},
+    "metric": {"model": Metric, "form": MetricForm, "version_path": "goal_area__version"},
+    "checkpoint": {"model": Checkpoint, "form": CheckpointForm, "version_path": "version"},
+}
+
+
+def _editable_version(request, plan: GoalPlan) -> PlanVersion:
+    """The latest version, which is the only one that can be edited; 403 when not allowed."""
+    versions = visible_versions(request, plan)
+    if not versions:
+        raise Http404
+    version = versions[-1]
+    policies.require(request.user, policies.EDIT_PLAN, version)
+    return version
+
+
+def _item(kind: str, version: PlanVersion, item_id: int):
+    spec = KINDS[kind]
+    return get_object_or_404(spec["model"].objects.filter(**{spec["version_path"]: version}), pk=item_id)
+
+
+def _done(request, plan: GoalPlan, version: PlanVersion, message: str, kind: str, item_id: int | None):
+    if request.htmx:
+        response = render_plan(request, plan, version, focus=(kind, item_id))
+        # The live region outside #annex announces the change to screen readers.
+        response.content += render(request, "agreements/_announce.html", {"message": message}).content
+        return response
+    messages.success(request, message)
+    anchor = f"{kind}-{item_id}" if item_id else "annex"
+    return redirect(reverse("plan_detail", args=[plan.pk]) + f"#{anchor}")
+
+
+def _with_focus(form):
+    """Focus the first field with an error, or the first field: htmx honours autofocus."""
+    names = [name for name in form.fields if name in form.errors] or list(form.fields)
+    form.fields[names[0]].widget.attrs["autofocus"] = True
+    return form
+
+
+def _apply_form_errors(form, error: ValidationError) -> None:
+    """Put a model-level validation error from a service next to its field."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_http_methods(["GET", "POST"])
+def item_new(request, pk: int, kind: str, parent_id: int | None = None):
+    plan = get_plan(request, pk)
+    version = _editable_version(request, plan)
+    parent = _item("goal", version, parent_id) if kind == "metric" else None
+    form_class = KINDS[kind]["form"]
+    form = form_class(request.POST or None, prefix=f"new-{kind}")
+    if request.method == "POST" and form.is_valid():
+        try:
+            if kind == "goal":
+                item = services.add_goal_area(request.user, version, **form.cleaned_data)
+            elif kind == "metric":
+                item = services.add_metric(request.user, parent, **form.cleaned_data)
+            else:
+                item = services.add_checkpoint(request.user, version, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_form_errors(form, error)
+        else:
+            return _done(request, plan, version, _saved_message(kind, "new"), kind, item.pk)
+    editing = Editing(kind=kind, mode="new", parent_id=parent_id, form=_with_focus(form))
+    return render_plan(request, plan, version, editing)
+
+
+@require_http_methods(["GET", "POST"])
+def item_edit(request, pk: int, kind: str, item_id: int):
+    plan = get_plan(request, pk)
+    version = _editable_version(request, plan)
+    item = _item(kind, version, item_id)
+    form = KINDS[kind]["form"](request.POST or None, instance=item, prefix=f"{kind}-{item.pk}")
+    if request.method == "POST" and form.is_valid():
+        try:
+            update = {"goal": services.update_goal_area, "metric": services.update_metric}.get(
+                kind, services.update_checkpoint
+            )
+            update(request.user, item, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_form_errors(form, error)
+        else:
+            return _done(request, plan, version, _saved_message(kind, "edit"), kind, item.pk)
+    editing = Editing(kind=kind, mode="edit", item_id=item.pk, form=_with_focus(form))
+    return render_plan(request, plan, version, editing)
+
+
+@require_http_methods(["GET", "POST"])
+def item_delete(request, pk: int, kind: str, item_id: int):
+    plan = get_plan(request, pk)
+    version = _editable_version(request, plan)
+    item = _item(kind, version, item_id)
+    if request.method == "POST":
+        delete = {"goal": services.delete_goal_area, "metric": services.delete_metric}.get(
+            kind, services.delete_checkpoint
+        )
+        delete(request.user, item)
+        return _done(request, plan, version, _saved_message(kind, "delete"), kind, None)
+    editing = Editing(kind=kind, mode="delete", item_id=item.pk)
+    return render_plan(request, plan, version, editing)
+
+
+@require_POST
+def item_move(request, pk: int, kind: str, item_id: int):
+    plan = get_plan(request, pk)
+    version = _editable_version(request, plan)
+    item = _item(kind, version, item_id)
+    direction = request.POST.get("direction")
+    if direction not in {"up", "down"}:
+        return HttpResponse(_("Unknown direction."), status=400)
+    services.move(request.user, item, -1 if direction == "up" else 1)
+    return _done(request, plan, version, _saved_message(kind, "move"), kind, item.pk)
+
+
+def _saved_message(kind: str, action: str) -> str:
+    messages_by_kind = {
+        ("goal", "new"): _("Goal added."),
+        ("goal", "edit"): _("Goal saved."),
+        ("goal", "delete"): _("Goal deleted."),
+        ("goal", "move"): _("Goal moved."),
+        ("metric", "new"): _("Metric added."),
+        ("metric", "edit"): _("Metric saved."),
+        ("metric", "delete"): _("Metric deleted."),
+        ("metric", "move"): _("Metric moved."),
+        ("checkpoint", "new"): _("Checkpoint added."),
+        ("checkpoint", "edit"): _("Checkpoint saved."),
+        ("checkpoint", "delete"): _("Checkpoint deleted."),
+        ("checkpoint", "move"): _("Checkpoint moved."),
+    }
+    return messages_by_kind[(kind, action)]

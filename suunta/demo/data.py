@@ -1,0 +1,165 @@
+"""The demo's data. People and organizations are fictional; the 2025 plan's goals and
+metrics are the seed's (../shared/seed/kansliapaallikon-tavoitteet-2025.txt) verbatim,
+wrapped lines joined and bullets dropped. Swedish texts are our translations."""
+
+import datetime as dt
+
+D = dt.date
+
+ORGANIZATIONS = [
+    {
+        "slug": "esimerkkikunta",
+        "name": "Esimerkkikunta",
+        "name_sv": "Exempelkommun",
+        "business_id": "1234567-1",
+        "kind": "municipality",
+        "bodies": [
+            {"kind": "preparatory", "name": "Poliittinen johtoryhmä", "name_sv": "Politiska ledningsgruppen",
+             "short_name": "Poljory", "short_name_sv": "Pol. ledningsgr."},
+            {"kind": "board", "name": "Kunnanhallitus", "name_sv": "Kommunstyrelsen",
+             "short_name": "KH", "short_name_sv": "KS"},
+            {"kind": "council", "name": "Kunnanvaltuusto", "name_sv": "Kommunfullmäktige",
+             "short_name": "KV", "short_name_sv": "KF"},
+        ],
+        "people": [
+            # username, first name, last name, role, evaluator title
+            ("pormestari", "Aino", "Virtanen", "evaluator", "mayor"),
+            ("apulaispormestari", "Mikko", "Laine", "evaluator", "deputy_mayor"),
+            ("valtuuston-pj", "Leena", "Koskinen", "evaluator", "council_chair"),
+            ("kansliapaallikko", "Juha", "Niemi", "executive", ""),
+            ("valmistelija", "Sari", "Heikkinen", "preparer", ""),
+            ("hallitus", "Pekka", "Järvinen", "board_member", ""),
+            ("tarkastaja", "Riitta", "Salo", "auditor", ""),
+            ("paakayttaja", "Tiina", "Lehtonen", "admin", ""),
+        ],
+        "agreement": {
+            "executive": "kansliapaallikko",
+            "position_title": "kansliapäällikkö",
+            "position_title_sv": "kanslichef",
+            "position_genitive": "kansliapäällikön",
+            "position_genitive_sv": "kanslichefens",
+            "legal_basis": "Esimerkkikunnan hallintosääntö 35 § (kansliapäällikön johtajasopimus)",
+            "starts_on": D(2023, 8, 1),
+            "signed_on": D(2023, 6, 12),
+        },
+        "plan": {
+            "preparer": "valmistelija",
+            "title": "Kansliapäällikön tavoitteet 2025",
+            "title_sv": "Kanslichefens mål 2025",
+            "period_start": D(2025, 1, 1),
+            "period_end": D(2025, 12, 31),
+            "goals": [
+                ("Strategian toimeenpanon johtaminen", "Ledning av strategins genomförande", [
+                    ("Valtuustokauden ja vuositavoitteiden toteutuminen",
+                     "Fullmäktigeperiodens och årets mål uppnås"),
+                    ("Uuden strategiakauden valmistelu", "Beredning av den nya strategiperioden"),
+                ]),
+                ("Henkilöstöjohtaminen", "Personalledning", [
+                    ("Johtamisen linjakkuus, valmentava johtamisote, epäkohtiin puuttuminen",
+                     "Konsekvent ledarskap, coachande ledarstil, ingripande i missförhållanden"),
+                    ("Laadukas esihenkilötyö ja tuki johdettaville",
+                     "Högklassigt chefsarbete och stöd till medarbetarna"),
+                ]),
+                ("Talouden johtaminen", "Ekonomisk ledning", [
+                    ("Talousarvion mukaiset tavoitteet toteutuvat", "Budgetens mål uppnås"),
+                    ("Palveluiden järjestämisen edistäminen siten, että säästötavoitteet toteutuvat 2025",
+                     "Ordnandet av tjänster främjas så att sparmålen uppnås 2025"),
+                ]),
+                ("Johtoryhmätyöskentelyn kehittäminen", "Utveckling av ledningsgruppens arbete", [
+                    ("Johtoryhmätyöskentelyn kehittämisen uudelleen käynnistäminen",
+                     "Utvecklingen av ledningsgruppens arbete återupptas"),
+                    ("Johtoryhmätyöskentelyn säännöllinen arviointi",
+                     "Regelbunden utvärdering av ledningsgruppens arbete"),
+                    ("Työhyvinvoinnin ja hyvän ilmapiirin edistäminen",
+                     "Främjande av arbetsvälbefinnande och god stämning"),
+                ]),
+                ("Yhteistyö poliittisen johdon kanssa", "Samarbete med den politiska ledningen", [
+                    ("Päätöksenteon laadukas valmistelu", "Högklassig beredning av beslut"),
+                    ("Sujuva yhteistyö ja tiedonkulku poliittisen johtoryhmän kanssa",
+                     "Smidigt samarbete och informationsflöde med den politiska ledningsgruppen"),
+                    ("Koulutus- ja perehdyttämisohjelman luonti luottamushenkilöille ja viranhaltijoille",
+                     "Ett utbildnings- och introduktionsprogram för förtroendevalda och tjänsteinnehavare"),
+                ]),
+                ("Organisaatiorakenteen arviointi ja kehittäminen",
+                 "Utvärdering och utveckling av organisationsstrukturen", [
+                    ("Kunnan strategiasta ja palvelutuotannon järjestämisestä nousevien muutostarpeiden arviointi",
+                     "Utvärdering av förändringsbehov som följer av kommunens strategi och "
+                     "ordnandet av serviceproduktionen"),
+                    ("Tunnistettujen muutostarpeiden toimeenpano", "Genomförande av identifierade förändringsbehov"),
+                ]),
+            ],
+            "checkpoints": [
+                ("elokuu 2025", "augusti 2025", D(2025, 8, 1), D(2025, 8, 31)),
+                ("tammikuu/helmikuu 2026", "januari/februari 2026", D(2026, 1, 1), D(2026, 2, 28)),
+            ],
+            "handlings": [
+                {"body": "Poliittinen johtoryhmä", "meeting_date": D(2025, 3, 26), "section": "",
+                 "case_number": "",
+                 "text": "Tavoitteet käyty läpi kansliapäällikön kanssa."},
+                {"body": "Kunnanhallitus", "meeting_date": D(2025, 3, 31), "section": "45",
+                 "case_number": "TUUDno-2025-123",
+                 "text": "Kunnanhallitus hyväksyy kansliapäällikön vuositavoitteet 2025 liitteen mukaisesti."},
+            ],
+        },
+    },
+    {
+        "slug": "toinen-kunta",
+        "name": "Toinen kunta",
+        "name_sv": "Andra kommunen",
+        "business_id": "7654321-2",
+        "kind": "municipality",
+        "bodies": [
+            {"kind": "board", "name": "Kunnanhallitus", "name_sv": "Kommunstyrelsen",
+             "short_name": "KH", "short_name_sv": "KS"},
+            {"kind": "council", "name": "Kunnanvaltuusto", "name_sv": "Kommunfullmäktige",
+             "short_name": "KV", "short_name_sv": "KF"},
+        ],
+        "people": [
+            ("toinen-paakayttaja", "Olli", "Rantanen", "admin", ""),
+            ("toinen-johtaja", "Katja", "Hiltunen", "executive", ""),
+            ("toinen-kh-pj", "Matti", "Korhonen", "evaluator", "board_chair"),
+        ],
+        "agreement": {
+            "executive": "toinen-johtaja",
+            "position_title": "kunnanjohtaja",
+            "position_title_sv": "kommundirektör",
+            "position_genitive": "kunnanjohtajan",
+            "position_genitive_sv": "kommundirektörens",
+            "legal_basis": "Kuntalaki 410/2015 42 §",
+            "starts_on": D(2024, 1, 1),
+            "signed_on": D(2023, 11, 20),
+        },
+        "plan": {
+            "preparer": "toinen-kh-pj",
+            "title": "Kunnanjohtajan tavoitteet 2025",
+            "title_sv": "Kommundirektörens mål 2025",
+            "period_start": D(2025, 1, 1),
+            "period_end": D(2025, 12, 31),
+            "goals": [
+                ("Elinvoiman vahvistaminen", "", [
+                    ("Väestö kasvaa vähintään 0,5 % vuodessa", ""),
+                    ("Uusien yritysten määrä vähintään 25", ""),
+                ]),
+                ("Talouden tasapainottaminen", "", [
+                    ("Toimintakate asukasta kohden pysyy talousarvion mukaisena", ""),
+                    ("Investointiohjelma toteutuu aikataulussa", ""),
+                ]),
+                ("Henkilöstön hyvinvointi", "", [
+                    ("Henkilöstökyselyn johtamista koskeva tulos vähintään 3,8/5", ""),
+                ]),
+            ],
+            "checkpoints": [
+                ("kesäkuu 2025", "juni 2025", D(2025, 6, 1), D(2025, 6, 30)),
+                ("joulukuu 2025", "december 2025", D(2025, 12, 1), D(2025, 12, 31)),
+            ],
+            "handlings": [
+                {"body": "Kunnanhallitus", "meeting_date": D(2025, 2, 17), "section": "23",
+                 "case_number": "154/02.02.00/2025",
+                 "text": "Kunnanhallitus hyväksyy kunnanjohtajan tavoitteet vuodelle 2025."},
+            ],
+        },
+    },
+]
+
+# Memberships start before any demo plan, so every persona has its role on any date.
+MEMBERSHIP_START = D(2023, 1, 1)

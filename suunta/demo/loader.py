@@ -1,0 +1,89 @@
+"""Loads the demo (suunta/demo/data.py). Idempotent: what exists is left as it is."""
+
+import os
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from suunta.agreements import services as plan_services
+from suunta.agreements.models import DirectorAgreement, GoalPlan
+from suunta.governance.models import Handling
+from suunta.organizations.models import Body, Membership, Organization
+
+from . import data
+
+DEFAULT_PASSWORD = "suunta-demo"  # noqa: S105 - the demo's published password
+
+
+def demo_password() -> str:
+    return os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+
+
+@transaction.atomic
+def load_demo() -> list[str]:
+    """Create the demo organizations, people and plans; return the usernames."""
+    user_model = get_user_model()
+    password = demo_password()
+    usernames = []
+    for spec in data.ORGANIZATIONS:
+        org, _ = Organization.objects.get_or_create(
+            slug=spec["slug"],
+            defaults={k: spec[k] for k in ("name", "name_sv", "business_id", "kind")},
+        )
+        bodies = {}
+        for order, body in enumerate(spec["bodies"], start=1):
+            bodies[body["name"]], _ = Body.objects.get_or_create(
+                organization=org, name=body["name"], defaults={**body, "order": order}
+            )
+        people = {}
+        for username, first, last, role, title in spec["people"]:
+            user, created = user_model.objects.get_or_create(
+                username=username, defaults={"first_name": first, "last_name": last}
+            )
+            if created:
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            Membership.objects.get_or_create(
+                organization=org,
+                user=user,
+                role=role,
+                defaults={"title": title, "valid_from": data.MEMBERSHIP_START},
+            )
+            people[username] = user
+            usernames.append(username)
+        agreement_spec = dict(spec["agreement"])
+        executive = people[agreement_spec.pop("executive")]
+        agreement, _ = DirectorAgreement.objects.get_or_create(
+            organization=org, executive=executive, defaults=agreement_spec
+        )
+        _load_plan(agreement, spec["plan"], people, bodies)
+    return usernames
+
+
+def _load_plan(agreement, spec, people, bodies) -> None:
+    if GoalPlan.objects.filter(
+        agreement=agreement, period_start=spec["period_start"], period_end=spec["period_end"]
+    ).exists():
+        return
+    author = people[spec["preparer"]]
+    plan = plan_services.create_plan(
+        author,
+        agreement,
+        title=spec["title"],
+        title_sv=spec["title_sv"],
+        period_start=spec["period_start"],
+        period_end=spec["period_end"],
+    )
+    version = plan.versions.get()
+    for title, title_sv, metrics in spec["goals"]:
+        goal = plan_services.add_goal_area(author, version, title=title, title_sv=title_sv)
+        for text, text_sv in metrics:
+            plan_services.add_metric(author, goal, text=text, text_sv=text_sv)
+    for label, label_sv, start, end in spec["checkpoints"]:
+        plan_services.add_checkpoint(
+            author, version, label=label, label_sv=label_sv, window_start=start, window_end=end
+        )
+    for handling in spec["handlings"]:
+        Handling.objects.create(
+            version=version, **{**handling, "body": bodies[handling["body"]]}
+        )

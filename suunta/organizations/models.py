@@ -1,0 +1,160 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from suunta.lib.clock import today
+from suunta.lib.models import TimestampedModel, localized
+from suunta.lib.validators import validate_business_id, validate_not_blank
+
+
+class OrganizationKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    CITY = "city", _("City")
+    WELLBEING_COUNTY = "wellbeing_county", _("Wellbeing services county")
+    JOINT_AUTHORITY = "joint_authority", _("Joint municipal authority")
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from suunta import policies
+
+        return policies.scope_organizations(self, user)
+
+
+class Organization(TimestampedModel):
+    name = models.CharField(_("name"), max_length=200, validators=[validate_not_blank])
+    name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
+    slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
+    business_id = models.CharField(
+        _("business ID"), max_length=9, unique=True, validators=[validate_business_id]
+    )
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=OrganizationKind.choices, default=OrganizationKind.MUNICIPALITY
+    )
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return localized(self, "name")
+
+
+class Role(models.TextChoices):
+    EXECUTIVE = "executive", _("Executive")
+    EVALUATOR = "evaluator", _("Evaluator")
+    PREPARER = "preparer", _("Preparer")
+    BOARD_MEMBER = "board_member", _("Board member")
+    AUDITOR = "auditor", _("Auditor")
+    ADMIN = "admin", _("Organization admin")
+
+
+class EvaluatorTitle(models.TextChoices):
+    MAYOR = "mayor", _("Mayor")
+    DEPUTY_MAYOR = "deputy_mayor", _("Deputy mayor")
+    COUNCIL_CHAIR = "council_chair", _("Council chair")
+    BOARD_CHAIR = "board_chair", _("Board chair")
+    BOARD_VICE_CHAIR = "board_vice_chair", _("Board vice-chair")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def valid_on(self, date: datetime.date | None = None):
+        date = date or today()
+        return self.filter(valid_from__lte=date).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=date))
+
+
+class Membership(TimestampedModel):
+    """A person's role in an organization for a period.
+
+    Evaluators change with the council term; old memberships stay so the history
+    keeps who wrote what and in which role.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("organization")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    title = models.CharField(_("title"), max_length=32, choices=EvaluatorTitle.choices, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization", "role", "valid_from"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="membership_valid_to_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.get_title_display() if self.title else self.get_role_display()
+        return f"{self.user} – {label} ({self.organization})"
+
+    def clean(self):
+        errors = {}
+        if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
+            errors["valid_to"] = _("The end date cannot be before the start date.")
+        if self.role == Role.EVALUATOR and not self.title:
+            errors["title"] = _("An evaluator needs a title, e.g. mayor or council chair.")
+        if self.role != Role.EVALUATOR and self.title:
+            errors["title"] = _("Only evaluators carry a title.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class BodyKind(models.TextChoices):
+    PREPARATORY = "preparatory", _("Preparatory group (e.g. political leadership group)")
+    BOARD = "board", _("Board")
+    COUNCIL = "council", _("Council")
+
+
+class Body(TimestampedModel):
+    """A body (toimielin) that handles plans: poljory, the board, the council."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="bodies", verbose_name=_("organization")
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=BodyKind.choices)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_not_blank])
+    name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
+    short_name = models.CharField(_("short form"), max_length=20, blank=True)
+    short_name_sv = models.CharField(_("short form in Swedish"), max_length=20, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["organization", "order", "name"]
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="body_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def display_short(self) -> str:
+        return localized(self, "short_name") or self.display_name

@@ -1,0 +1,141 @@
+"""Who may see and do what: the one place that decides.
+
+Views, the admin, exports and document downloads ask here. Two kinds of answer:
+- scoped query sets (`scope_*`, used by each model's `for_user`) decide what a user
+  can see at all; anything outside is a 404;
+- `can(user, action, obj)` decides whether a visible object may be changed now;
+  `require` turns a "no" into PermissionDenied (403).
+
+Roles come from Membership rows valid on the day (the clock's today), per
+organization; they are read once per request and cached on the user object.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+
+from suunta.lib.clock import today
+from suunta.organizations.models import Membership, Role
+
+# Actions
+EDIT_PLAN = "edit_plan"  # change goals, metrics and checkpoints of a version
+CREATE_PLAN = "create_plan"  # create a new plan for an agreement
+
+PLAN_EDITORS = frozenset({Role.EVALUATOR, Role.PREPARER})
+# Read every plan of the organization, whatever its state.
+FULL_READERS = frozenset({Role.EVALUATOR, Role.PREPARER, Role.ADMIN})
+# Read only what has reached the board (board members) or been approved (auditors).
+BOARD_VISIBLE = frozenset({"proposed", "approved", "closed"})
+AUDITOR_VISIBLE = frozenset({"approved", "closed"})
+
+_CACHE_ATTR = "_suunta_roles"
+
+
+def roles_by_organization(user) -> dict[int, frozenset[str]]:
+    """{organization id: roles} for memberships valid today. One query per request."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    day = today()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None and cached[0] == day:
+        return cached[1]
+    roles: dict[int, set[str]] = {}
+    for org_id, role in Membership.objects.valid_on(day).filter(user=user).values_list("organization_id", "role"):
+        roles.setdefault(org_id, set()).add(role)
+    result = {org_id: frozenset(r) for org_id, r in roles.items()}
+    setattr(user, _CACHE_ATTR, (day, result))
+    return result
+
+
+def roles_in(user, organization_id: int) -> frozenset[str]:
+    return roles_by_organization(user).get(organization_id, frozenset())
+
+
+def forget_roles(user) -> None:
+    """Drop the cached roles (after memberships change within one request or test)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def visible_version_statuses(user, organization_id: int) -> frozenset[str] | None:
+    """Which version states the user may read in the organization; None means all."""
+    roles = roles_in(user, organization_id)
+    if roles & FULL_READERS or Role.EXECUTIVE in roles:
+        return None
+    statuses: set[str] = set()
+    if Role.BOARD_MEMBER in roles:
+        statuses |= BOARD_VISIBLE
+    if Role.AUDITOR in roles:
+        statuses |= AUDITOR_VISIBLE
+    return frozenset(statuses)
+
+
+# --- Scoped query sets ------------------------------------------------------------------
+
+
+def _nothing() -> Q:
+    return Q(pk__in=[])
+
+
+def scope_organizations(qs, user):
+    return qs.filter(pk__in=list(roles_by_organization(user)))
+
+
+def scope_agreements(qs, user):
+    condition = _nothing()
+    for org_id, roles in roles_by_organization(user).items():
+        if roles - {Role.EXECUTIVE}:
+            condition |= Q(organization_id=org_id)
+        elif Role.EXECUTIVE in roles:
+            condition |= Q(organization_id=org_id, executive=user)
+    return qs.filter(condition)
+
+
+def scope_plans(qs, user):
+    from suunta.agreements.models import PlanVersion
+
+    condition = _nothing()
+    for org_id, roles in roles_by_organization(user).items():
+        in_org = Q(agreement__organization_id=org_id)
+        statuses = visible_version_statuses(user, org_id)
+        if statuses is None:
+            if roles & FULL_READERS:
+                condition |= in_org
+            else:  # an executive alone reads the plans of own agreements
+                condition |= in_org & Q(agreement__executive=user)
+        elif statuses:
+            visible = PlanVersion.objects.filter(plan=OuterRef("pk"), status__in=statuses)
+            condition |= in_org & Exists(visible)
+    return qs.filter(condition)
+
+
+def scope_versions(versions: Iterable, user, organization_id: int) -> list:
+    """Filter already-fetched versions of one organization's plan to the visible ones."""
+    statuses = visible_version_statuses(user, organization_id)
+    return [v for v in versions if statuses is None or v.status in statuses]
+
+
+# --- Decisions on single objects ------------------------------------------------------
+
+
+def can(user, action: str, obj) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if action == EDIT_PLAN:
+        # obj: a PlanVersion. Only drafts change; the executive never edits own goals.
+        agreement = obj.plan.agreement
+        return (
+            obj.is_editable
+            and user.pk != agreement.executive_id
+            and bool(roles_in(user, agreement.organization_id) & PLAN_EDITORS)
+        )
+    if action == CREATE_PLAN:
+        # obj: a DirectorAgreement.
+        return user.pk != obj.executive_id and bool(roles_in(user, obj.organization_id) & PLAN_EDITORS)
+    raise ValueError(f"Unknown action {action!r}")
+
+
+def require(user, action: str, obj) -> None:
+    if not can(user, action, obj):
+        raise PermissionDenied

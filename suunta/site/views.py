@@ -1,0 +1,37 @@
+from itertools import groupby
+
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from suunta import policies
+from suunta.agreements.models import GoalPlan, PlanVersion
+from suunta.governance.models import Handling
+
+
+@require_GET
+def home(request):
+    """What the user can see: plans by organization, each with its status and handlings."""
+    plans = (
+        GoalPlan.objects.for_user(request.user)
+        .select_related("agreement__organization", "agreement__executive")
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=PlanVersion.objects.order_by("number").prefetch_related(
+                    Prefetch("handlings", queryset=Handling.objects.select_related("body"))
+                ),
+            )
+        )
+        .order_by("agreement__organization__name", "-period_start")
+    )
+    rows = []
+    for plan in plans:
+        versions = policies.scope_versions(plan.versions.all(), request.user, plan.agreement.organization_id)
+        if versions:
+            rows.append({"plan": plan, "version": versions[-1]})
+    groups = [
+        {"organization": org, "rows": list(items)}
+        for org, items in groupby(rows, key=lambda row: row["plan"].agreement.organization)
+    ]
+    return render(request, "site/home.html", {"groups": groups})
