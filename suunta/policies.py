@@ -21,6 +21,7 @@ from suunta.organizations.models import Membership, Role
 # Actions
 EDIT_PLAN = "edit_plan"  # change goals, metrics and checkpoints of a version
 CREATE_PLAN = "create_plan"  # create a new plan for an agreement
+MANAGE_MEMBERS = "manage_members"  # add and end memberships of an organization
 
 PLAN_EDITORS = frozenset({Role.EVALUATOR, Role.PREPARER})
 # Read every plan of the organization, whatever its state.
@@ -133,7 +134,15 @@ def can(user, action: str, obj) -> bool:
     if action == CREATE_PLAN:
         # obj: a DirectorAgreement.
         return user.pk != obj.executive_id and bool(roles_in(user, obj.organization_id) & PLAN_EDITORS)
+    if action == MANAGE_MEMBERS:
+        # obj: an Organization. Organization admins only; operators use the Django admin.
+        return Role.ADMIN in roles_in(user, obj.pk)
     raise ValueError(f"Unknown action {action!r}")
+
+
+def can_use_django_admin(user) -> bool:
+    """The Django admin is the operators' tool: superusers only, never an organization role."""
+    return bool(getattr(user, "is_active", False) and getattr(user, "is_superuser", False))
 
 
 def require(user, action: str, obj) -> None:

@@ -1,0 +1,111 @@
+"""Shared fixtures: the demo's named personas and clients logged in as them."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from suunta.agreements.models import GoalPlan
+from suunta.demo.loader import load_demo
+from suunta.organizations.models import Organization
+
+DEMO_PERSONAS = (
+    "pormestari",
+    "apulaispormestari",
+    "valtuuston-pj",
+    "kansliapaallikko",
+    "valmistelija",
+    "hallitus",
+    "tarkastaja",
+    "paakayttaja",
+    "toinen-paakayttaja",
+    "toinen-johtaja",
+    "toinen-kh-pj",
+)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # argon2 in production; the suite only needs hashes that work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Demo:
+    org: Organization
+    other_org: Organization
+    plan: GoalPlan  # "Kansliapäällikön tavoitteet 2025"
+    other_plan: GoalPlan  # Toinen kunta's plan
+
+    def user(self, username: str):
+        return get_user_model().objects.get(username=username)
+
+    def client(self, username: str) -> Client:
+        client = Client()
+        client.force_login(self.user(username))
+        return client
+
+
+@pytest.fixture
+def demo(db) -> Demo:
+    load_demo()
+    return Demo(
+        org=Organization.objects.get(slug="esimerkkikunta"),
+        other_org=Organization.objects.get(slug="toinen-kunta"),
+        plan=GoalPlan.objects.get(title="Kansliapäällikön tavoitteet 2025"),
+        other_plan=GoalPlan.objects.get(title="Kunnanjohtajan tavoitteet 2025"),
+    )
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+class _Inbox:
+    """Messages received by the test SMTP server, as email.message.Message objects."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        import email
+
+        message = email.message_from_bytes(envelope.content)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 OK"
+
+    def body(self, index: int = -1) -> str:
+        message = self.messages[index]
+        part = message.get_payload(decode=True) if not message.is_multipart() else None
+        if part is None:
+            part = message.get_payload(0).get_payload(decode=True)
+        return part.decode(message.get_content_charset() or "utf-8")
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on a free local port; Django sends to it over SMTP."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield inbox
+    finally:
+        controller.stop()
