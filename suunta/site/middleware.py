@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+# Languages a browser may choose by itself. English is available on request only:
+# a Finnish official with an English browser still gets the Finnish service.
+BROWSER_LANGUAGES = ("fi", "sv")
+
+
+class LanguageMiddleware:
+    """Picks the language: the switcher's cookie, then the user's preference, then
+    Finnish or Swedish from the browser, then Finnish (settings.LANGUAGE_CODE)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.available = {code for code, _ in settings.LANGUAGES}
+
+    def __call__(self, request):
+        language = self.choose(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+    def choose(self, request) -> str:
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if cookie in self.available:
+            return cookie
+        user = getattr(request, "user", None)
+        preferred = getattr(user, "preferred_language", "") if user and user.is_authenticated else ""
+        if preferred in self.available:
+            return preferred
+        accept = request.headers.get("Accept-Language", "")
+        for part in accept.split(","):
+            code = part.split(";")[0].strip().lower()[:2]
+            if code in BROWSER_LANGUAGES:
+                return code
+        return settings.LANGUAGE_CODE
