@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
+# Development commands run with DEBUG on (it allows the built-in development key);
+# production sets SECRET_KEY and runs manage.py itself (docs/deployment.md).
+DEV    := DEBUG=1
 
 .PHONY: run test venv messages makemessages check-messages lint format lock clean
 
@@ -17,23 +20,23 @@ venv: $(VENV)/.installed
 
 # Compiles the gettext catalogues with polib, so a fresh machine needs no gettext tools.
 messages: venv
-	$(PY) manage.py compile_catalogues
+	$(DEV) $(PY) manage.py compile_catalogues
 
 run: messages
 	mkdir -p var
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py load_demo
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: messages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Developer helpers (need GNU gettext): refresh the catalogues from the source.
 makemessages: venv
-	$(PY) manage.py makemessages --no-obsolete --no-location -l fi -l sv -l en
+	$(DEV) $(PY) manage.py makemessages --no-obsolete --no-location -l fi -l sv -l en
 
 check-messages: venv
-	$(PY) manage.py check_catalogues
+	$(DEV) $(PY) manage.py check_catalogues
 
 lint: venv
 	$(VENV)/bin/ruff check .
