@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 
 from suunta.agreements.models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion
 from suunta.governance.models import Handling
-from suunta.organizations.models import Body, Membership, Organization
 from suunta.lib.validators import business_id_check_digit
+from suunta.organizations.models import Body, Membership, Organization
 
 
 def _business_id(n: int) -> str:
@@ -79,6 +79,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
 class PlanFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = GoalPlan
+        skip_postgeneration_save = True
 
     agreement = factory.SubFactory(AgreementFactory)
     title = factory.Sequence(lambda n: f"Kunnanjohtajan tavoitteet {2000 + n}")

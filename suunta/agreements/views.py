@@ -232,7 +232,7 @@ def item_new(request, pk: int, kind: str, parent_id: int | None = None):
     version = _editable_version(request, plan)
     parent = _item("goal", version, parent_id) if kind == "metric" else None
     form_class = KINDS[kind]["form"]
-    form = form_class(request.POST or None, prefix=f"new-{kind}")
+    form = form_class(request.POST if request.method == "POST" else None, prefix=f"new-{kind}")
     if request.method == "POST" and form.is_valid():
         try:
             if kind == "goal":
@@ -254,7 +254,8 @@ def item_edit(request, pk: int, kind: str, item_id: int):
     plan = get_plan(request, pk)
     version = _editable_version(request, plan)
     item = _item(kind, version, item_id)
-    form = KINDS[kind]["form"](request.POST or None, instance=item, prefix=f"{kind}-{item.pk}")
+    data = request.POST if request.method == "POST" else None
+    form = KINDS[kind]["form"](data, instance=item, prefix=f"{kind}-{item.pk}")
     if request.method == "POST" and form.is_valid():
         try:
             update = {"goal": services.update_goal_area, "metric": services.update_metric}.get(

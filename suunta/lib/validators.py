@@ -5,7 +5,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-BUSINESS_ID_RE = re.compile(r"^(\d{7})-(\d)$")
+BUSINESS_ID_RE = re.compile(r"(\d{7})-(\d)", re.ASCII)  # fullmatch: no trailing newline, ASCII digits only
 BUSINESS_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
 
 
@@ -24,7 +24,7 @@ def business_id_check_digit(first_seven: str) -> int | None:
 
 
 def validate_business_id(value: str) -> None:
-    match = BUSINESS_ID_RE.match(value or "")
+    match = BUSINESS_ID_RE.fullmatch(value or "")
     if not match:
         raise ValidationError(
             _("Enter the business ID as seven digits, a hyphen and a check digit, e.g. 1234567-1."),

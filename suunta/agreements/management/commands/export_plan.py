@@ -5,7 +5,6 @@ scope, like the Django admin. Users get their documents through the app.
 """
 
 import json
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -33,4 +32,4 @@ class Command(BaseCommand):
             with open(output, "w", encoding="utf-8") as handle:
                 handle.write(text)
         else:
-            sys.stdout.write(text)
+            self.stdout.write(text)

@@ -1,0 +1,127 @@
+"""`load_demo` and `manage.py load_demo`: idempotent, and refused with DEBUG off
+unless --force."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from suunta.agreements.models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion
+from suunta.demo.loader import DEFAULT_PASSWORD, load_demo
+from suunta.governance.models import Handling
+from suunta.organizations.models import Body, Membership, Organization
+
+from .conftest import DEMO_PERSONAS
+
+MODELS = (
+    get_user_model(),
+    Organization,
+    Membership,
+    Body,
+    DirectorAgreement,
+    GoalPlan,
+    PlanVersion,
+    GoalArea,
+    Metric,
+    Checkpoint,
+    Handling,
+)
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_it_loads_the_demo(db):
+    usernames = load_demo()
+    assert set(usernames) == set(DEMO_PERSONAS)
+    assert set(Organization.objects.values_list("slug", flat=True)) == {"esimerkkikunta", "toinen-kunta"}
+    assert counts()["GoalPlan"] == 2
+    assert GoalArea.objects.filter(version__plan__title="Kansliapäällikön tavoitteet 2025").count() == 6
+    assert (
+        Metric.objects.filter(goal_area__version__plan__title="Kansliapäällikön tavoitteet 2025").count()
+        == 14
+    )
+
+
+def test_it_is_idempotent(db):
+    load_demo()
+    first = counts()
+    assert all(first.values()), first
+    load_demo()
+    assert counts() == first
+
+
+def test_it_leaves_what_exists_as_it_is(db):
+    load_demo()
+    goal = (
+        GoalArea.objects.filter(version__plan__title="Kansliapäällikön tavoitteet 2025")
+        .order_by("order")
+        .first()
+    )
+    goal.title = "Muokattu tavoite"
+    goal.save()
+    before = counts()
+    load_demo()
+    goal.refresh_from_db()
+    assert goal.title == "Muokattu tavoite"
+    assert counts() == before
+
+
+def test_the_demo_users_have_the_demo_password(db, monkeypatch):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    load_demo()
+    user = get_user_model().objects.get(username="pormestari")
+    assert user.check_password(DEFAULT_PASSWORD)
+    assert DEFAULT_PASSWORD == "suunta-demo"
+
+
+def test_demo_password_comes_from_the_environment(db, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "toinen-salasana-123")
+    load_demo()
+    user = get_user_model().objects.get(username="valmistelija")
+    assert user.check_password("toinen-salasana-123")
+    assert not user.check_password("suunta-demo")
+
+
+def test_the_other_municipality_has_a_plan_with_different_goals(demo):
+    ours = set(GoalArea.objects.filter(version__plan=demo.plan).values_list("title", flat=True))
+    theirs = set(GoalArea.objects.filter(version__plan=demo.other_plan).values_list("title", flat=True))
+    assert theirs
+    assert not ours & theirs
+
+
+def test_the_command_refuses_with_debug_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("load_demo", stdout=io.StringIO())
+    assert all(count == 0 for count in counts().values())
+
+
+def test_the_command_loads_with_debug_off_when_forced(db, settings):
+    settings.DEBUG = False
+    out = io.StringIO()
+    call_command("load_demo", "--force", stdout=out)
+    assert Organization.objects.filter(slug="esimerkkikunta").exists()
+    assert "pormestari" in out.getvalue()
+
+
+def test_the_command_loads_with_debug_on_and_prints_the_logins(db, settings, monkeypatch):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    output = out.getvalue()
+    assert "/accounts/login/" in output
+    for username in DEMO_PERSONAS:
+        assert username in output
+    assert "suunta-demo" in output
+
+
+def test_the_command_is_idempotent(db, settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    first = counts()
+    call_command("load_demo", stdout=io.StringIO())
+    assert counts() == first
