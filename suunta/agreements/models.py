@@ -67,7 +67,7 @@ class DirectorAgreement(PublicityMixin, TimestampedModel):
     objects = AgreementQuerySet.as_manager()
 
     class Meta:
-        ordering = ["organization", "-starts_on"]
+        ordering = ["-starts_on", "id"]
         verbose_name = _("director agreement")
         verbose_name_plural = _("director agreements")
 
@@ -108,7 +108,7 @@ class GoalPlan(PublicityMixin, TimestampedModel):
     objects = PlanQuerySet.as_manager()
 
     class Meta:
-        ordering = ["agreement", "-period_start"]
+        ordering = ["-period_start", "id"]
         verbose_name = _("goal plan")
         verbose_name_plural = _("goal plans")
         constraints = [
@@ -159,7 +159,7 @@ class PlanVersion(TimestampedModel):
     )
 
     class Meta:
-        ordering = ["plan", "number"]
+        ordering = ["number"]
         verbose_name = _("plan version")
         verbose_name_plural = _("plan versions")
         constraints = [
@@ -186,7 +186,7 @@ class GoalArea(PublicityMixin, TimestampedModel):
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
-        ordering = ["version", "order", "id"]
+        ordering = ["order", "id"]
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
         constraints = [
@@ -224,7 +224,7 @@ class Metric(PublicityMixin, TimestampedModel):
     direction = models.CharField(_("direction"), max_length=16, choices=Direction.choices, blank=True)
 
     class Meta:
-        ordering = ["goal_area", "order", "id"]
+        ordering = ["order", "id"]
         verbose_name = _("metric")
         verbose_name_plural = _("metrics")
         constraints = [
@@ -254,7 +254,7 @@ class Checkpoint(PublicityMixin, TimestampedModel):
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
-        ordering = ["version", "order", "window_start", "id"]
+        ordering = ["order", "window_start", "id"]
         verbose_name = _("checkpoint")
         verbose_name_plural = _("checkpoints")
         constraints = [

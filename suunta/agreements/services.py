@@ -138,7 +138,7 @@ def move(user, item, offset: int) -> None:
     """
     version, siblings = _siblings(item)
     _locked_version(user, version)
-    ordered = list(siblings.order_by(*type(item)._meta.ordering[1:]))
+    ordered = list(siblings.order_by(*type(item)._meta.ordering))
     index = next(i for i, s in enumerate(ordered) if s.pk == item.pk)
     target = index + offset
     if not 0 <= target < len(ordered):

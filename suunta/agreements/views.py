@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from suunta import policies
+from suunta.lib.forms import apply_validation_error
 
 from . import services
 from .forms import CheckpointForm, GoalAreaForm, MetricForm, PlanForm
@@ -42,7 +43,9 @@ def get_plan(request, pk: int) -> GoalPlan:
 
 
 def visible_versions(request, plan: GoalPlan) -> list[PlanVersion]:
-    versions = PlanVersion.objects.filter(plan=plan).prefetch_related("handlings__body").order_by("number")
+    versions = list(PlanVersion.objects.filter(plan=plan).prefetch_related("handlings__body").order_by("number"))
+    for version in versions:
+        version.plan = plan  # the policy reads version.plan.agreement: no query per check
     return policies.scope_versions(versions, request.user, plan.agreement.organization_id)
 
 
@@ -74,13 +77,17 @@ def plan_new(request, pk: int):
     if request.method == "POST":
         form = PlanForm(request.POST, agreement=agreement)
         if form.is_valid():
-            plan = services.create_plan(
-                request.user,
-                agreement,
-                **{name: form.cleaned_data[name] for name in PlanForm.Meta.fields},
-            )
-            messages.success(request, _("The plan was created. Add its goals, metrics and checkpoints."))
-            return redirect("plan_detail", pk=plan.pk)
+            try:
+                plan = services.create_plan(
+                    request.user,
+                    agreement,
+                    **{name: form.cleaned_data[name] for name in PlanForm.Meta.fields},
+                )
+            except ValidationError as error:  # e.g. someone created the same plan a moment ago
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("The plan was created. Add its goals, metrics and checkpoints."))
+                return redirect("plan_detail", pk=plan.pk)
     else:
         year = _suggested_year(agreement)
         form = PlanForm(
@@ -217,15 +224,6 @@ def _with_focus(form):
     return form
 
 
-def _apply_form_errors(form, error: ValidationError) -> None:
-    """Put a model-level validation error from a service next to its field."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @require_http_methods(["GET", "POST"])
 def item_new(request, pk: int, kind: str, parent_id: int | None = None):
     plan = get_plan(request, pk)
@@ -242,7 +240,7 @@ def item_new(request, pk: int, kind: str, parent_id: int | None = None):
             else:
                 item = services.add_checkpoint(request.user, version, **form.cleaned_data)
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_validation_error(form, error)
         else:
             return _done(request, plan, version, _saved_message(kind, "new"), kind, item.pk)
     editing = Editing(kind=kind, mode="new", parent_id=parent_id, form=_with_focus(form))
@@ -263,7 +261,7 @@ def item_edit(request, pk: int, kind: str, item_id: int):
             )
             update(request.user, item, **form.cleaned_data)
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_validation_error(form, error)
         else:
             return _done(request, plan, version, _saved_message(kind, "edit"), kind, item.pk)
     editing = Editing(kind=kind, mode="edit", item_id=item.pk, form=_with_focus(form))

@@ -22,7 +22,7 @@ class Handling(PublicityMixin, TimestampedModel):
     text = models.TextField(_("decision text"), max_length=DESCRIPTION_MAX, blank=True)
 
     class Meta:
-        ordering = ["version", "meeting_date", "id"]
+        ordering = ["meeting_date", "id"]
         verbose_name = _("handling")
         verbose_name_plural = _("handlings")
 

@@ -95,7 +95,7 @@ class Membership(TimestampedModel):
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
-        ordering = ["organization", "role", "valid_from"]
+        ordering = ["role", "valid_from", "id"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
@@ -141,7 +141,7 @@ class Body(TimestampedModel):
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
-        ordering = ["organization", "order", "name"]
+        ordering = ["order", "name"]
         verbose_name = _("body")
         verbose_name_plural = _("bodies")
         constraints = [
