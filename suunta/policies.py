@@ -22,13 +22,16 @@ from suunta.organizations.models import Membership, Role
 EDIT_PLAN = "edit_plan"  # change goals, metrics and checkpoints of a version
 CREATE_PLAN = "create_plan"  # create a new plan for an agreement
 MANAGE_MEMBERS = "manage_members"  # add and end memberships of an organization
+TAKE_STEP = "take_step"  # move a plan version along the workflow (obj: (version, step))
+AMEND_PLAN = "amend_plan"  # start version N+1 of an approved plan
+CREATE_NEXT_PLAN = "create_next_plan"  # next period's plan from an approved or closed one
 
 PLAN_EDITORS = frozenset({Role.EVALUATOR, Role.PREPARER})
 # Read every plan of the organization, whatever its state.
 FULL_READERS = frozenset({Role.EVALUATOR, Role.PREPARER, Role.ADMIN})
 # Read only what has reached the board (board members) or been approved (auditors).
-BOARD_VISIBLE = frozenset({"proposed", "approved", "closed"})
-AUDITOR_VISIBLE = frozenset({"approved", "closed"})
+BOARD_VISIBLE = frozenset({"proposed", "approved", "closed", "superseded"})
+AUDITOR_VISIBLE = frozenset({"approved", "closed", "superseded"})
 
 _CACHE_ATTR = "_suunta_roles"
 
@@ -134,6 +137,24 @@ def can(user, action: str, obj) -> bool:
     if action == CREATE_PLAN:
         # obj: a DirectorAgreement.
         return user.pk != obj.executive_id and bool(roles_in(user, obj.organization_id) & PLAN_EDITORS)
+    if action == TAKE_STEP:
+        version, step = obj
+        agreement = version.plan.agreement
+        if step.organization_id != agreement.organization_id or step.from_status != version.status:
+            return False
+        # The executive is disqualified in matters of his or her own goals: never proposes,
+        # handles, approves or records a decision on them, whatever roles he or she holds.
+        if user.pk == agreement.executive_id:
+            return False
+        return bool(roles_in(user, agreement.organization_id) & step.roles)
+    if action in (AMEND_PLAN, CREATE_NEXT_PLAN):
+        # obj: a PlanVersion (the approved one to copy from).
+        agreement = obj.plan.agreement
+        if user.pk == agreement.executive_id or not roles_in(user, agreement.organization_id) & PLAN_EDITORS:
+            return False
+        if action == AMEND_PLAN:
+            return obj.status == "approved"
+        return obj.status in {"approved", "closed", "superseded"}
     if action == MANAGE_MEMBERS:
         # obj: an Organization. Organization admins only; operators use the Django admin.
         return Role.ADMIN in roles_in(user, obj.pk)

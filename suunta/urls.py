@@ -18,5 +18,6 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("suunta.organizations.urls")),
     path("", include("suunta.agreements.urls")),
+    path("", include("suunta.governance.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from suunta.agreements.models import GoalPlan
+from suunta.agreements.services import create_next_period_plan
 from suunta.demo.loader import load_demo
 from suunta.organizations.models import Organization
 
@@ -22,6 +23,7 @@ DEMO_PERSONAS = (
     "toinen-paakayttaja",
     "toinen-johtaja",
     "toinen-kh-pj",
+    "toinen-valmistelija",
 )
 
 
@@ -35,8 +37,9 @@ def fast_password_hasher(settings):
 class Demo:
     org: Organization
     other_org: Organization
-    plan: GoalPlan  # "Kansliapäällikön tavoitteet 2025"
-    other_plan: GoalPlan  # Toinen kunta's plan
+    plan: GoalPlan  # "Kansliapäällikön tavoitteet 2025", approved KH 31.3.2025 § 45
+    other_plan: GoalPlan  # Toinen kunta's plan, approved
+    draft: GoalPlan  # "Kansliapäällikön tavoitteet 2026": a draft made from the 2025 plan
 
     def user(self, username: str):
         return get_user_model().objects.get(username=username)
@@ -50,11 +53,14 @@ class Demo:
 @pytest.fixture
 def demo(db) -> Demo:
     load_demo()
+    plan = GoalPlan.objects.get(title="Kansliapäällikön tavoitteet 2025")
+    preparer = get_user_model().objects.get(username="valmistelija")
     return Demo(
         org=Organization.objects.get(slug="esimerkkikunta"),
         other_org=Organization.objects.get(slug="toinen-kunta"),
-        plan=GoalPlan.objects.get(title="Kansliapäällikön tavoitteet 2025"),
+        plan=plan,
         other_plan=GoalPlan.objects.get(title="Kunnanjohtajan tavoitteet 2025"),
+        draft=create_next_period_plan(preparer, plan),
     )
 
 

@@ -7,6 +7,7 @@ whoever adds a page must decide who may use it.
 from dataclasses import dataclass, field
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -18,7 +19,7 @@ PERSONAS = (*DEMO_PERSONAS, ANON)
 EVALUATORS = ("pormestari", "apulaispormestari", "valtuuston-pj")
 EDITORS = (*EVALUATORS, "valmistelija")
 ESIMERKKI = (*EDITORS, "kansliapaallikko", "hallitus", "tarkastaja", "paakayttaja")
-TOINEN = ("toinen-paakayttaja", "toinen-johtaja", "toinen-kh-pj")
+TOINEN = ("toinen-paakayttaja", "toinen-johtaja", "toinen-kh-pj", "toinen-valmistelija")
 LOGGED_IN = DEMO_PERSONAS
 
 
@@ -50,32 +51,47 @@ class Entry:
     args: object = None  # callable(demo) -> list of URL args
 
 
-def plan(demo):
+def approved(demo):
     return [demo.plan.pk]
 
 
+def plan(demo):
+    return [demo.draft.pk]
+
+
 def goal(demo):
-    return [demo.plan.pk, demo.plan.versions.get().goal_areas.order_by("order")[1].pk]
+    return [demo.draft.pk, demo.draft.versions.get().goal_areas.order_by("order")[1].pk]
 
 
 def metric(demo):
-    goal_area = demo.plan.versions.get().goal_areas.order_by("order")[1]
-    return [demo.plan.pk, goal_area.metrics.order_by("order")[0].pk]
+    goal_area = demo.draft.versions.get().goal_areas.order_by("order")[1]
+    return [demo.draft.pk, goal_area.metrics.order_by("order")[0].pk]
 
 
 def checkpoint(demo):
-    return [demo.plan.pk, demo.plan.versions.get().checkpoints.order_by("order")[0].pk]
+    return [demo.draft.pk, demo.draft.versions.get().checkpoints.order_by("order")[0].pk]
+
+
+def close_step(demo):
+    from suunta.governance.models import WorkflowStep
+
+    step = WorkflowStep.objects.get(organization=demo.org, action="close")
+    return [demo.plan.pk, step.pk]
 
 
 def membership(demo):
     return ["esimerkkikunta", Membership.objects.get(user__username="hallitus").pk]
 
 
-# Plan editing: editors may; the executive and the admin see the plan but may not edit
-# (403); board members and auditors do not see a draft at all (404); Toinen kunta: 404.
+# Plan editing (on the demo's 2026 draft): editors may; the executive and the admin see
+# the plan but may not edit (403); board members and auditors do not see a draft at all
+# (404); Toinen kunta: 404. The approved 2025 plan: everyone in Esimerkkikunta reads it;
+# only editors take steps on it (the executive never: disqualified on own goals).
 EDIT = expect(200, editors=200, executive=403, admin=403, readers=404, toinen=404)
 EDIT_POST = expect(302, editors=302, executive=403, admin=403, readers=404, toinen=404)
 MANAGE = expect(403, admin=200, toinen=404)
+ON_APPROVED = expect(200, editors=200, executive=403, admin=403, readers=403, toinen=404)
+ON_APPROVED_POST = expect(302, editors=302, executive=403, admin=403, readers=403, toinen=404)
 EVERYONE = expect(200, anonymous=200)
 LOGGED_IN_ONLY = expect(200)
 POST_REDIRECTS = expect(302, anonymous=302)
@@ -100,7 +116,11 @@ MATRIX: dict[str, Entry] = {
     "plan_new": Entry(
         expect(200, executive=403, readers=403, admin=403, toinen=404), args=lambda demo: [demo.plan.agreement_id]
     ),
-    "plan_detail": Entry(expect(200, readers=404, toinen=404), args=plan),
+    "plan_detail": Entry(expect(200, toinen=404), args=approved),
+    "plan_history": Entry(expect(200, toinen=404), args=approved),
+    "plan_amend": Entry(ON_APPROVED_POST, method="post", args=approved),
+    "plan_next_period": Entry(ON_APPROVED_POST, method="post", args=approved),
+    "plan_step": Entry(ON_APPROVED, args=close_step),
     "goal_new": Entry(EDIT, args=plan),
     "goal_edit": Entry(EDIT, args=goal),
     "goal_delete": Entry(EDIT, args=goal),
@@ -147,7 +167,10 @@ def test_each_persona_gets_the_expected_answer(demo, name):
     outcomes = {}
     for persona in PERSONAS:
         client = Client() if persona == ANON else demo.client(persona)
-        response = getattr(client, entry.method)(url, entry.data)
+        # Each persona meets the same state: what one request changes is rolled back.
+        with transaction.atomic():
+            response = getattr(client, entry.method)(url, entry.data)
+            transaction.set_rollback(True)
         outcomes[persona] = response.status_code
         if response.status_code == 302 and persona == ANON and name not in {"logout", "set_language"}:
             assert "/login/" in response["Location"], (persona, response["Location"])

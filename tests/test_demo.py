@@ -55,18 +55,35 @@ def test_it_is_idempotent(db):
 
 def test_it_leaves_what_exists_as_it_is(db):
     load_demo()
-    goal = (
-        GoalArea.objects.filter(version__plan__title="Kansliapäällikön tavoitteet 2025")
-        .order_by("order")
-        .first()
-    )
-    goal.title = "Muokattu tavoite"
-    goal.save()
+    # The demo's plans are approved and frozen; what a user may still change is e.g. a
+    # person's name or an organization's Swedish name.
+    mayor = get_user_model().objects.get(username="pormestari")
+    mayor.first_name = "Muokattu"
+    mayor.save()
+    Organization.objects.filter(slug="esimerkkikunta").update(name_sv="Exempelkommun (ändrad)")
     before = counts()
     load_demo()
-    goal.refresh_from_db()
-    assert goal.title == "Muokattu tavoite"
+    mayor.refresh_from_db()
+    assert mayor.first_name == "Muokattu"
+    assert Organization.objects.get(slug="esimerkkikunta").name_sv == "Exempelkommun (ändrad)"
     assert counts() == before
+
+
+def test_the_seed_plan_is_approved_through_the_workflow(db):
+    load_demo()
+    plan = GoalPlan.objects.get(title="Kansliapäällikön tavoitteet 2025")
+    version = plan.versions.get()
+    assert version.status == "approved"
+    handlings = list(version.handlings.order_by("meeting_date"))
+    assert [h.history_text for h in handlings] == [
+        "Poliittinen johtoryhmä 26.3.2025",
+        "Kunnanhallitus 31.3.2025 § 45, hyväksytty",
+    ]
+    approval = handlings[1]
+    assert approval.case_number == "TUUDno-2025-123"
+    assert approval.presenter.username == "pormestari"
+    assert [u.username for u in approval.disqualified.all()] == ["kansliapaallikko"]
+    assert len(approval.snapshot_sha256) == 64
 
 
 def test_the_demo_users_have_the_demo_password(db, monkeypatch):

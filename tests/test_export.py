@@ -93,7 +93,11 @@ def test_it_exports_the_plan_header(demo):
     assert data["title"] == "Kansliapäällikön tavoitteet 2025"
     assert data["period"] == {"start": "2025-01-01", "end": "2025-12-31"}
     assert data["version"] == 1
-    assert data["status"] == "draft"
+    assert data["status"] == "approved"
+    approval = demo.plan.versions.get().handlings.get(outcome="approved")
+    assert data["snapshot"] == {"sha256": approval.snapshot_sha256, "decision": "KH 31.3.2025 § 45"}
+    assert data["handling"][1]["presenter"] == "Aino Virtanen"
+    assert data["handling"][1]["disqualified"] == ["Juha Niemi"]
 
 
 def test_it_exports_the_goals_and_metrics_in_order(demo):
@@ -148,11 +152,11 @@ def test_it_exports_the_latest_version(demo):
 
 
 def test_it_exports_changes_made_in_the_editor(demo):
-    version = demo.plan.versions.get()
+    version = demo.draft.versions.get()
     goal = version.goal_areas.order_by("order").first()
     goal.title = "Strategian toimeenpano"
     goal.save()
-    data = export(str(demo.plan.pk))
+    data = export(str(demo.draft.pk))
     assert data["goals"][0]["title"] == "Strategian toimeenpano"
 
 

@@ -26,7 +26,10 @@ def plans_for_export(queryset=None):
                     ),
                 ),
                 Prefetch("checkpoints", queryset=Checkpoint.objects.all()),
-                Prefetch("handlings", queryset=Handling.objects.select_related("body")),
+                Prefetch(
+                    "handlings",
+                    queryset=Handling.objects.select_related("body", "presenter").prefetch_related("disqualified"),
+                ),
             ),
         )
     ).order_by("id")
@@ -35,13 +38,15 @@ def plans_for_export(queryset=None):
 def plan_to_dict(plan: GoalPlan) -> dict:
     version = plan.latest_version()
     agreement = plan.agreement
+    handlings = list(version.handlings.all()) if version else []
+    approval = next((h for h in handlings if h.snapshot_sha256), None)
     organization = agreement.organization
     return {
         "format": FORMAT_VERSION,
         "id": plan.pk,
         "organization": {"name": organization.name, "name_sv": organization.name_sv, "slug": organization.slug},
         "agreement": {
-            "executive": agreement.executive.get_full_name() or agreement.executive.username,
+            "executive": _name(agreement.executive),
             "position": agreement.position_title,
             "position_sv": agreement.position_title_sv,
             "position_genitive": agreement.position_genitive,
@@ -83,7 +88,19 @@ def plan_to_dict(plan: GoalPlan) -> dict:
                 "section": handling.section,
                 "case_number": handling.case_number,
                 "text": handling.text,
+                "outcome": handling.outcome,
+                "reference": handling.reference,
+                "presenter": _name(handling.presenter),
+                "disqualified": sorted(_name(u) for u in handling.disqualified.all()),
+                "meeting_changes": handling.meeting_changes,
             }
-            for handling in (version.handlings.all() if version else [])
+            for handling in handlings
         ],
+        "snapshot": (
+            {"sha256": approval.snapshot_sha256, "decision": approval.reference} if approval else None
+        ),
     }
+
+
+def _name(user) -> str | None:
+    return (user.get_full_name() or user.username) if user else None

@@ -1,5 +1,4 @@
 from django import forms
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from .models import Checkpoint, GoalArea, GoalPlan, Metric
@@ -25,32 +24,9 @@ class PlanForm(forms.ModelForm):
         self.agreement = agreement
         self.instance.agreement = agreement
 
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if start and end:
-            if end < start:
-                self.add_error("period_end", _("The period cannot end before it starts."))
-            else:
-                overlapping = (
-                    GoalPlan.objects.filter(agreement=self.agreement, period_start__lte=end, period_end__gte=start)
-                    .exclude(pk=self.instance.pk)
-                    .first()
-                )
-                if overlapping:
-                    self.add_error(
-                        "period_start",
-                        _("This agreement already has a plan for this period: %(title)s (%(start)s–%(end)s).")
-                        % {
-                            "title": overlapping.display_title,
-                            "start": formats.date_format(overlapping.period_start, "SHORT_DATE_FORMAT"),
-                            "end": formats.date_format(overlapping.period_end, "SHORT_DATE_FORMAT"),
-                        },
-                    )
-        return cleaned
-
     def validate_constraints(self, exclude=None):
-        # The overlap check above already covers the unique constraint, with a clearer message.
+        # GoalPlan.clean() checks overlapping periods, which covers the unique constraint
+        # with a clearer message.
         return None
 
 

@@ -12,9 +12,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from suunta.audit import services as audit
 from suunta.lib.models import TimestampedModel, localized
 from suunta.lib.publicity import PublicityMixin
 from suunta.lib.validators import validate_not_blank
@@ -130,8 +132,30 @@ class GoalPlan(PublicityMixin, TimestampedModel):
         return self.agreement.organization
 
     def clean(self):
-        if self.period_start and self.period_end and self.period_end < self.period_start:
+        start, end = self.period_start, self.period_end
+        if not (start and end and self.agreement_id):
+            return
+        if end < start:
             raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+        overlapping = (
+            GoalPlan.objects.filter(agreement_id=self.agreement_id, period_start__lte=end, period_end__gte=start)
+            .exclude(pk=self.pk)
+            .order_by("period_start")
+            .first()
+        )
+        if overlapping:
+            raise ValidationError(
+                {
+                    "period_start": _(
+                        "This agreement already has a plan for this period: %(title)s (%(start)s–%(end)s)."
+                    )
+                    % {
+                        "title": overlapping.display_title,
+                        "start": formats.date_format(overlapping.period_start, "SHORT_DATE_FORMAT"),
+                        "end": formats.date_format(overlapping.period_end, "SHORT_DATE_FORMAT"),
+                    }
+                }
+            )
 
     def latest_version(self) -> "PlanVersion | None":
         # Uses the prefetch cache when the caller prefetched `versions`.
@@ -145,9 +169,110 @@ class VersionStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed to the board")
     APPROVED = "approved", _("Approved")
     CLOSED = "closed", _("Closed")
+    SUPERSEDED = "superseded", _("Replaced by a later version")
 
 
 EDITABLE_STATUSES = frozenset({VersionStatus.DRAFT})
+# Once approved, a version's goals, metrics and checkpoints never change again.
+FROZEN_STATUSES = frozenset({VersionStatus.APPROVED, VersionStatus.CLOSED, VersionStatus.SUPERSEDED})
+
+
+class FrozenVersionError(audit.Refused):
+    """A write to the content of an approved (frozen) version: a PermissionDenied (403
+    in a view) that the audit log records (see refuse_frozen)."""
+
+
+def refuse_frozen(obj, version_id: int) -> None:
+    """Refuse a write to frozen content, and audit the attempt.
+
+    Outside a transaction the refusal is written at once. Inside one, the service's
+    @recording_refusals boundary writes it after the rollback (an event written inside
+    would be rolled back with the refused change).
+    """
+    version = PlanVersion.objects.select_related("plan__agreement").get(pk=version_id)
+    refusal = FrozenVersionError(
+        "plan.frozen_write",
+        organization=version.plan.agreement.organization_id,
+        obj=obj if obj is not None else version,
+        changes={"version": [version.number, version.number], "status": [version.status, version.status]},
+    )
+    if not audit.in_transaction():
+        refusal.event = audit.record_refusal(refusal.action, **refusal.audit)
+    raise refusal
+
+
+class FrozenGuardQuerySet(models.QuerySet):
+    """Refuses update/delete/bulk writes that touch a frozen version's rows.
+
+    `version_path` is the lookup from the model to its PlanVersion."""
+
+    version_path = "version"
+
+    def _frozen_version_ids(self, rows=None) -> list[int]:
+        if rows is not None:
+            ids = {row.version_of_row() for row in rows}
+            frozen = PlanVersion.objects.filter(pk__in=ids, status__in=FROZEN_STATUSES)
+        else:
+            frozen = PlanVersion.objects.filter(
+                pk__in=self.values(self.version_path), status__in=FROZEN_STATUSES
+            )
+        return list(frozen.values_list("pk", flat=True)[:1])
+
+    def _guard(self, rows=None) -> None:
+        frozen = self._frozen_version_ids(rows)
+        if frozen:
+            refuse_frozen(None, frozen[0])
+
+    def update(self, **kwargs):
+        self._guard()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._guard()
+        return super().delete()
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        self._guard(objs)
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        self._guard(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class MetricQuerySet(FrozenGuardQuerySet):
+    version_path = "goal_area__version"
+
+
+class FrozenGuardMixin(models.Model):
+    """save() and delete() of a frozen version's goal, metric or checkpoint are refused."""
+
+    class Meta:
+        abstract = True
+
+    def version_of_row(self) -> int:
+        return self.version_id
+
+    def _guard_frozen(self) -> None:
+        version_id = self.version_of_row()
+        if PlanVersion.objects.filter(pk=version_id, status__in=FROZEN_STATUSES).exists():
+            refuse_frozen(self, version_id)
+        if self.pk is not None:
+            # Moving a row out of a frozen version is a change of that version too.
+            original = type(self)._base_manager.filter(pk=self.pk).first()
+            if original is not None and original.version_of_row() != version_id:
+                if PlanVersion.objects.filter(pk=original.version_of_row(), status__in=FROZEN_STATUSES).exists():
+                    refuse_frozen(self, original.version_of_row())
+
+    def save(self, *args, **kwargs):
+        self._guard_frozen()
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._guard_frozen()
+        return super().delete(*args, **kwargs)
 
 
 class PlanVersion(TimestampedModel):
@@ -173,8 +298,12 @@ class PlanVersion(TimestampedModel):
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
 
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in FROZEN_STATUSES
 
-class GoalArea(PublicityMixin, TimestampedModel):
+
+class GoalArea(FrozenGuardMixin, PublicityMixin, TimestampedModel):
     """A goal (Tavoite): one row of the annex table."""
 
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="goal_areas")
@@ -184,6 +313,8 @@ class GoalArea(PublicityMixin, TimestampedModel):
     description = models.TextField(_("description"), max_length=DESCRIPTION_MAX, blank=True)
     description_sv = models.TextField(_("description in Swedish"), max_length=DESCRIPTION_MAX, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = FrozenGuardQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "id"]
@@ -210,7 +341,7 @@ class Direction(models.TextChoices):
     DECREASE = "decrease", _("Lower is better")
 
 
-class Metric(PublicityMixin, TimestampedModel):
+class Metric(FrozenGuardMixin, PublicityMixin, TimestampedModel):
     """A metric or criterion (Mittari) of a goal; optionally quantitative."""
 
     goal_area = models.ForeignKey(GoalArea, on_delete=models.CASCADE, related_name="metrics")
@@ -222,6 +353,8 @@ class Metric(PublicityMixin, TimestampedModel):
     baseline = models.DecimalField(_("baseline"), max_digits=16, decimal_places=4, null=True, blank=True)
     target = models.DecimalField(_("target"), max_digits=16, decimal_places=4, null=True, blank=True)
     direction = models.CharField(_("direction"), max_length=16, choices=Direction.choices, blank=True)
+
+    objects = MetricQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "id"]
@@ -242,8 +375,11 @@ class Metric(PublicityMixin, TimestampedModel):
     def is_quantitative(self) -> bool:
         return self.target is not None
 
+    def version_of_row(self) -> int:
+        return GoalArea._base_manager.filter(pk=self.goal_area_id).values_list("version_id", flat=True).first()
 
-class Checkpoint(PublicityMixin, TimestampedModel):
+
+class Checkpoint(FrozenGuardMixin, PublicityMixin, TimestampedModel):
     """A follow-up point (Seuranta): a column of the annex table."""
 
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="checkpoints")
@@ -252,6 +388,8 @@ class Checkpoint(PublicityMixin, TimestampedModel):
     window_start = models.DateField(_("window opens"))
     window_end = models.DateField(_("window closes"))
     order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = FrozenGuardQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "window_start", "id"]

@@ -22,7 +22,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from suunta import policies
 from suunta.lib.forms import apply_validation_error
 
+from suunta.governance import workflow
+
 from . import services
+from .checks import first_year_followups_warning
+from .snapshot import plan_history as plan_history_with_diffs
 from .forms import CheckpointForm, GoalAreaForm, MetricForm, PlanForm
 from .models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion
 
@@ -43,7 +47,11 @@ def get_plan(request, pk: int) -> GoalPlan:
 
 
 def visible_versions(request, plan: GoalPlan) -> list[PlanVersion]:
-    versions = list(PlanVersion.objects.filter(plan=plan).prefetch_related("handlings__body").order_by("number"))
+    versions = list(
+        PlanVersion.objects.filter(plan=plan)
+        .prefetch_related("handlings__body", "handlings__presenter", "handlings__disqualified")
+        .order_by("number")
+    )
     for version in versions:
         version.plan = plan  # the policy reads version.plan.agreement: no query per check
     return policies.scope_versions(versions, request.user, plan.agreement.organization_id)
@@ -156,15 +164,74 @@ def render_plan(request, plan: GoalPlan, version: PlanVersion | None = None, edi
     context["focus_kind"], context["focus_id"] = focus or ("", None)
     if request.htmx:
         return render(request, "agreements/plan_detail.html#annex", context)
+    latest = versions[-1]
+    is_latest = version == latest
     context.update(
         {
             "organization": plan.agreement.organization,
             "agreement": plan.agreement,
             "versions": versions,
-            "is_latest": version == versions[-1],
+            "is_latest": is_latest,
+            "steps": workflow.available_steps(request.user, version) if is_latest else [],
+            "can_amend": is_latest and policies.can(request.user, policies.AMEND_PLAN, latest),
+            "can_create_next": policies.can(request.user, policies.CREATE_NEXT_PLAN, latest),
+            "approval": next((h for h in version.handlings.all() if h.snapshot_sha256), None),
+            "first_year_warning": first_year_followups_warning(plan.agreement) if context["can_edit"] else "",
         }
     )
     return render(request, "agreements/plan_detail.html", context)
+
+
+@require_GET
+def plan_history(request, pk: int):
+    """Every version the user may see, with its decisions and a readable diff to the previous."""
+    plan = get_plan(request, pk)
+    versions = visible_versions(request, plan)
+    if not versions:
+        raise Http404
+    history = plan_history_with_diffs(plan, versions)
+    return render(
+        request,
+        "agreements/plan_history.html",
+        {
+            "organization": plan.agreement.organization,
+            "agreement": plan.agreement,
+            "plan": plan,
+            "history": list(reversed(history)),
+        },
+    )
+
+
+@require_POST
+def plan_amend(request, pk: int):
+    plan = get_plan(request, pk)
+    versions = visible_versions(request, plan)
+    if not versions:
+        raise Http404
+    policies.require(request.user, policies.AMEND_PLAN, versions[-1])
+    draft = services.amend(request.user, plan)
+    messages.success(
+        request,
+        _("Version %(number)s was started as a draft. It is handled and approved like the first one.")
+        % {"number": draft.number},
+    )
+    return redirect("plan_detail", pk=plan.pk)
+
+
+@require_POST
+def plan_next_period(request, pk: int):
+    plan = get_plan(request, pk)
+    versions = visible_versions(request, plan)
+    if not versions:
+        raise Http404
+    policies.require(request.user, policies.CREATE_NEXT_PLAN, versions[-1])
+    try:
+        new_plan = services.create_next_period_plan(request.user, plan)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("plan_detail", pk=plan.pk)
+    messages.success(request, _("The next period's plan was created from this one. Check its goals and checkpoints."))
+    return redirect("plan_detail", pk=new_plan.pk)
 
 
 @require_GET

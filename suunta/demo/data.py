@@ -92,12 +92,13 @@ ORGANIZATIONS = [
                 ("elokuu 2025", "augusti 2025", D(2025, 8, 1), D(2025, 8, 31)),
                 ("tammikuu/helmikuu 2026", "januari/februari 2026", D(2026, 1, 1), D(2026, 2, 28)),
             ],
-            "handlings": [
-                {"body": "Poliittinen johtoryhmä", "meeting_date": D(2025, 3, 26), "section": "",
-                 "case_number": "",
+            # Taken through the workflow in this order: the seed's "26.3.2025 Poljory, 31.3.2025 KH".
+            "steps": [
+                {"action": "handle", "by": "valmistelija", "meeting_date": D(2025, 3, 26),
                  "text": "Tavoitteet käyty läpi kansliapäällikön kanssa."},
-                {"body": "Kunnanhallitus", "meeting_date": D(2025, 3, 31), "section": "45",
-                 "case_number": "TUUDno-2025-123",
+                {"action": "propose", "by": "valmistelija"},
+                {"action": "approve", "by": "valmistelija", "meeting_date": D(2025, 3, 31), "section": "45",
+                 "case_number": "TUUDno-2025-123", "presenter": "pormestari",
                  "text": "Kunnanhallitus hyväksyy kansliapäällikön vuositavoitteet 2025 liitteen mukaisesti."},
             ],
         },
@@ -118,6 +119,7 @@ ORGANIZATIONS = [
             ("toinen-paakayttaja", "Olli", "Rantanen", "admin", ""),
             ("toinen-johtaja", "Katja", "Hiltunen", "executive", ""),
             ("toinen-kh-pj", "Matti", "Korhonen", "evaluator", "board_chair"),
+            ("toinen-valmistelija", "Eeva", "Mustonen", "preparer", ""),
         ],
         "agreement": {
             "executive": "toinen-johtaja",
@@ -130,7 +132,7 @@ ORGANIZATIONS = [
             "signed_on": D(2023, 11, 20),
         },
         "plan": {
-            "preparer": "toinen-kh-pj",
+            "preparer": "toinen-valmistelija",
             "title": "Kunnanjohtajan tavoitteet 2025",
             "title_sv": "Kommundirektörens mål 2025",
             "period_start": D(2025, 1, 1),
@@ -152,9 +154,10 @@ ORGANIZATIONS = [
                 ("kesäkuu 2025", "juni 2025", D(2025, 6, 1), D(2025, 6, 30)),
                 ("joulukuu 2025", "december 2025", D(2025, 12, 1), D(2025, 12, 31)),
             ],
-            "handlings": [
-                {"body": "Kunnanhallitus", "meeting_date": D(2025, 2, 17), "section": "23",
-                 "case_number": "154/02.02.00/2025",
+            "steps": [
+                {"action": "propose", "by": "toinen-valmistelija"},
+                {"action": "approve", "by": "toinen-valmistelija", "meeting_date": D(2025, 2, 17), "section": "23",
+                 "case_number": "154/02.02.00/2025", "presenter": "toinen-kh-pj",
                  "text": "Kunnanhallitus hyväksyy kunnanjohtajan tavoitteet vuodelle 2025."},
             ],
         },

@@ -7,7 +7,8 @@ from django.db import transaction
 
 from suunta.agreements import services as plan_services
 from suunta.agreements.models import DirectorAgreement, GoalPlan
-from suunta.governance.models import Handling
+from suunta.governance import services as governance_services
+from suunta.governance import workflow
 from suunta.organizations.models import Body, Membership, Organization
 
 from . import data
@@ -56,6 +57,7 @@ def load_demo() -> list[str]:
         agreement, _ = DirectorAgreement.objects.get_or_create(
             organization=org, executive=executive, defaults=agreement_spec
         )
+        workflow.ensure_workflow(org)
         _load_plan(agreement, spec["plan"], people, bodies)
     return usernames
 
@@ -83,7 +85,13 @@ def _load_plan(agreement, spec, people, bodies) -> None:
         plan_services.add_checkpoint(
             author, version, label=label, label_sv=label_sv, window_start=start, window_end=end
         )
-    for handling in spec["handlings"]:
-        Handling.objects.create(
-            version=version, **{**handling, "body": bodies[handling["body"]]}
-        )
+    workflow.ensure_workflow(agreement.organization)
+    for step_spec in spec["steps"]:
+        step_spec = dict(step_spec)
+        actor = people[step_spec.pop("by")]
+        version.refresh_from_db()
+        action = step_spec.pop("action")
+        step = next(s for s in workflow.steps_from(version) if s.action == action)
+        if "presenter" in step_spec:
+            step_spec["presenter"] = people[step_spec["presenter"]]
+        governance_services.take_step(actor, version, step, **step_spec)

@@ -24,7 +24,7 @@ def first(model, **filters):
 @pytest.fixture
 def ids(demo):
     """One goal, metric and checkpoint of the demo plan (ours) and of Toinen kunta's."""
-    ours = demo.plan.versions.get()
+    ours = demo.draft.versions.get()
     theirs = demo.other_plan.versions.get()
     return {
         "goal": first(GoalArea, version=ours).pk,
@@ -118,7 +118,7 @@ def test_it_404s_an_unknown_agreement(demo):
 def test_it_404s_an_unknown_item(demo, kind, action):
     before = snapshot()
     client = demo.client("pormestari")
-    url = reverse(f"{kind}_{action}", args=[demo.plan.pk, UNKNOWN])
+    url = reverse(f"{kind}_{action}", args=[demo.draft.pk, UNKNOWN])
     assert client.get(url).status_code == 404
     assert client.post(url, {}).status_code == 404
     assert snapshot() == before
@@ -127,7 +127,7 @@ def test_it_404s_an_unknown_item(demo, kind, action):
 @pytest.mark.parametrize("kind", ["goal", "metric", "checkpoint"])
 def test_it_404s_moving_an_unknown_item(demo, kind):
     response = demo.client("pormestari").post(
-        reverse(f"{kind}_move", args=[demo.plan.pk, UNKNOWN]), {"direction": "up"}
+        reverse(f"{kind}_move", args=[demo.draft.pk, UNKNOWN]), {"direction": "up"}
     )
     assert response.status_code == 404
 
@@ -135,7 +135,7 @@ def test_it_404s_moving_an_unknown_item(demo, kind):
 def test_it_404s_adding_a_metric_to_an_unknown_goal(demo):
     before = snapshot()
     response = demo.client("pormestari").post(
-        reverse("metric_new", args=[demo.plan.pk, UNKNOWN]), {"new-metric-text": "Orpo mittari"}
+        reverse("metric_new", args=[demo.draft.pk, UNKNOWN]), {"new-metric-text": "Orpo mittari"}
     )
     assert response.status_code == 404
     assert snapshot() == before
@@ -172,13 +172,13 @@ def test_it_404s_another_organizations_item_in_our_plans_url(demo, ids, kind):
     client = demo.client("pormestari")
     before = snapshot()
     for action in ("edit", "delete"):
-        url = reverse(f"{kind}_{action}", args=[demo.plan.pk, foreign])
+        url = reverse(f"{kind}_{action}", args=[demo.draft.pk, foreign])
         assert client.get(url).status_code == 404, url
         assert (
             client.post(url, {f"{kind}-{foreign}-title": "x", f"{kind}-{foreign}-text": "x"}).status_code
             == 404
         )
-    url = reverse(f"{kind}_move", args=[demo.plan.pk, foreign])
+    url = reverse(f"{kind}_move", args=[demo.draft.pk, foreign])
     assert client.post(url, {"direction": "up"}, **HTMX).status_code == 404
     assert snapshot() == before
 
@@ -186,7 +186,7 @@ def test_it_404s_another_organizations_item_in_our_plans_url(demo, ids, kind):
 def test_it_404s_adding_a_metric_to_another_organizations_goal_through_our_plan(demo, ids):
     before = snapshot()
     response = demo.client("pormestari").post(
-        reverse("metric_new", args=[demo.plan.pk, ids["other_goal"]]), {"new-metric-text": "Kaapattu"}
+        reverse("metric_new", args=[demo.draft.pk, ids["other_goal"]]), {"new-metric-text": "Kaapattu"}
     )
     assert response.status_code == 404
     assert snapshot() == before
@@ -196,7 +196,7 @@ def test_it_404s_adding_a_metric_to_another_organizations_goal_through_our_plan(
 def sibling_plan(demo):
     """Another draft plan of the same agreement (2024), with one of everything."""
     plan = PlanFactory(
-        agreement=demo.plan.agreement,
+        agreement=demo.draft.agreement,
         title="Kansliapäällikön tavoitteet 2024",
         period_start=dt.date(2024, 1, 1),
         period_end=dt.date(2024, 12, 31),
@@ -217,14 +217,14 @@ def test_it_404s_an_item_of_another_plan_in_this_plans_url(demo, sibling_plan, k
     item = sibling_plan[kind]
     client = demo.client("valmistelija")
     before = snapshot()
-    assert client.get(reverse(f"{kind}_edit", args=[demo.plan.pk, item])).status_code == 404
+    assert client.get(reverse(f"{kind}_edit", args=[demo.draft.pk, item])).status_code == 404
     edit = client.post(
-        reverse(f"{kind}_edit", args=[demo.plan.pk, item]), {f"{kind}-{item}-title": "Siirretty"}
+        reverse(f"{kind}_edit", args=[demo.draft.pk, item]), {f"{kind}-{item}-title": "Siirretty"}
     )
     assert edit.status_code == 404
-    move = client.post(reverse(f"{kind}_move", args=[demo.plan.pk, item]), {"direction": "up"})
+    move = client.post(reverse(f"{kind}_move", args=[demo.draft.pk, item]), {"direction": "up"})
     assert move.status_code == 404
-    assert client.post(reverse(f"{kind}_delete", args=[demo.plan.pk, item])).status_code == 404
+    assert client.post(reverse(f"{kind}_delete", args=[demo.draft.pk, item])).status_code == 404
     assert snapshot() == before
     # The same ids work through their own plan's address: the 404s above came from the mix-up.
     own = client.get(reverse(f"{kind}_edit", args=[sibling_plan["plan"].pk, item]))
@@ -234,7 +234,7 @@ def test_it_404s_an_item_of_another_plan_in_this_plans_url(demo, sibling_plan, k
 def test_it_404s_adding_a_metric_to_a_goal_of_another_plan(demo, sibling_plan):
     before = snapshot()
     response = demo.client("valmistelija").post(
-        reverse("metric_new", args=[demo.plan.pk, sibling_plan["goal"]]), {"new-metric-text": "Väärä tavoite"}
+        reverse("metric_new", args=[demo.draft.pk, sibling_plan["goal"]]), {"new-metric-text": "Väärä tavoite"}
     )
     assert response.status_code == 404
     assert snapshot() == before
@@ -242,8 +242,8 @@ def test_it_404s_adding_a_metric_to_a_goal_of_another_plan(demo, sibling_plan):
 
 def test_it_404s_an_unknown_version_of_the_plan(demo):
     client = demo.client("pormestari")
-    assert client.get(reverse("plan_detail", args=[demo.plan.pk]) + "?version=7").status_code == 404
-    assert client.get(reverse("plan_detail", args=[demo.plan.pk]) + "?version=abc").status_code == 404
+    assert client.get(reverse("plan_detail", args=[demo.draft.pk]) + "?version=7").status_code == 404
+    assert client.get(reverse("plan_detail", args=[demo.draft.pk]) + "?version=abc").status_code == 404
 
 
 # --- Roles that may not edit ---------------------------------------------------------------
@@ -253,21 +253,21 @@ def test_it_404s_an_unknown_version_of_the_plan(demo):
 def test_it_forbids_editing_to_readers_of_the_draft(demo, ids, username):
     # The executive reads own goals and the admin reads everything, but neither edits.
     client = demo.client(username)
-    assert client.get(reverse("plan_detail", args=[demo.plan.pk])).status_code == 200
-    assert_all_refused(client, editor_requests(demo.plan.pk, ids, demo.plan.agreement_id), 403)
+    assert client.get(reverse("plan_detail", args=[demo.draft.pk])).status_code == 200
+    assert_all_refused(client, editor_requests(demo.draft.pk, ids, demo.draft.agreement_id), 403)
 
 
 def test_it_forbids_editing_with_htmx_too(demo, ids):
     client = demo.client("kansliapaallikko")
-    assert_all_refused(client, editor_requests(demo.plan.pk, ids, demo.plan.agreement_id), 403, htmx=True)
+    assert_all_refused(client, editor_requests(demo.draft.pk, ids, demo.draft.agreement_id), 403, htmx=True)
 
 
 @pytest.mark.parametrize("username", ["hallitus", "tarkastaja"])
 def test_it_hides_a_draft_from_board_members_and_auditors(demo, ids, username):
     client = demo.client(username)
-    assert client.get(reverse("plan_detail", args=[demo.plan.pk])).status_code == 404
+    assert client.get(reverse("plan_detail", args=[demo.draft.pk])).status_code == 404
     requests = [
-        r for r in editor_requests(demo.plan.pk, ids, demo.plan.agreement_id) if "/plans/new/" not in r[1]
+        r for r in editor_requests(demo.draft.pk, ids, demo.draft.agreement_id) if "/plans/new/" not in r[1]
     ]
     assert_all_refused(client, requests, 404)
 
@@ -277,7 +277,7 @@ def test_it_forbids_creating_a_plan_to_board_members_and_auditors(demo, username
     # They see the agreement, so the answer is "not allowed" rather than "not found".
     client = demo.client(username)
     before = snapshot()
-    url = reverse("plan_new", args=[demo.plan.agreement_id])
+    url = reverse("plan_new", args=[demo.draft.agreement_id])
     assert client.get(url).status_code == 403
     assert (
         client.post(url, {"title": "X", "period_start": "2026-01-01", "period_end": "2026-12-31"}).status_code
@@ -287,26 +287,26 @@ def test_it_forbids_creating_a_plan_to_board_members_and_auditors(demo, username
 
 
 def test_it_hides_the_plan_creation_link_from_those_who_may_not_create(demo):
-    url = reverse("plan_new", args=[demo.plan.agreement_id])
+    url = reverse("plan_new", args=[demo.draft.agreement_id])
     for username in ("kansliapaallikko", "paakayttaja", "hallitus", "tarkastaja"):
-        response = demo.client(username).get(reverse("agreement_detail", args=[demo.plan.agreement_id]))
+        response = demo.client(username).get(reverse("agreement_detail", args=[demo.draft.agreement_id]))
         assert response.status_code == 200, username
         assert url not in response.content.decode(), username
 
 
 def test_it_404s_our_plan_to_the_other_organizations_evaluator(demo, ids):
     client = demo.client("toinen-kh-pj")
-    assert client.get(reverse("plan_detail", args=[demo.plan.pk])).status_code == 404
-    assert_all_refused(client, editor_requests(demo.plan.pk, ids, demo.plan.agreement_id), 404)
+    assert client.get(reverse("plan_detail", args=[demo.draft.pk])).status_code == 404
+    assert_all_refused(client, editor_requests(demo.draft.pk, ids, demo.draft.agreement_id), 404)
 
 
 def test_it_forbids_editing_an_approved_version(demo, ids):
-    version = demo.plan.versions.get()
+    version = demo.draft.versions.get()
     version.status = "approved"
     version.save()
     client = demo.client("pormestari")
     requests = [
-        r for r in editor_requests(demo.plan.pk, ids, demo.plan.agreement_id) if "/plans/new/" not in r[1]
+        r for r in editor_requests(demo.draft.pk, ids, demo.draft.agreement_id) if "/plans/new/" not in r[1]
     ]
     assert_all_refused(client, requests, 403)
 
@@ -314,8 +314,8 @@ def test_it_forbids_editing_an_approved_version(demo, ids):
 def test_it_404s_an_evaluator_whose_membership_has_ended(demo, ids):
     Membership.objects.filter(user__username="pormestari").update(valid_to=dt.date(2024, 12, 31))
     client = demo.client("pormestari")
-    assert client.get(reverse("plan_detail", args=[demo.plan.pk])).status_code == 404
-    assert_all_refused(client, editor_requests(demo.plan.pk, ids, demo.plan.agreement_id), 404)
+    assert client.get(reverse("plan_detail", args=[demo.draft.pk])).status_code == 404
+    assert_all_refused(client, editor_requests(demo.draft.pk, ids, demo.draft.agreement_id), 404)
 
 
 # --- Anonymous -----------------------------------------------------------------------------
@@ -324,10 +324,10 @@ def test_it_404s_an_evaluator_whose_membership_has_ended(demo, ids):
 def test_it_sends_anonymous_users_to_the_login_page(demo, ids):
     client = Client()
     before = snapshot()
-    requests = editor_requests(demo.plan.pk, ids, demo.plan.agreement_id)
+    requests = editor_requests(demo.draft.pk, ids, demo.draft.agreement_id)
     requests += [
-        ("get", reverse("plan_detail", args=[demo.plan.pk]), {}),
-        ("get", reverse("agreement_detail", args=[demo.plan.agreement_id]), {}),
+        ("get", reverse("plan_detail", args=[demo.draft.pk]), {}),
+        ("get", reverse("agreement_detail", args=[demo.draft.agreement_id]), {}),
         ("get", reverse("home"), {}),
     ]
     for method, url, data in requests:
@@ -339,7 +339,7 @@ def test_it_sends_anonymous_users_to_the_login_page(demo, ids):
 
 def test_it_sends_anonymous_htmx_requests_to_the_login_page(demo, ids):
     before = snapshot()
-    response = Client().post(reverse("goal_new", args=[demo.plan.pk]), {"new-goal-title": "Anonyymi"}, **HTMX)
+    response = Client().post(reverse("goal_new", args=[demo.draft.pk]), {"new-goal-title": "Anonyymi"}, **HTMX)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
     assert snapshot() == before
@@ -347,25 +347,25 @@ def test_it_sends_anonymous_htmx_requests_to_the_login_page(demo, ids):
 
 @pytest.mark.parametrize("username", ["hallitus", "tarkastaja"])
 def test_it_forbids_editing_an_approved_plan_to_those_who_may_read_it(demo, ids, username):
-    demo.plan.versions.update(status="approved")
+    demo.draft.versions.update(status="approved")
     client = demo.client(username)
-    assert client.get(reverse("plan_detail", args=[demo.plan.pk])).status_code == 200
+    assert client.get(reverse("plan_detail", args=[demo.draft.pk])).status_code == 200
     requests = [
-        r for r in editor_requests(demo.plan.pk, ids, demo.plan.agreement_id) if "/plans/new/" not in r[1]
+        r for r in editor_requests(demo.draft.pk, ids, demo.draft.agreement_id) if "/plans/new/" not in r[1]
     ]
     assert_all_refused(client, requests, 403)
 
 
 def test_it_404s_an_item_of_the_approved_version_through_the_draft_amendment(demo, ids):
     # The approved annex is frozen: its goals cannot be reached through the next draft.
-    demo.plan.versions.update(status="approved")
-    draft = VersionFactory(plan=demo.plan, number=2, status="draft")
+    demo.draft.versions.update(status="approved")
+    draft = VersionFactory(plan=demo.draft, number=2, status="draft")
     GoalAreaFactory(version=draft)
     client = demo.client("pormestari")
     before = snapshot()
-    url = reverse("goal_edit", args=[demo.plan.pk, ids["goal"]])
+    url = reverse("goal_edit", args=[demo.draft.pk, ids["goal"]])
     assert client.get(url).status_code == 404
     assert client.post(url, {f"goal-{ids['goal']}-title": "Jäädytetty?"}).status_code == 404
-    assert client.post(reverse("goal_delete", args=[demo.plan.pk, ids["goal"]])).status_code == 404
-    assert client.post(reverse("metric_delete", args=[demo.plan.pk, ids["metric"]])).status_code == 404
+    assert client.post(reverse("goal_delete", args=[demo.draft.pk, ids["goal"]])).status_code == 404
+    assert client.post(reverse("metric_delete", args=[demo.draft.pk, ids["metric"]])).status_code == 404
     assert snapshot() == before

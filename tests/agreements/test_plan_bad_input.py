@@ -28,7 +28,7 @@ def editor(request, demo):
 
 @pytest.fixture
 def version(demo) -> PlanVersion:
-    return demo.plan.versions.get()
+    return demo.draft.versions.get()
 
 
 def first_goal(version) -> GoalArea:
@@ -49,7 +49,7 @@ CHECKPOINT_OK = {
 def test_it_requires_a_goal_title(editor, demo, typed):
     before = snapshot()
     response = editor.post(
-        reverse("goal_new", args=[demo.plan.pk]),
+        reverse("goal_new", args=[demo.draft.pk]),
         {"new-goal-title": typed, "new-goal-description": "Kuvaus jää"},
     )
     assert_field_error(response, "id_new-goal-title", REQUIRED_FI, typed=typed)
@@ -59,7 +59,7 @@ def test_it_requires_a_goal_title(editor, demo, typed):
 
 def test_it_requires_a_goal_title_with_htmx(editor, demo):
     before = snapshot()
-    response = editor.post(reverse("goal_new", args=[demo.plan.pk]), {"new-goal-title": "  "}, **HTMX)
+    response = editor.post(reverse("goal_new", args=[demo.draft.pk]), {"new-goal-title": "  "}, **HTMX)
     assert_annex_fragment(response)
     assert_field_error(response, "id_new-goal-title", REQUIRED_FI, typed="  ")
     assert snapshot() == before
@@ -67,7 +67,7 @@ def test_it_requires_a_goal_title_with_htmx(editor, demo):
 
 def test_it_rejects_a_goal_post_without_any_fields(editor, demo):
     before = snapshot()
-    response = editor.post(reverse("goal_new", args=[demo.plan.pk]), {})
+    response = editor.post(reverse("goal_new", args=[demo.draft.pk]), {})
     assert_field_error(response, "id_new-goal-title", REQUIRED_FI)
     assert snapshot() == before
 
@@ -75,14 +75,14 @@ def test_it_rejects_a_goal_post_without_any_fields(editor, demo):
 def test_it_rejects_a_too_long_goal_title(editor, demo):
     before = snapshot()
     typed = "Ä" * (TITLE_MAX + 1)
-    response = editor.post(reverse("goal_new", args=[demo.plan.pk]), {"new-goal-title": typed})
+    response = editor.post(reverse("goal_new", args=[demo.draft.pk]), {"new-goal-title": typed})
     assert_field_error(response, "id_new-goal-title", max_length_fi(TITLE_MAX, TITLE_MAX + 1), typed=typed)
     assert snapshot() == before
 
 
 def test_it_accepts_a_goal_title_of_exactly_the_limit(editor, demo, version):
     typed = "Ä" * TITLE_MAX
-    response = editor.post(reverse("goal_new", args=[demo.plan.pk]), {"new-goal-title": typed})
+    response = editor.post(reverse("goal_new", args=[demo.draft.pk]), {"new-goal-title": typed})
     assert response.status_code == 302
     assert GoalArea.objects.filter(version=version, title=typed).exists()
 
@@ -91,7 +91,7 @@ def test_it_rejects_a_too_long_goal_description(editor, demo):
     before = snapshot()
     typed = "x" * (DESCRIPTION_MAX + 1)
     response = editor.post(
-        reverse("goal_new", args=[demo.plan.pk]), {"new-goal-title": "Otsikko", "new-goal-description": typed}
+        reverse("goal_new", args=[demo.draft.pk]), {"new-goal-title": "Otsikko", "new-goal-description": typed}
     )
     assert_field_error(
         response, "id_new-goal-description", max_length_fi(DESCRIPTION_MAX, DESCRIPTION_MAX + 1), typed=typed
@@ -104,7 +104,7 @@ def test_it_rejects_emptying_a_goal_title_on_edit(editor, demo, version):
     goal = first_goal(version)
     before = snapshot()
     response = editor.post(
-        reverse("goal_edit", args=[demo.plan.pk, goal.pk]),
+        reverse("goal_edit", args=[demo.draft.pk, goal.pk]),
         {f"goal-{goal.pk}-title": "   ", f"goal-{goal.pk}-description": "Muutettu kuvaus"},
     )
     assert_field_error(response, f"id_goal-{goal.pk}-title", REQUIRED_FI, typed="   ")
@@ -117,7 +117,7 @@ def test_it_rejects_a_too_long_goal_title_on_edit_with_htmx(editor, demo, versio
     before = snapshot()
     typed = "y" * (TITLE_MAX + 5)
     response = editor.post(
-        reverse("goal_edit", args=[demo.plan.pk, goal.pk]), {f"goal-{goal.pk}-title": typed}, **HTMX
+        reverse("goal_edit", args=[demo.draft.pk, goal.pk]), {f"goal-{goal.pk}-title": typed}, **HTMX
     )
     assert_annex_fragment(response)
     assert_field_error(
@@ -128,7 +128,7 @@ def test_it_rejects_a_too_long_goal_title_on_edit_with_htmx(editor, demo, versio
 
 def test_it_shows_the_other_goals_unchanged_beside_a_failed_edit(editor, demo, version):
     goal = first_goal(version)
-    response = editor.post(reverse("goal_edit", args=[demo.plan.pk, goal.pk]), {f"goal-{goal.pk}-title": ""})
+    response = editor.post(reverse("goal_edit", args=[demo.draft.pk, goal.pk]), {f"goal-{goal.pk}-title": ""})
     doc = parse(response.content)
     titles = [span.text().strip() for span in doc.find_all(lambda e: "goal-title" in e.classes)]
     # The goal being edited shows its form instead; the others are as stored.
@@ -147,7 +147,7 @@ def test_it_shows_the_other_goals_unchanged_beside_a_failed_edit(editor, demo, v
 def test_it_requires_a_metric_text(editor, demo, version, typed):
     goal = first_goal(version)
     before = snapshot()
-    response = editor.post(reverse("metric_new", args=[demo.plan.pk, goal.pk]), {"new-metric-text": typed})
+    response = editor.post(reverse("metric_new", args=[demo.draft.pk, goal.pk]), {"new-metric-text": typed})
     assert_field_error(response, "id_new-metric-text", REQUIRED_FI, typed=typed)
     assert snapshot() == before
 
@@ -157,7 +157,7 @@ def test_it_rejects_a_too_long_metric_text(editor, demo, version):
     before = snapshot()
     typed = "m" * (TEXT_MAX + 1)
     response = editor.post(
-        reverse("metric_new", args=[demo.plan.pk, goal.pk]), {"new-metric-text": typed}, **HTMX
+        reverse("metric_new", args=[demo.draft.pk, goal.pk]), {"new-metric-text": typed}, **HTMX
     )
     assert_annex_fragment(response)
     assert_field_error(response, "id_new-metric-text", max_length_fi(TEXT_MAX, TEXT_MAX + 1), typed=typed)
@@ -169,7 +169,7 @@ def test_it_rejects_a_too_long_swedish_metric_text(editor, demo, version):
     before = snapshot()
     typed = "s" * (TEXT_MAX + 2)
     response = editor.post(
-        reverse("metric_new", args=[demo.plan.pk, goal.pk]),
+        reverse("metric_new", args=[demo.draft.pk, goal.pk]),
         {"new-metric-text": "Mittari", "new-metric-text_sv": typed},
     )
     assert_field_error(response, "id_new-metric-text_sv", max_length_fi(TEXT_MAX, TEXT_MAX + 2), typed=typed)
@@ -181,7 +181,7 @@ def test_it_rejects_emptying_a_metric_on_edit(editor, demo, version):
     metric = first_goal(version).metrics.order_by("order").first()
     before = snapshot()
     response = editor.post(
-        reverse("metric_edit", args=[demo.plan.pk, metric.pk]), {f"metric-{metric.pk}-text": " "}
+        reverse("metric_edit", args=[demo.draft.pk, metric.pk]), {f"metric-{metric.pk}-text": " "}
     )
     assert_field_error(response, f"id_metric-{metric.pk}-text", REQUIRED_FI, typed=" ")
     assert snapshot() == before
@@ -190,7 +190,7 @@ def test_it_rejects_emptying_a_metric_on_edit(editor, demo, version):
 def test_it_rejects_a_metric_post_without_any_fields(editor, demo, version):
     metric = first_goal(version).metrics.order_by("order").first()
     before = snapshot()
-    response = editor.post(reverse("metric_edit", args=[demo.plan.pk, metric.pk]), {})
+    response = editor.post(reverse("metric_edit", args=[demo.draft.pk, metric.pk]), {})
     assert_field_error(response, f"id_metric-{metric.pk}-text", REQUIRED_FI)
     assert snapshot() == before
 
@@ -205,7 +205,7 @@ def test_it_rejects_a_checkpoint_window_that_closes_before_it_opens(editor, demo
         "new-checkpoint-window_start": "2026-05-31",
         "new-checkpoint-window_end": "2026-05-01",
     }
-    response = editor.post(reverse("checkpoint_new", args=[demo.plan.pk]), data)
+    response = editor.post(reverse("checkpoint_new", args=[demo.draft.pk]), data)
     assert_field_error(
         response,
         "id_new-checkpoint-window_end",
@@ -223,7 +223,7 @@ def test_it_rejects_a_backwards_checkpoint_window_on_edit_with_htmx(editor, demo
     prefix = f"checkpoint-{checkpoint.pk}"
     before = snapshot()
     response = editor.post(
-        reverse("checkpoint_edit", args=[demo.plan.pk, checkpoint.pk]),
+        reverse("checkpoint_edit", args=[demo.draft.pk, checkpoint.pk]),
         {
             f"{prefix}-label": "elokuu 2025",
             f"{prefix}-window_start": "2025-08-31",
@@ -245,7 +245,7 @@ def test_it_rejects_a_backwards_checkpoint_window_on_edit_with_htmx(editor, demo
 def test_it_requires_a_checkpoint_label(editor, demo, typed):
     before = snapshot()
     response = editor.post(
-        reverse("checkpoint_new", args=[demo.plan.pk]), {**CHECKPOINT_OK, "new-checkpoint-label": typed}
+        reverse("checkpoint_new", args=[demo.draft.pk]), {**CHECKPOINT_OK, "new-checkpoint-label": typed}
     )
     assert_field_error(response, "id_new-checkpoint-label", REQUIRED_FI, typed=typed)
     assert snapshot() == before
@@ -255,7 +255,7 @@ def test_it_rejects_a_too_long_checkpoint_label(editor, demo):
     before = snapshot()
     typed = "k" * 101
     response = editor.post(
-        reverse("checkpoint_new", args=[demo.plan.pk]), {**CHECKPOINT_OK, "new-checkpoint-label": typed}
+        reverse("checkpoint_new", args=[demo.draft.pk]), {**CHECKPOINT_OK, "new-checkpoint-label": typed}
     )
     assert_field_error(response, "id_new-checkpoint-label", max_length_fi(100, 101), typed=typed)
     assert snapshot() == before
@@ -264,7 +264,7 @@ def test_it_rejects_a_too_long_checkpoint_label(editor, demo):
 def test_it_requires_the_checkpoint_window_dates(editor, demo):
     before = snapshot()
     response = editor.post(
-        reverse("checkpoint_new", args=[demo.plan.pk]), {**CHECKPOINT_OK, "new-checkpoint-window_start": ""}
+        reverse("checkpoint_new", args=[demo.draft.pk]), {**CHECKPOINT_OK, "new-checkpoint-window_start": ""}
     )
     assert_field_error(response, "id_new-checkpoint-window_start", REQUIRED_FI)
     assert snapshot() == before
@@ -273,7 +273,7 @@ def test_it_requires_the_checkpoint_window_dates(editor, demo):
 def test_it_rejects_a_malformed_checkpoint_date(editor, demo):
     before = snapshot()
     response = editor.post(
-        reverse("checkpoint_new", args=[demo.plan.pk]),
+        reverse("checkpoint_new", args=[demo.draft.pk]),
         {**CHECKPOINT_OK, "new-checkpoint-window_end": "31.13.2026"},
     )
     assert_field_error(
@@ -294,7 +294,7 @@ PLAN_2026 = {
 @pytest.mark.parametrize("typed", ["", "   "])
 def test_it_requires_a_plan_title(editor, demo, typed):
     before = snapshot()
-    response = editor.post(reverse("plan_new", args=[demo.plan.agreement_id]), {**PLAN_2026, "title": typed})
+    response = editor.post(reverse("plan_new", args=[demo.draft.agreement_id]), {**PLAN_2026, "title": typed})
     assert_field_error(response, "id_title", REQUIRED_FI, typed=typed)
     assert parse(response.content).by_id("id_period_start").value() == "2026-01-01"
     assert snapshot() == before
@@ -303,7 +303,7 @@ def test_it_requires_a_plan_title(editor, demo, typed):
 def test_it_rejects_a_too_long_plan_title(editor, demo):
     before = snapshot()
     typed = "t" * (TITLE_MAX + 1)
-    response = editor.post(reverse("plan_new", args=[demo.plan.agreement_id]), {**PLAN_2026, "title": typed})
+    response = editor.post(reverse("plan_new", args=[demo.draft.agreement_id]), {**PLAN_2026, "title": typed})
     assert_field_error(response, "id_title", max_length_fi(TITLE_MAX, TITLE_MAX + 1), typed=typed)
     assert snapshot() == before
 
@@ -311,7 +311,7 @@ def test_it_rejects_a_too_long_plan_title(editor, demo):
 def test_it_rejects_a_plan_period_that_ends_before_it_starts(editor, demo):
     before = snapshot()
     response = editor.post(
-        reverse("plan_new", args=[demo.plan.agreement_id]),
+        reverse("plan_new", args=[demo.draft.agreement_id]),
         {**PLAN_2026, "period_start": "2026-12-31", "period_end": "2026-01-01"},
     )
     assert_field_error(
@@ -325,7 +325,7 @@ def test_it_rejects_a_plan_period_that_ends_before_it_starts(editor, demo):
 
 def test_it_says_the_period_error_once(editor, demo):
     response = editor.post(
-        reverse("plan_new", args=[demo.plan.agreement_id]),
+        reverse("plan_new", args=[demo.draft.agreement_id]),
         {**PLAN_2026, "period_start": "2026-12-31", "period_end": "2026-01-01"},
     )
     assert response.content.decode().count(fi("The period cannot end before it starts.")) == 1
@@ -344,7 +344,7 @@ def test_it_rejects_a_second_plan_for_the_same_period(editor, demo):
     before = snapshot()
     typed = "Kansliapäällikön tavoitteet 2025 (uusi)"
     response = editor.post(
-        reverse("plan_new", args=[demo.plan.agreement_id]),
+        reverse("plan_new", args=[demo.draft.agreement_id]),
         {"title": typed, "period_start": "2025-01-01", "period_end": "2025-12-31"},
     )
     assert_field_error(response, "id_period_start", _duplicate_message(demo), typed="2025-01-01")
@@ -360,7 +360,7 @@ def test_it_rejects_a_second_plan_for_the_same_period(editor, demo):
 def test_it_rejects_a_plan_that_overlaps_another(editor, demo, start, end):
     before = snapshot()
     response = editor.post(
-        reverse("plan_new", args=[demo.plan.agreement_id]),
+        reverse("plan_new", args=[demo.draft.agreement_id]),
         {"title": "Päällekkäinen", "period_start": start, "period_end": end},
     )
     assert_field_error(response, "id_period_start", _duplicate_message(demo), typed=start)
@@ -369,8 +369,8 @@ def test_it_rejects_a_plan_that_overlaps_another(editor, demo, start, end):
 
 def test_it_allows_a_plan_that_starts_the_day_after_the_last_one_ends(editor, demo):
     response = editor.post(
-        reverse("plan_new", args=[demo.plan.agreement_id]),
-        {"title": "Seuraava", "period_start": "2026-01-01", "period_end": "2026-06-30"},
+        reverse("plan_new", args=[demo.draft.agreement_id]),
+        {"title": "Seuraava", "period_start": "2027-01-01", "period_end": "2027-06-30"},
     )
     assert response.status_code == 302
 

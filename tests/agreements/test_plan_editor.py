@@ -31,7 +31,7 @@ def editor(request, demo):
 
 @pytest.fixture
 def version(demo) -> PlanVersion:
-    version = demo.plan.versions.get()
+    version = demo.draft.versions.get()
     assert version.status == "draft", "the demo plan must be a draft for these tests"
     return version
 
@@ -67,15 +67,15 @@ def swapped(items: list, i: int, j: int) -> list:
 
 
 def test_it_shows_the_add_goal_form(editor, demo):
-    response = editor.get(reverse("goal_new", args=[demo.plan.pk]))
+    response = editor.get(reverse("goal_new", args=[demo.draft.pk]))
     doc = assert_full_page(response)
     assert doc.by_id("id_new-goal-title").attrs.get("value", "") == ""
     form = doc.by_id("id_new-goal-title").closest(lambda e: e.tag == "form")
-    assert form.attrs["action"] == reverse("goal_new", args=[demo.plan.pk])
+    assert form.attrs["action"] == reverse("goal_new", args=[demo.draft.pk])
 
 
 def test_it_shows_the_add_goal_form_with_htmx(editor, demo):
-    response = editor.get(reverse("goal_new", args=[demo.plan.pk]), **HTMX)
+    response = editor.get(reverse("goal_new", args=[demo.draft.pk]), **HTMX)
     doc = assert_annex_fragment(response)
     assert doc.has_id("id_new-goal-title")
 
@@ -83,11 +83,11 @@ def test_it_shows_the_add_goal_form_with_htmx(editor, demo):
 def test_it_adds_a_goal(editor, demo, version):
     before = goal_titles(version)
     response = editor.post(
-        reverse("goal_new", args=[demo.plan.pk]),
+        reverse("goal_new", args=[demo.draft.pk]),
         {"new-goal-title": "Digitalisaation edistäminen", "new-goal-description": "Sähköiset palvelut"},
     )
     goal = GoalArea.objects.get(version=version, title="Digitalisaation edistäminen")
-    assert_redirect_to_plan(response, demo.plan, f"goal-{goal.pk}")
+    assert_redirect_to_plan(response, demo.draft, f"goal-{goal.pk}")
     assert goal.description == "Sähköiset palvelut"
     assert goal.publicity == "public"
     assert goal_titles(version) == [*before, "Digitalisaation edistäminen"]
@@ -95,7 +95,7 @@ def test_it_adds_a_goal(editor, demo, version):
 
 def test_it_shows_the_added_goal_and_a_message_after_the_redirect(editor, demo):
     response = editor.post(
-        reverse("goal_new", args=[demo.plan.pk]),
+        reverse("goal_new", args=[demo.draft.pk]),
         {"new-goal-title": "Digitalisaation edistäminen"},
         follow=True,
     )
@@ -107,7 +107,7 @@ def test_it_shows_the_added_goal_and_a_message_after_the_redirect(editor, demo):
 def test_it_adds_a_goal_with_htmx(editor, demo, version):
     before = goal_titles(version)
     response = editor.post(
-        reverse("goal_new", args=[demo.plan.pk]), {"new-goal-title": "Digitalisaation edistäminen"}, **HTMX
+        reverse("goal_new", args=[demo.draft.pk]), {"new-goal-title": "Digitalisaation edistäminen"}, **HTMX
     )
     doc = assert_annex_fragment(response)
     assert shown_goal_titles(doc) == [*before, "Digitalisaation edistäminen"]
@@ -119,7 +119,7 @@ def test_it_adds_a_goal_with_htmx(editor, demo, version):
 
 def test_it_shows_the_edit_goal_form_with_the_current_text(editor, demo, version):
     goal = goals_of(version)[1]
-    response = editor.get(reverse("goal_edit", args=[demo.plan.pk, goal.pk]))
+    response = editor.get(reverse("goal_edit", args=[demo.draft.pk, goal.pk]))
     doc = assert_full_page(response)
     assert doc.by_id(f"id_goal-{goal.pk}-title").value() == goal.title
 
@@ -127,13 +127,13 @@ def test_it_shows_the_edit_goal_form_with_the_current_text(editor, demo, version
 def test_it_edits_a_goal(editor, demo, version):
     goal = goals_of(version)[1]
     response = editor.post(
-        reverse("goal_edit", args=[demo.plan.pk, goal.pk]),
+        reverse("goal_edit", args=[demo.draft.pk, goal.pk]),
         {
             f"goal-{goal.pk}-title": "Henkilöstöjohtaminen ja työhyvinvointi",
             f"goal-{goal.pk}-description": "Uusi",
         },
     )
-    assert_redirect_to_plan(response, demo.plan, f"goal-{goal.pk}")
+    assert_redirect_to_plan(response, demo.draft, f"goal-{goal.pk}")
     goal.refresh_from_db()
     assert goal.title == "Henkilöstöjohtaminen ja työhyvinvointi"
     assert goal.description == "Uusi"
@@ -143,7 +143,7 @@ def test_it_edits_a_goal(editor, demo, version):
 def test_it_edits_a_goal_with_htmx(editor, demo, version):
     goal = goals_of(version)[1]
     response = editor.post(
-        reverse("goal_edit", args=[demo.plan.pk, goal.pk]),
+        reverse("goal_edit", args=[demo.draft.pk, goal.pk]),
         {f"goal-{goal.pk}-title": "Henkilöstöjohtaminen ja työhyvinvointi"},
         **HTMX,
     )
@@ -156,30 +156,30 @@ def test_it_edits_a_goal_with_htmx(editor, demo, version):
 def test_it_keeps_the_metrics_when_a_goal_is_edited(editor, demo, version):
     goal = goals_of(version)[0]
     metrics_before = metric_texts(goal)
-    editor.post(reverse("goal_edit", args=[demo.plan.pk, goal.pk]), {f"goal-{goal.pk}-title": "Uusi otsikko"})
+    editor.post(reverse("goal_edit", args=[demo.draft.pk, goal.pk]), {f"goal-{goal.pk}-title": "Uusi otsikko"})
     assert metric_texts(goal) == metrics_before
 
 
 def test_it_moves_a_goal_down(editor, demo, version):
     before = goal_titles(version)
     goal = goals_of(version)[2]
-    response = editor.post(reverse("goal_move", args=[demo.plan.pk, goal.pk]), {"direction": "down"})
-    assert_redirect_to_plan(response, demo.plan, f"goal-{goal.pk}")
+    response = editor.post(reverse("goal_move", args=[demo.draft.pk, goal.pk]), {"direction": "down"})
+    assert_redirect_to_plan(response, demo.draft, f"goal-{goal.pk}")
     assert goal_titles(version) == swapped(before, 2, 3)
 
 
 def test_it_moves_a_goal_up(editor, demo, version):
     before = goal_titles(version)
     goal = goals_of(version)[2]
-    response = editor.post(reverse("goal_move", args=[demo.plan.pk, goal.pk]), {"direction": "up"})
-    assert_redirect_to_plan(response, demo.plan, f"goal-{goal.pk}")
+    response = editor.post(reverse("goal_move", args=[demo.draft.pk, goal.pk]), {"direction": "up"})
+    assert_redirect_to_plan(response, demo.draft, f"goal-{goal.pk}")
     assert goal_titles(version) == swapped(before, 1, 2)
 
 
 def test_it_moves_a_goal_with_htmx(editor, demo, version):
     before = goal_titles(version)
     goal = goals_of(version)[0]
-    response = editor.post(reverse("goal_move", args=[demo.plan.pk, goal.pk]), {"direction": "down"}, **HTMX)
+    response = editor.post(reverse("goal_move", args=[demo.draft.pk, goal.pk]), {"direction": "down"}, **HTMX)
     doc = assert_annex_fragment(response)
     assert goal_titles(version) == swapped(before, 0, 1)
     assert shown_goal_titles(doc) == swapped(before, 0, 1)
@@ -188,7 +188,7 @@ def test_it_moves_a_goal_with_htmx(editor, demo, version):
 def test_it_moves_a_goal_twice(editor, demo, version):
     before = goal_titles(version)
     goal = goals_of(version)[0]
-    url = reverse("goal_move", args=[demo.plan.pk, goal.pk])
+    url = reverse("goal_move", args=[demo.draft.pk, goal.pk])
     editor.post(url, {"direction": "down"})
     editor.post(url, {"direction": "down"})
     assert goal_titles(version) == [before[1], before[2], before[0], *before[3:]]
@@ -197,7 +197,7 @@ def test_it_moves_a_goal_twice(editor, demo, version):
 def test_it_leaves_the_first_goal_first_when_moved_up(editor, demo, version):
     before = goal_titles(version)
     goal = goals_of(version)[0]
-    response = editor.post(reverse("goal_move", args=[demo.plan.pk, goal.pk]), {"direction": "up"})
+    response = editor.post(reverse("goal_move", args=[demo.draft.pk, goal.pk]), {"direction": "up"})
     assert response.status_code == 302
     assert goal_titles(version) == before
 
@@ -205,33 +205,33 @@ def test_it_leaves_the_first_goal_first_when_moved_up(editor, demo, version):
 def test_it_leaves_the_last_goal_last_when_moved_down(editor, demo, version):
     before = goal_titles(version)
     goal = goals_of(version)[-1]
-    editor.post(reverse("goal_move", args=[demo.plan.pk, goal.pk]), {"direction": "down"})
+    editor.post(reverse("goal_move", args=[demo.draft.pk, goal.pk]), {"direction": "down"})
     assert goal_titles(version) == before
 
 
 def test_it_rejects_an_unknown_direction(editor, demo, version):
     before = goal_titles(version)
     goal = goals_of(version)[1]
-    response = editor.post(reverse("goal_move", args=[demo.plan.pk, goal.pk]), {"direction": "sideways"})
+    response = editor.post(reverse("goal_move", args=[demo.draft.pk, goal.pk]), {"direction": "sideways"})
     assert response.status_code == 400
     assert goal_titles(version) == before
 
 
 def test_it_does_not_move_on_get(editor, demo, version):
     goal = goals_of(version)[1]
-    response = editor.get(reverse("goal_move", args=[demo.plan.pk, goal.pk]))
+    response = editor.get(reverse("goal_move", args=[demo.draft.pk, goal.pk]))
     assert response.status_code == 405
 
 
 def test_it_asks_before_deleting_a_goal(editor, demo, version):
     goal = goals_of(version)[3]
-    response = editor.get(reverse("goal_delete", args=[demo.plan.pk, goal.pk]))
+    response = editor.get(reverse("goal_delete", args=[demo.draft.pk, goal.pk]))
     doc = assert_full_page(response)
     question = doc.by_id("confirm-question").text()
     assert goal.title in question
     assert "3" in question  # the goal's three metrics go with it
     form = doc.by_id("confirm-question").closest(lambda e: e.tag == "form")
-    assert form.attrs["action"] == reverse("goal_delete", args=[demo.plan.pk, goal.pk])
+    assert form.attrs["action"] == reverse("goal_delete", args=[demo.draft.pk, goal.pk])
     assert form.attrs["method"] == "post"
     assert GoalArea.objects.filter(pk=goal.pk).exists()
     assert Metric.objects.filter(goal_area=goal).count() == 3
@@ -239,7 +239,7 @@ def test_it_asks_before_deleting_a_goal(editor, demo, version):
 
 def test_it_asks_before_deleting_a_goal_with_htmx(editor, demo, version):
     goal = goals_of(version)[3]
-    response = editor.get(reverse("goal_delete", args=[demo.plan.pk, goal.pk]), **HTMX)
+    response = editor.get(reverse("goal_delete", args=[demo.draft.pk, goal.pk]), **HTMX)
     doc = assert_annex_fragment(response)
     assert goal.title in doc.by_id("confirm-question").text()
     assert GoalArea.objects.filter(pk=goal.pk).exists()
@@ -251,8 +251,8 @@ def test_it_deletes_a_goal_and_its_metrics(editor, demo, version):
     metric_ids = list(goal.metrics.values_list("pk", flat=True))
     assert len(metric_ids) == 3
     metrics_total = Metric.objects.count()
-    response = editor.post(reverse("goal_delete", args=[demo.plan.pk, goal.pk]))
-    assert_redirect_to_plan(response, demo.plan, "annex")
+    response = editor.post(reverse("goal_delete", args=[demo.draft.pk, goal.pk]))
+    assert_redirect_to_plan(response, demo.draft, "annex")
     assert not GoalArea.objects.filter(pk=goal.pk).exists()
     assert not Metric.objects.filter(pk__in=metric_ids).exists()
     assert Metric.objects.count() == metrics_total - 3
@@ -262,7 +262,7 @@ def test_it_deletes_a_goal_and_its_metrics(editor, demo, version):
 def test_it_deletes_a_goal_with_htmx(editor, demo, version):
     before = goal_titles(version)
     goal = goals_of(version)[0]
-    response = editor.post(reverse("goal_delete", args=[demo.plan.pk, goal.pk]), **HTMX)
+    response = editor.post(reverse("goal_delete", args=[demo.draft.pk, goal.pk]), **HTMX)
     doc = assert_annex_fragment(response)
     assert shown_goal_titles(doc) == before[1:]
     assert goal_titles(version) == before[1:]
@@ -272,8 +272,8 @@ def test_it_deletes_a_goal_with_htmx(editor, demo, version):
 def test_it_moves_correctly_after_a_delete(editor, demo, version):
     before = goal_titles(version)
     goals = goals_of(version)
-    editor.post(reverse("goal_delete", args=[demo.plan.pk, goals[1].pk]))
-    editor.post(reverse("goal_move", args=[demo.plan.pk, goals[2].pk]), {"direction": "up"})
+    editor.post(reverse("goal_delete", args=[demo.draft.pk, goals[1].pk]))
+    editor.post(reverse("goal_move", args=[demo.draft.pk, goals[2].pk]), {"direction": "up"})
     assert goal_titles(version) == [before[2], before[0], *before[3:]]
 
 
@@ -282,7 +282,7 @@ def test_it_moves_correctly_after_a_delete(editor, demo, version):
 
 def test_it_shows_the_add_metric_form_under_its_goal(editor, demo, version):
     goal = goals_of(version)[1]
-    response = editor.get(reverse("metric_new", args=[demo.plan.pk, goal.pk]), **HTMX)
+    response = editor.get(reverse("metric_new", args=[demo.draft.pk, goal.pk]), **HTMX)
     doc = assert_annex_fragment(response)
     field = doc.by_id("id_new-metric-text")
     assert field.closest(lambda e: e.attrs.get("id") == f"goal-{goal.pk}") is not None
@@ -293,11 +293,11 @@ def test_it_adds_a_metric(editor, demo, version):
     before = metric_texts(goal)
     others = {g.pk: metric_texts(g) for g in goals_of(version) if g.pk != goal.pk}
     response = editor.post(
-        reverse("metric_new", args=[demo.plan.pk, goal.pk]),
+        reverse("metric_new", args=[demo.draft.pk, goal.pk]),
         {"new-metric-text": "Sairauspoissaolot vähenevät"},
     )
     metric = Metric.objects.get(goal_area=goal, text="Sairauspoissaolot vähenevät")
-    assert_redirect_to_plan(response, demo.plan, f"metric-{metric.pk}")
+    assert_redirect_to_plan(response, demo.draft, f"metric-{metric.pk}")
     assert metric_texts(goal) == [*before, "Sairauspoissaolot vähenevät"]
     assert {g.pk: metric_texts(g) for g in goals_of(version) if g.pk != goal.pk} == others
 
@@ -306,7 +306,7 @@ def test_it_adds_a_metric_with_htmx(editor, demo, version):
     goal = goals_of(version)[1]
     before = metric_texts(goal)
     response = editor.post(
-        reverse("metric_new", args=[demo.plan.pk, goal.pk]),
+        reverse("metric_new", args=[demo.draft.pk, goal.pk]),
         {"new-metric-text": "Sairauspoissaolot vähenevät"},
         **HTMX,
     )
@@ -320,13 +320,13 @@ def test_it_edits_a_metric(editor, demo, version):
     goal = goals_of(version)[2]
     metric = goal.metrics.order_by("order").first()
     response = editor.post(
-        reverse("metric_edit", args=[demo.plan.pk, metric.pk]),
+        reverse("metric_edit", args=[demo.draft.pk, metric.pk]),
         {
             f"metric-{metric.pk}-text": "Talousarvion tavoitteet toteutuvat",
             f"metric-{metric.pk}-text_sv": "Målen nås",
         },
     )
-    assert_redirect_to_plan(response, demo.plan, f"metric-{metric.pk}")
+    assert_redirect_to_plan(response, demo.draft, f"metric-{metric.pk}")
     metric.refresh_from_db()
     assert metric.text == "Talousarvion tavoitteet toteutuvat"
     assert metric.text_sv == "Målen nås"
@@ -336,7 +336,7 @@ def test_it_edits_a_metric_with_htmx(editor, demo, version):
     goal = goals_of(version)[2]
     metric = goal.metrics.order_by("order").first()
     response = editor.post(
-        reverse("metric_edit", args=[demo.plan.pk, metric.pk]),
+        reverse("metric_edit", args=[demo.draft.pk, metric.pk]),
         {f"metric-{metric.pk}-text": "Talousarvion tavoitteet toteutuvat"},
         **HTMX,
     )
@@ -348,7 +348,7 @@ def test_it_edits_a_metric_with_htmx(editor, demo, version):
 
 def test_it_shows_the_edit_metric_form_with_htmx(editor, demo, version):
     metric = goals_of(version)[2].metrics.order_by("order").first()
-    response = editor.get(reverse("metric_edit", args=[demo.plan.pk, metric.pk]), **HTMX)
+    response = editor.get(reverse("metric_edit", args=[demo.draft.pk, metric.pk]), **HTMX)
     doc = assert_annex_fragment(response)
     assert doc.by_id(f"id_metric-{metric.pk}-text").value() == metric.text
 
@@ -357,8 +357,8 @@ def test_it_moves_a_metric_down(editor, demo, version):
     goal = goals_of(version)[3]
     before = metric_texts(goal)
     metric = goal.metrics.order_by("order").first()
-    response = editor.post(reverse("metric_move", args=[demo.plan.pk, metric.pk]), {"direction": "down"})
-    assert_redirect_to_plan(response, demo.plan, f"metric-{metric.pk}")
+    response = editor.post(reverse("metric_move", args=[demo.draft.pk, metric.pk]), {"direction": "down"})
+    assert_redirect_to_plan(response, demo.draft, f"metric-{metric.pk}")
     assert metric_texts(goal) == swapped(before, 0, 1)
 
 
@@ -366,7 +366,7 @@ def test_it_moves_a_metric_up(editor, demo, version):
     goal = goals_of(version)[3]
     before = metric_texts(goal)
     metric = goal.metrics.order_by("order")[2]
-    editor.post(reverse("metric_move", args=[demo.plan.pk, metric.pk]), {"direction": "up"})
+    editor.post(reverse("metric_move", args=[demo.draft.pk, metric.pk]), {"direction": "up"})
     assert metric_texts(goal) == swapped(before, 1, 2)
 
 
@@ -375,7 +375,7 @@ def test_it_moves_a_metric_with_htmx(editor, demo, version):
     before = metric_texts(goal)
     metric = goal.metrics.order_by("order")[1]
     response = editor.post(
-        reverse("metric_move", args=[demo.plan.pk, metric.pk]), {"direction": "up"}, **HTMX
+        reverse("metric_move", args=[demo.draft.pk, metric.pk]), {"direction": "up"}, **HTMX
     )
     doc = assert_annex_fragment(response)
     assert metric_texts(goal) == swapped(before, 0, 1)
@@ -386,13 +386,13 @@ def test_it_moves_a_metric_only_within_its_goal(editor, demo, version):
     goals = goals_of(version)
     everything = {g.pk: metric_texts(g) for g in goals}
     last_of_first = goals[0].metrics.order_by("order").last()
-    editor.post(reverse("metric_move", args=[demo.plan.pk, last_of_first.pk]), {"direction": "down"})
+    editor.post(reverse("metric_move", args=[demo.draft.pk, last_of_first.pk]), {"direction": "down"})
     assert {g.pk: metric_texts(g) for g in goals} == everything
 
 
 def test_it_asks_before_deleting_a_metric(editor, demo, version):
     metric = goals_of(version)[0].metrics.order_by("order").first()
-    response = editor.get(reverse("metric_delete", args=[demo.plan.pk, metric.pk]))
+    response = editor.get(reverse("metric_delete", args=[demo.draft.pk, metric.pk]))
     doc = assert_full_page(response)
     assert metric.text in doc.by_id("confirm-question").text()
     assert Metric.objects.filter(pk=metric.pk).exists()
@@ -403,8 +403,8 @@ def test_it_deletes_a_metric(editor, demo, version):
     before = metric_texts(goal)
     metric = goal.metrics.order_by("order").first()
     goals_before = goal_titles(version)
-    response = editor.post(reverse("metric_delete", args=[demo.plan.pk, metric.pk]))
-    assert_redirect_to_plan(response, demo.plan, "annex")
+    response = editor.post(reverse("metric_delete", args=[demo.draft.pk, metric.pk]))
+    assert_redirect_to_plan(response, demo.draft, "annex")
     assert not Metric.objects.filter(pk=metric.pk).exists()
     assert metric_texts(goal) == before[1:]
     assert goal_titles(version) == goals_before
@@ -414,7 +414,7 @@ def test_it_deletes_a_metric_with_htmx(editor, demo, version):
     goal = goals_of(version)[0]
     before = metric_texts(goal)
     metric = goal.metrics.order_by("order").last()
-    response = editor.post(reverse("metric_delete", args=[demo.plan.pk, metric.pk]), **HTMX)
+    response = editor.post(reverse("metric_delete", args=[demo.draft.pk, metric.pk]), **HTMX)
     doc = assert_annex_fragment(response)
     assert shown_metric_texts(doc, goal) == before[:-1]
     assert not Metric.objects.filter(pk=metric.pk).exists()
@@ -426,7 +426,7 @@ def test_it_deletes_a_metric_with_htmx(editor, demo, version):
 def test_it_adds_a_checkpoint(editor, demo, version):
     before = checkpoint_labels(version)
     response = editor.post(
-        reverse("checkpoint_new", args=[demo.plan.pk]),
+        reverse("checkpoint_new", args=[demo.draft.pk]),
         {
             "new-checkpoint-label": "toukokuu 2026",
             "new-checkpoint-window_start": "2026-05-01",
@@ -434,7 +434,7 @@ def test_it_adds_a_checkpoint(editor, demo, version):
         },
     )
     checkpoint = Checkpoint.objects.get(version=version, label="toukokuu 2026")
-    assert_redirect_to_plan(response, demo.plan, f"checkpoint-{checkpoint.pk}")
+    assert_redirect_to_plan(response, demo.draft, f"checkpoint-{checkpoint.pk}")
     assert (checkpoint.window_start, checkpoint.window_end) == (dt.date(2026, 5, 1), dt.date(2026, 5, 31))
     assert checkpoint_labels(version) == [*before, "toukokuu 2026"]
 
@@ -442,7 +442,7 @@ def test_it_adds_a_checkpoint(editor, demo, version):
 def test_it_adds_a_checkpoint_with_htmx(editor, demo, version):
     before = checkpoint_labels(version)
     response = editor.post(
-        reverse("checkpoint_new", args=[demo.plan.pk]),
+        reverse("checkpoint_new", args=[demo.draft.pk]),
         {
             "new-checkpoint-label": "toukokuu 2026",
             "new-checkpoint-window_start": "2026-05-01",
@@ -459,7 +459,7 @@ def test_it_adds_a_checkpoint_with_htmx(editor, demo, version):
 
 def test_it_allows_a_one_day_checkpoint_window(editor, demo, version):
     editor.post(
-        reverse("checkpoint_new", args=[demo.plan.pk]),
+        reverse("checkpoint_new", args=[demo.draft.pk]),
         {
             "new-checkpoint-label": "kokouspäivä",
             "new-checkpoint-window_start": "2026-05-12",
@@ -473,14 +473,14 @@ def test_it_edits_a_checkpoint(editor, demo, version):
     checkpoint = checkpoints_of(version)[0]
     prefix = f"checkpoint-{checkpoint.pk}"
     response = editor.post(
-        reverse("checkpoint_edit", args=[demo.plan.pk, checkpoint.pk]),
+        reverse("checkpoint_edit", args=[demo.draft.pk, checkpoint.pk]),
         {
             f"{prefix}-label": "syyskuu 2025",
             f"{prefix}-window_start": "2025-09-01",
             f"{prefix}-window_end": "2025-09-30",
         },
     )
-    assert_redirect_to_plan(response, demo.plan, f"checkpoint-{checkpoint.pk}")
+    assert_redirect_to_plan(response, demo.draft, f"checkpoint-{checkpoint.pk}")
     checkpoint.refresh_from_db()
     assert checkpoint.label == "syyskuu 2025"
     assert (checkpoint.window_start, checkpoint.window_end) == (dt.date(2025, 9, 1), dt.date(2025, 9, 30))
@@ -490,7 +490,7 @@ def test_it_edits_a_checkpoint_with_htmx(editor, demo, version):
     checkpoint = checkpoints_of(version)[0]
     prefix = f"checkpoint-{checkpoint.pk}"
     response = editor.post(
-        reverse("checkpoint_edit", args=[demo.plan.pk, checkpoint.pk]),
+        reverse("checkpoint_edit", args=[demo.draft.pk, checkpoint.pk]),
         {
             f"{prefix}-label": "syyskuu 2025",
             f"{prefix}-window_start": "2025-09-01",
@@ -506,7 +506,7 @@ def test_it_edits_a_checkpoint_with_htmx(editor, demo, version):
 
 def test_it_shows_the_edit_checkpoint_form_with_its_dates(editor, demo, version):
     checkpoint = checkpoints_of(version)[1]
-    response = editor.get(reverse("checkpoint_edit", args=[demo.plan.pk, checkpoint.pk]))
+    response = editor.get(reverse("checkpoint_edit", args=[demo.draft.pk, checkpoint.pk]))
     doc = assert_full_page(response)
     prefix = f"id_checkpoint-{checkpoint.pk}"
     assert doc.by_id(f"{prefix}-label").value() == checkpoint.label
@@ -518,9 +518,9 @@ def test_it_moves_a_checkpoint_up(editor, demo, version):
     before = checkpoint_labels(version)
     checkpoint = checkpoints_of(version)[1]
     response = editor.post(
-        reverse("checkpoint_move", args=[demo.plan.pk, checkpoint.pk]), {"direction": "up"}
+        reverse("checkpoint_move", args=[demo.draft.pk, checkpoint.pk]), {"direction": "up"}
     )
-    assert_redirect_to_plan(response, demo.plan, f"checkpoint-{checkpoint.pk}")
+    assert_redirect_to_plan(response, demo.draft, f"checkpoint-{checkpoint.pk}")
     assert checkpoint_labels(version) == swapped(before, 0, 1)
 
 
@@ -528,7 +528,7 @@ def test_it_moves_a_checkpoint_down_with_htmx(editor, demo, version):
     before = checkpoint_labels(version)
     checkpoint = checkpoints_of(version)[0]
     response = editor.post(
-        reverse("checkpoint_move", args=[demo.plan.pk, checkpoint.pk]), {"direction": "down"}, **HTMX
+        reverse("checkpoint_move", args=[demo.draft.pk, checkpoint.pk]), {"direction": "down"}, **HTMX
     )
     doc = assert_annex_fragment(response)
     assert checkpoint_labels(version) == swapped(before, 0, 1)
@@ -537,7 +537,7 @@ def test_it_moves_a_checkpoint_down_with_htmx(editor, demo, version):
 
 def test_it_asks_before_deleting_a_checkpoint(editor, demo, version):
     checkpoint = checkpoints_of(version)[1]
-    response = editor.get(reverse("checkpoint_delete", args=[demo.plan.pk, checkpoint.pk]), **HTMX)
+    response = editor.get(reverse("checkpoint_delete", args=[demo.draft.pk, checkpoint.pk]), **HTMX)
     doc = assert_annex_fragment(response)
     assert checkpoint.label in doc.by_id("confirm-question").text()
     assert Checkpoint.objects.filter(pk=checkpoint.pk).exists()
@@ -546,15 +546,15 @@ def test_it_asks_before_deleting_a_checkpoint(editor, demo, version):
 def test_it_deletes_a_checkpoint(editor, demo, version):
     before = checkpoint_labels(version)
     checkpoint = checkpoints_of(version)[0]
-    response = editor.post(reverse("checkpoint_delete", args=[demo.plan.pk, checkpoint.pk]))
-    assert_redirect_to_plan(response, demo.plan, "annex")
+    response = editor.post(reverse("checkpoint_delete", args=[demo.draft.pk, checkpoint.pk]))
+    assert_redirect_to_plan(response, demo.draft, "annex")
     assert checkpoint_labels(version) == before[1:]
 
 
 def test_it_deletes_a_checkpoint_with_htmx(editor, demo, version):
     before = checkpoint_labels(version)
     checkpoint = checkpoints_of(version)[1]
-    response = editor.post(reverse("checkpoint_delete", args=[demo.plan.pk, checkpoint.pk]), **HTMX)
+    response = editor.post(reverse("checkpoint_delete", args=[demo.draft.pk, checkpoint.pk]), **HTMX)
     doc = assert_annex_fragment(response)
     assert shown_checkpoint_labels(doc) == before[:1]
     assert not Checkpoint.objects.filter(pk=checkpoint.pk).exists()
@@ -564,7 +564,7 @@ def test_it_deletes_a_checkpoint_with_htmx(editor, demo, version):
 
 
 def test_it_shows_the_annex_in_order(editor, demo, version):
-    doc = assert_full_page(editor.get(reverse("plan_detail", args=[demo.plan.pk])))
+    doc = assert_full_page(editor.get(reverse("plan_detail", args=[demo.draft.pk])))
     assert shown_goal_titles(doc) == goal_titles(version)
     for goal in goals_of(version):
         assert shown_metric_texts(doc, goal) == metric_texts(goal)
@@ -572,18 +572,18 @@ def test_it_shows_the_annex_in_order(editor, demo, version):
 
 
 def test_it_offers_the_edit_actions_to_editors(editor, demo):
-    doc = assert_full_page(editor.get(reverse("plan_detail", args=[demo.plan.pk])))
+    doc = assert_full_page(editor.get(reverse("plan_detail", args=[demo.draft.pk])))
     links = {a.attrs.get("href") for a in doc.find_all(lambda e: e.tag == "a")}
-    assert reverse("goal_new", args=[demo.plan.pk]) in links
-    assert reverse("checkpoint_new", args=[demo.plan.pk]) in links
+    assert reverse("goal_new", args=[demo.draft.pk]) in links
+    assert reverse("checkpoint_new", args=[demo.draft.pk]) in links
 
 
 def test_it_shows_the_plan_page_without_edit_actions_to_the_executive(demo):
-    response = demo.client("kansliapaallikko").get(reverse("plan_detail", args=[demo.plan.pk]))
+    response = demo.client("kansliapaallikko").get(reverse("plan_detail", args=[demo.draft.pk]))
     doc = assert_full_page(response)
     assert "Strategian toimeenpanon johtaminen" in shown_goal_titles(doc)
     links = {a.attrs.get("href") for a in doc.find_all(lambda e: e.tag == "a")}
-    assert reverse("goal_new", args=[demo.plan.pk]) not in links
+    assert reverse("goal_new", args=[demo.draft.pk]) not in links
     assert not doc.find_all(lambda e: e.tag == "form" and "/move/" in e.attrs.get("action", ""))
 
 
@@ -591,40 +591,40 @@ def test_it_shows_the_plan_page_without_edit_actions_to_the_executive(demo):
 
 
 def test_it_links_to_plan_creation_from_the_agreement_page(editor, demo):
-    response = editor.get(reverse("agreement_detail", args=[demo.plan.agreement_id]))
+    response = editor.get(reverse("agreement_detail", args=[demo.draft.agreement_id]))
     assert response.status_code == 200
-    assert reverse("plan_new", args=[demo.plan.agreement_id]) in response.content.decode()
+    assert reverse("plan_new", args=[demo.draft.agreement_id]) in response.content.decode()
 
 
 def test_it_suggests_the_year_after_the_last_plan(editor, demo):
-    response = editor.get(reverse("plan_new", args=[demo.plan.agreement_id]))
+    response = editor.get(reverse("plan_new", args=[demo.draft.agreement_id]))
     assert response.status_code == 200
     doc = parse(response.content)
-    assert doc.by_id("id_title").value() == "Kansliapäällikön tavoitteet 2026"
-    assert doc.by_id("id_period_start").value() == "2026-01-01"
-    assert doc.by_id("id_period_end").value() == "2026-12-31"
+    assert doc.by_id("id_title").value() == "Kansliapäällikön tavoitteet 2027"
+    assert doc.by_id("id_period_start").value() == "2027-01-01"
+    assert doc.by_id("id_period_end").value() == "2027-12-31"
 
 
 def test_it_creates_a_plan_for_an_agreement_and_period(editor, demo):
-    agreement = demo.plan.agreement
+    agreement = demo.draft.agreement
     plans_before = GoalPlan.objects.count()
     response = editor.post(
         reverse("plan_new", args=[agreement.pk]),
         {
-            "title": "Kansliapäällikön tavoitteet 2026",
-            "title_sv": "Kanslichefens mål 2026",
-            "period_start": "2026-01-01",
-            "period_end": "2026-12-31",
+            "title": "Kansliapäällikön tavoitteet 2027",
+            "title_sv": "Kanslichefens mål 2027",
+            "period_start": "2027-01-01",
+            "period_end": "2027-12-31",
         },
     )
-    plan = GoalPlan.objects.get(agreement=agreement, period_start=dt.date(2026, 1, 1))
+    plan = GoalPlan.objects.get(agreement=agreement, period_start=dt.date(2027, 1, 1))
     assert response.status_code == 302
     assert response["Location"] == reverse("plan_detail", args=[plan.pk])
     assert GoalPlan.objects.count() == plans_before + 1
     assert (plan.title, plan.title_sv, plan.period_end) == (
-        "Kansliapäällikön tavoitteet 2026",
-        "Kanslichefens mål 2026",
-        dt.date(2026, 12, 31),
+        "Kansliapäällikön tavoitteet 2027",
+        "Kanslichefens mål 2027",
+        dt.date(2027, 12, 31),
     )
     version = plan.versions.get()
     assert (version.number, version.status) == (1, "draft")
@@ -633,19 +633,19 @@ def test_it_creates_a_plan_for_an_agreement_and_period(editor, demo):
 
 
 def test_it_opens_the_new_plan_for_editing(editor, demo):
-    agreement = demo.plan.agreement
+    agreement = demo.draft.agreement
     response = editor.post(
         reverse("plan_new", args=[agreement.pk]),
         {
-            "title": "Kansliapäällikön tavoitteet 2026",
-            "period_start": "2026-01-01",
-            "period_end": "2026-12-31",
+            "title": "Kansliapäällikön tavoitteet 2027",
+            "period_start": "2027-01-01",
+            "period_end": "2027-12-31",
         },
         follow=True,
     )
     doc = assert_full_page(response)
     assert fi("The plan was created. Add its goals, metrics and checkpoints.") in response.content.decode()
-    plan = GoalPlan.objects.get(agreement=agreement, period_start=dt.date(2026, 1, 1))
+    plan = GoalPlan.objects.get(agreement=agreement, period_start=dt.date(2027, 1, 1))
     links = {a.attrs.get("href") for a in doc.find_all(lambda e: e.tag == "a")}
     assert reverse("goal_new", args=[plan.pk]) in links
     editor.post(reverse("goal_new", args=[plan.pk]), {"new-goal-title": "Ensimmäinen tavoite"})
@@ -654,7 +654,7 @@ def test_it_opens_the_new_plan_for_editing(editor, demo):
 
 def test_it_escapes_what_editors_type(editor, demo, version):
     title = '<script>alert("x")</script> & <b>lihavoitu</b>'
-    response = editor.post(reverse("goal_new", args=[demo.plan.pk]), {"new-goal-title": title}, **HTMX)
+    response = editor.post(reverse("goal_new", args=[demo.draft.pk]), {"new-goal-title": title}, **HTMX)
     content = response.content.decode()
     assert "<script>alert" not in content
     assert "&lt;script&gt;" in content

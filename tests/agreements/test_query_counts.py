@@ -8,6 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from suunta.agreements.models import PlanVersion
+
 from ..conftest import client_for
 from ..factories import (
     AgreementFactory,
@@ -40,13 +42,15 @@ def build_plan(
     )
     for number in range(1, handlings):
         VersionFactory(plan=plan, number=number, status="closed")
-    version = VersionFactory(plan=plan, number=max(handlings, 1), status=status)
+    # Content first, then the status: an approved version's content is frozen.
+    version = VersionFactory(plan=plan, number=max(handlings, 1), status="draft")
     for _ in range(goals):
         goal = GoalAreaFactory(version=version)
         MetricFactory.create_batch(metrics, goal_area=goal)
     CheckpointFactory.create_batch(checkpoints, version=version)
     for _ in range(handlings):
         HandlingFactory(version=version, body=BodyFactory(organization=agreement.organization))
+    PlanVersion.objects.filter(pk=version.pk).update(status=status)
     return plan
 
 

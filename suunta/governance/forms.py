@@ -1,0 +1,72 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from suunta.agreements.forms import DateInput
+from suunta.agreements.models import DESCRIPTION_MAX
+from suunta.organizations.models import Membership, Role
+
+from .models import Outcome, WorkflowStep
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class StepForm(forms.Form):
+    """The decision record of a step. Which fields show depends on the step; people are
+    chosen among the organization's current members (never an id from elsewhere)."""
+
+    meeting_date = forms.DateField(label=_("Meeting date"), widget=DateInput())
+    section = forms.CharField(label=_("Section (§)"), max_length=20, required=False)
+    case_number = forms.CharField(
+        label=_("Case number"),
+        max_length=60,
+        required=False,
+        help_text=_("As your case system writes it, e.g. 154/02.02.00/2025"),
+    )
+    presenter = PersonChoiceField(label=_("Presenting official"), queryset=None, required=False)
+    text = forms.CharField(
+        label=_("Decision text"), widget=forms.Textarea(attrs={"rows": 3}), max_length=DESCRIPTION_MAX, required=False
+    )
+    disqualified = PeopleChoiceField(
+        label=_("Others disqualified who left the room"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    meeting_changes = forms.CharField(
+        label=_("Changes made in the meeting (optional)"),
+        help_text=_("A technical change made in the meeting (tekninen muutos); it is part of the approved version."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=DESCRIPTION_MAX,
+        required=False,
+    )
+    expected_status = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, step: WorkflowStep, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.step = step
+        members = (
+            get_user_model()
+            .objects.filter(memberships__in=Membership.objects.valid_on().filter(organization_id=agreement.organization_id))
+            .exclude(pk=agreement.executive_id)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        self.fields["presenter"].queryset = members.filter(memberships__role=Role.EVALUATOR)
+        self.fields["disqualified"].queryset = members
+        if not step.records_handling:
+            for name in ("meeting_date", "section", "case_number", "presenter", "text", "disqualified", "meeting_changes"):
+                del self.fields[name]
+            return
+        if step.requires_section:
+            self.fields["section"].required = True
+        if step.outcome != Outcome.APPROVED:
+            del self.fields["meeting_changes"]

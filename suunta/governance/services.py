@@ -1,0 +1,146 @@
+"""Moving a plan version along its organization's workflow, with the decision record.
+
+The only code that changes a version's status. Approval freezes the version: the
+snapshot (canonical JSON and SHA-256) is stored with the decision, and from then on
+the model guards refuse any write to the version's goals, metrics and checkpoints.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from suunta import policies
+from suunta.agreements import snapshot as snapshots
+from suunta.agreements.models import PlanVersion, VersionStatus
+from suunta.audit import services as audit
+
+from .models import Handling, Outcome, StepAction, WorkflowStep
+
+
+class StaleStepError(ValidationError):
+    """The version moved on (e.g. another tab approved it) before this step was taken."""
+
+
+@audit.recording_refusals
+@transaction.atomic
+def take_step(
+    user,
+    version: PlanVersion,
+    step: WorkflowStep,
+    *,
+    meeting_date: datetime.date | None = None,
+    section: str = "",
+    case_number: str = "",
+    presenter=None,
+    text: str = "",
+    disqualified=(),
+    meeting_changes: str = "",
+    expected_status: str | None = None,
+) -> Handling | None:
+    """Take `step` on `version`. Returns the handling recorded, if the step records one.
+
+    `expected_status` is the status the user saw: if the version has moved on since
+    (two tabs approving the same version), the second gets a clear error, not a double
+    approval.
+    """
+    version = PlanVersion.objects.select_for_update().select_related("plan__agreement").get(pk=version.pk)
+    agreement = version.plan.agreement
+    organization_id = agreement.organization_id
+    if expected_status is not None and version.status != expected_status:
+        raise StaleStepError(
+            _("This version is already “%(status)s”: someone took a step on it a moment ago. Nothing was saved.")
+            % {"status": version.get_status_display()}
+        )
+    if not policies.can(user, policies.TAKE_STEP, (version, step)):
+        raise audit.Refused(
+            "plan.step.denied", actor=user, organization=organization_id, obj=version,
+            changes={"step": [step.action, step.action], "status": [version.status, version.status]},
+        )
+
+    handling = None
+    if step.records_handling:
+        handling = _record_handling(
+            user, version, step,
+            meeting_date=meeting_date, section=section, case_number=case_number, presenter=presenter,
+            text=text, disqualified=disqualified, meeting_changes=meeting_changes,
+        )
+
+    before = version.status
+    if step.action == StepAction.APPROVE:
+        # The previously approved version is replaced by this one.
+        replaced = PlanVersion.objects.filter(plan=version.plan, status=VersionStatus.APPROVED).exclude(pk=version.pk)
+        for old in replaced:
+            old.status = VersionStatus.SUPERSEDED
+            old.save(update_fields=["status", "updated_at"])
+            audit.record("plan.supersede", actor=user, organization=organization_id, obj=old,
+                         changes={"status": [VersionStatus.APPROVED, VersionStatus.SUPERSEDED]})
+    version.status = step.to_status
+    version.save(update_fields=["status", "updated_at"])
+    changes = {"status": [before, version.status]}
+    if handling is not None:
+        changes["handling"] = [None, handling.reference]
+        if handling.snapshot_sha256:
+            changes["snapshot_sha256"] = [None, handling.snapshot_sha256]
+    audit.record(f"plan.{step.action}", actor=user, organization=organization_id, obj=version, changes=changes)
+    return handling
+
+
+def _record_handling(user, version, step, *, meeting_date, section, case_number, presenter, text, disqualified, meeting_changes):
+    agreement = version.plan.agreement
+    errors = {}
+    if meeting_date is None:
+        errors["meeting_date"] = _("Enter the meeting date.")
+    else:
+        previous = Handling.objects.filter(version__plan=version.plan).order_by("-meeting_date").first()
+        if previous and meeting_date < previous.meeting_date:
+            errors["meeting_date"] = _(
+                "The meeting date cannot be before the previous handling (%(reference)s)."
+            ) % {"reference": previous.long_reference}
+    if step.requires_section and not section.strip():
+        errors["section"] = _("An approval needs the section (§) of the minutes.")
+    if presenter is not None and presenter.pk == agreement.executive_id:
+        errors["presenter"] = _(
+            "The executive is disqualified in matters of his or her own goals and cannot present them."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+    handling = Handling(
+        version=version,
+        step=step,
+        body=step.body,
+        outcome=step.outcome,
+        meeting_date=meeting_date,
+        section=section.strip(),
+        case_number=case_number.strip(),
+        presenter=presenter,
+        text=text.strip(),
+        meeting_changes=meeting_changes.strip() if step.outcome == Outcome.APPROVED else "",
+        recorded_by=user,
+    )
+    if step.outcome == Outcome.APPROVED:
+        handling.snapshot, handling.snapshot_sha256 = snapshots.snapshot(version)
+    handling.full_clean()
+    handling.save()
+    # In a decision on the plan the executive is disqualified (own employment, hallintolaki
+    # 28 §) and the record says so. A preparatory handling is a discussion held with him
+    # or her: there the executive takes part.
+    people = {u.pk for u in disqualified}
+    if step.outcome != Outcome.HANDLED:
+        people.add(agreement.executive_id)
+    handling.disqualified.set(people)
+    return handling
+
+
+def decision_draft(version: PlanVersion, step: WorkflowStep, language: str = "fi") -> str:
+    """A starting text for the decision, from the stored genitive and the body's own
+    name: the system never inflects words itself."""
+    agreement = version.plan.agreement
+    year = version.plan.period_start.year
+    if step.outcome != Outcome.APPROVED or step.body is None:
+        return ""
+    if language == "sv" and step.body.name_sv and agreement.position_genitive_sv:
+        return f"{step.body.name_sv} godkänner {agreement.position_genitive_sv} årliga mål för {year} enligt bilagan."
+    return f"{step.body.name} hyväksyy {agreement.position_genitive} vuositavoitteet {year} liitteen mukaisesti."

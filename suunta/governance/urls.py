@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("plans/<int:pk>/steps/<int:step_id>/", views.step_form, name="plan_step"),
+]

@@ -1,0 +1,85 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from suunta import policies
+from suunta.agreements.models import VersionStatus
+from suunta.agreements.views import get_plan, visible_versions
+from suunta.lib.forms import apply_validation_error
+
+from . import services
+from .forms import StepForm
+from .models import WorkflowStep
+
+
+@require_http_methods(["GET", "POST"])
+def step_form(request, pk: int, step_id: int):
+    plan = get_plan(request, pk)
+    versions = visible_versions(request, plan)
+    if not versions:
+        return redirect("plan_detail", pk=plan.pk)
+    version = versions[-1]
+    agreement = plan.agreement
+    step = get_object_or_404(
+        WorkflowStep.objects.filter(organization_id=agreement.organization_id).select_related("body"), pk=step_id
+    )
+    policies.require(request.user, policies.TAKE_STEP, (version, step))
+    form = StepForm(
+        request.POST if request.method == "POST" else None,
+        step=step,
+        agreement=agreement,
+        initial={
+            "expected_status": version.status,
+            "text": services.decision_draft(version, step, get_language() or "fi"),
+            "presenter": _default_presenter(agreement),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.take_step(request.user, version, step, **data)
+        except services.StaleStepError as error:
+            messages.error(request, error.messages[0])
+            return redirect("plan_detail", pk=plan.pk)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Saved: %(step)s. The plan is now “%(status)s”.")
+                % {"step": step.display_label, "status": VersionStatus(step.to_status).label},
+            )
+            return redirect("plan_detail", pk=plan.pk)
+    return render(
+        request,
+        "governance/step_form.html",
+        {
+            "organization": agreement.organization,
+            "agreement": agreement,
+            "plan": plan,
+            "version": version,
+            "step": step,
+            "form": form,
+        },
+    )
+
+
+def _default_presenter(agreement):
+    """The mayor (or board chair) presents the director's goals, never the director."""
+    from suunta.organizations.models import EvaluatorTitle, Membership
+
+    membership = (
+        Membership.objects.valid_on()
+        .filter(
+            organization_id=agreement.organization_id,
+            role="evaluator",
+            title__in=[EvaluatorTitle.MAYOR, EvaluatorTitle.BOARD_CHAIR],
+        )
+        .exclude(user_id=agreement.executive_id)
+        .order_by("title")
+        .first()
+    )
+    return membership.user_id if membership else None
