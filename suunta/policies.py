@@ -12,7 +12,6 @@ organization; they are read once per request and cached on the user object.
 
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 
 from suunta.lib.clock import today
@@ -25,6 +24,7 @@ MANAGE_MEMBERS = "manage_members"  # add and end memberships of an organization
 TAKE_STEP = "take_step"  # move a plan version along the workflow (obj: (version, step))
 AMEND_PLAN = "amend_plan"  # start version N+1 of an approved plan
 CREATE_NEXT_PLAN = "create_next_plan"  # next period's plan from an approved or closed one
+VIEW_AUDIT = "view_audit"  # read an organization's audit log
 
 PLAN_EDITORS = frozenset({Role.EVALUATOR, Role.PREPARER})
 # Read every plan of the organization, whatever its state.
@@ -155,6 +155,9 @@ def can(user, action: str, obj) -> bool:
         if action == AMEND_PLAN:
             return obj.status == "approved"
         return obj.status in {"approved", "closed", "superseded"}
+    if action == VIEW_AUDIT:
+        # obj: an Organization. Auditors and organization admins.
+        return bool(roles_in(user, obj.pk) & {Role.AUDITOR, Role.ADMIN})
     if action == MANAGE_MEMBERS:
         # obj: an Organization. Organization admins only; operators use the Django admin.
         return Role.ADMIN in roles_in(user, obj.pk)
@@ -166,6 +169,67 @@ def can_use_django_admin(user) -> bool:
     return bool(getattr(user, "is_active", False) and getattr(user, "is_superuser", False))
 
 
+def organization_of(obj) -> int | None:
+    """The organization an object belongs to (for audit events and scoping)."""
+    from suunta.organizations.models import Organization
+
+    if isinstance(obj, tuple):
+        obj = obj[0]
+    if obj is None:
+        return None
+    if isinstance(obj, Organization):
+        return obj.pk
+    for path in (
+        "organization_id",
+        "agreement.organization_id",
+        "plan.agreement.organization_id",
+        "version.plan.agreement.organization_id",
+        "goal_area.version.plan.agreement.organization_id",
+    ):
+        value = obj
+        try:
+            for part in path.split("."):
+                value = getattr(value, part)
+        except AttributeError:
+            continue
+        return value
+    return None
+
+
 def require(user, action: str, obj) -> None:
+    """PermissionDenied (403) unless the user may; the refusal is audited.
+
+    Raised as audit.Refused: a service's @recording_refusals or, in a view, the
+    RefusalAuditMiddleware writes the event once no transaction is open."""
     if not can(user, action, obj):
-        raise PermissionDenied
+        from suunta.audit.services import Refused
+
+        target = obj[0] if isinstance(obj, tuple) else obj
+        raise Refused(
+            f"{action}.denied",
+            actor=user if getattr(user, "is_authenticated", False) else None,
+            organization=organization_of(obj),
+            obj=target,
+        )
+
+
+def get_scoped_or_404(scoped_qs, user, **lookup):
+    """The object from the user's scope, or 404. A miss on an object that exists in
+    another scope (another organization's id, a plan the role may not see) is a refused
+    attempt and is audited in the object's organization."""
+    try:
+        return scoped_qs.get(**lookup)
+    except scoped_qs.model.DoesNotExist:
+        from django.http import Http404
+
+        from suunta.audit.services import in_transaction, record_refusal
+
+        existing = scoped_qs.model._base_manager.filter(**lookup).first()
+        if existing is not None and not in_transaction():
+            record_refusal(
+                "access.out_of_scope",
+                actor=user if getattr(user, "is_authenticated", False) else None,
+                organization=organization_of(existing),
+                obj=existing,
+            )
+        raise Http404 from None

@@ -36,7 +36,7 @@ if not SECRET_KEY:
     if not (DEBUG or RUNNING_TESTS):
         raise ImproperlyConfigured("Set SECRET_KEY in the environment (or DEBUG=1 for development).")
     # Only for development and the test suite; never reaches a server with DEBUG off.
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -69,6 +69,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: the user's preferred language is one of the inputs.
     "suunta.site.middleware.LanguageMiddleware",
+    # Lets audit events written in services carry the request's user and IP address.
+    "suunta.audit.context.AuditContextMiddleware",
+    # Audits refusals (403s) raised by views; see suunta/policies.py.
+    "suunta.site.middleware.RefusalAuditMiddleware",
     # Every page needs a login unless its view says otherwise (login, language switch).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from suunta import policies
+from suunta.accounts import views as account_views
 from suunta.site import views as site_views
 
 # The Django admin is for operators; the policy module decides who that is.
@@ -12,12 +13,13 @@ admin.site.has_permission = lambda request: policies.can_use_django_admin(reques
 
 urlpatterns = [
     path("", site_views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("suunta.accounts.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("suunta.organizations.urls")),
     path("", include("suunta.agreements.urls")),
     path("", include("suunta.governance.urls")),
+    path("", include("suunta.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -38,6 +38,7 @@ GROUPS = {
     "executive": ("kansliapaallikko",),
     "readers": ("hallitus", "tarkastaja"),
     "admin": ("paakayttaja",),
+    "auditor": ("tarkastaja",),
     "toinen": TOINEN,
     "esimerkki": ESIMERKKI,
 }
@@ -112,6 +113,7 @@ MATRIX: dict[str, Entry] = {
     "member_list": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "member_new": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "member_end": Entry(MANAGE, args=membership),
+    "audit_log": Entry(expect(403, admin=200, toinen=404, **{"auditor": 200}), args=lambda demo: ["esimerkkikunta"]),
     "agreement_detail": Entry(expect(200, toinen=404), args=lambda demo: [demo.plan.agreement_id]),
     "plan_new": Entry(
         expect(200, executive=403, readers=403, admin=403, toinen=404), args=lambda demo: [demo.plan.agreement_id]

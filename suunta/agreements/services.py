@@ -19,18 +19,9 @@ from suunta.audit import services as audit
 from .models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion, VersionStatus
 
 
-def _require(user, action: str, obj, organization_id: int) -> None:
-    if not policies.can(user, action, obj):
-        raise audit.Refused(f"{action}.denied", actor=user, organization=organization_id, obj=_audit_obj(obj))
-
-
-def _audit_obj(obj):
-    return obj[0] if isinstance(obj, tuple) else obj
-
-
 def _locked_version(user, version: PlanVersion) -> PlanVersion:
     locked = PlanVersion.objects.select_for_update().select_related("plan__agreement").get(pk=version.pk)
-    _require(user, policies.EDIT_PLAN, locked, locked.plan.agreement.organization_id)
+    policies.require(user, policies.EDIT_PLAN, locked)
     return locked
 
 
@@ -50,15 +41,18 @@ def _create(user, version, action: str, instance):
 
 
 def _update(user, version, action: str, instance, fields: dict):
-    before = audit.snapshot(instance)
+    # "Before" comes from the stored row: the caller's instance may already carry the new
+    # values (a ModelForm writes them onto its instance while validating).
+    stored = type(instance)._base_manager.select_for_update().get(pk=instance.pk)
+    before = audit.snapshot(stored)
     for name, value in fields.items():
-        setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    changes = audit.diff(before, audit.snapshot(instance))
+        setattr(stored, name, value)
+    stored.full_clean()
+    stored.save()
+    changes = audit.diff(before, audit.snapshot(stored))
     if changes:
-        audit.record(action, actor=user, organization=_org(version), obj=instance, changes=changes)
-    return instance
+        audit.record(action, actor=user, organization=_org(version), obj=stored, changes=changes)
+    return stored
 
 
 def _delete(user, version, action: str, instance) -> None:
@@ -70,7 +64,7 @@ def _delete(user, version, action: str, instance) -> None:
 @audit.recording_refusals
 @transaction.atomic
 def create_plan(user, agreement: DirectorAgreement, **fields) -> GoalPlan:
-    _require(user, policies.CREATE_PLAN, agreement, agreement.organization_id)
+    policies.require(user, policies.CREATE_PLAN, agreement)
     plan = GoalPlan(agreement=agreement, **fields)
     plan.full_clean()
     plan.save()
@@ -248,7 +242,7 @@ def shift_year_numbers(text: str, years: int) -> str:
 def amend(user, plan: GoalPlan) -> PlanVersion:
     """Start version N+1 as a draft from the approved version N (lineage kept)."""
     latest = PlanVersion.objects.select_for_update().select_related("plan__agreement").filter(plan=plan).order_by("-number").first()
-    _require(user, policies.AMEND_PLAN, latest, plan.agreement.organization_id)
+    policies.require(user, policies.AMEND_PLAN, latest)
     draft = PlanVersion.objects.create(plan=plan, number=latest.number + 1, status=VersionStatus.DRAFT, created_by=user)
     _copy_content(latest, draft)
     audit.record(
@@ -269,7 +263,7 @@ def create_next_period_plan(user, plan: GoalPlan) -> GoalPlan:
         .order_by("-number")
         .first()
     ) or plan.latest_version()
-    _require(user, policies.CREATE_NEXT_PLAN, source, plan.agreement.organization_id)
+    policies.require(user, policies.CREATE_NEXT_PLAN, source)
     agreement = plan.agreement
     start, end = add_years(plan.period_start, 1), add_years(plan.period_end, 1)
     new_plan = GoalPlan(

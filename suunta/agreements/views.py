@@ -14,36 +14,34 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from suunta import policies
-from suunta.lib.forms import apply_validation_error
-
 from suunta.governance import workflow
+from suunta.lib.forms import apply_validation_error
 
 from . import services
 from .checks import first_year_followups_warning
-from .snapshot import plan_history as plan_history_with_diffs
 from .forms import CheckpointForm, GoalAreaForm, MetricForm, PlanForm
 from .models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion
-
+from .snapshot import plan_history as plan_history_with_diffs
 
 # --- Lookups: always through the user's scope ---------------------------------------------
 
 
 def get_agreement(request, pk: int) -> DirectorAgreement:
     qs = DirectorAgreement.objects.for_user(request.user).select_related("organization", "executive")
-    return get_object_or_404(qs, pk=pk)
+    return policies.get_scoped_or_404(qs, request.user, pk=pk)
 
 
 def get_plan(request, pk: int) -> GoalPlan:
     qs = GoalPlan.objects.for_user(request.user).select_related(
         "agreement__organization", "agreement__executive"
     )
-    return get_object_or_404(qs, pk=pk)
+    return policies.get_scoped_or_404(qs, request.user, pk=pk)
 
 
 def visible_versions(request, plan: GoalPlan) -> list[PlanVersion]:
@@ -268,9 +266,10 @@ def _editable_version(request, plan: GoalPlan) -> PlanVersion:
     return version
 
 
-def _item(kind: str, version: PlanVersion, item_id: int):
+def _item(request, kind: str, version: PlanVersion, item_id: int):
     spec = KINDS[kind]
-    return get_object_or_404(spec["model"].objects.filter(**{spec["version_path"]: version}), pk=item_id)
+    items = spec["model"].objects.filter(**{spec["version_path"]: version})
+    return policies.get_scoped_or_404(items, request.user, pk=item_id)
 
 
 def _done(request, plan: GoalPlan, version: PlanVersion, message: str, kind: str, item_id: int | None):
@@ -295,7 +294,7 @@ def _with_focus(form):
 def item_new(request, pk: int, kind: str, parent_id: int | None = None):
     plan = get_plan(request, pk)
     version = _editable_version(request, plan)
-    parent = _item("goal", version, parent_id) if kind == "metric" else None
+    parent = _item(request, "goal", version, parent_id) if kind == "metric" else None
     form_class = KINDS[kind]["form"]
     form = form_class(request.POST if request.method == "POST" else None, prefix=f"new-{kind}")
     if request.method == "POST" and form.is_valid():
@@ -318,7 +317,7 @@ def item_new(request, pk: int, kind: str, parent_id: int | None = None):
 def item_edit(request, pk: int, kind: str, item_id: int):
     plan = get_plan(request, pk)
     version = _editable_version(request, plan)
-    item = _item(kind, version, item_id)
+    item = _item(request, kind, version, item_id)
     data = request.POST if request.method == "POST" else None
     form = KINDS[kind]["form"](data, instance=item, prefix=f"{kind}-{item.pk}")
     if request.method == "POST" and form.is_valid():
@@ -339,7 +338,7 @@ def item_edit(request, pk: int, kind: str, item_id: int):
 def item_delete(request, pk: int, kind: str, item_id: int):
     plan = get_plan(request, pk)
     version = _editable_version(request, plan)
-    item = _item(kind, version, item_id)
+    item = _item(request, kind, version, item_id)
     if request.method == "POST":
         delete = {"goal": services.delete_goal_area, "metric": services.delete_metric}.get(
             kind, services.delete_checkpoint
@@ -354,7 +353,7 @@ def item_delete(request, pk: int, kind: str, item_id: int):
 def item_move(request, pk: int, kind: str, item_id: int):
     plan = get_plan(request, pk)
     version = _editable_version(request, plan)
-    item = _item(kind, version, item_id)
+    item = _item(request, kind, version, item_id)
     direction = request.POST.get("direction")
     if direction not in {"up", "down"}:
         return HttpResponse(_("Unknown direction."), status=400)

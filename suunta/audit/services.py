@@ -37,6 +37,7 @@ from .chain import (
     sha256_hex,
     value_digest,
 )
+from .context import current_request
 from .models import AuditChainHead, AuditEvent, Outcome
 
 __all__ = [
@@ -209,6 +210,8 @@ def _event_fields(action, actor, organization, obj, changes, restricted, outcome
     if outcome not in Outcome.values:
         raise ValueError(f"Unknown audit outcome {outcome!r}.")
 
+    if request is None:
+        request = current_request.get()
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
     if actor is not None and not getattr(actor, "is_authenticated", False):

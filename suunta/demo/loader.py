@@ -13,7 +13,7 @@ from suunta.organizations.models import Body, Membership, Organization
 
 from . import data
 
-DEFAULT_PASSWORD = "suunta-demo"  # noqa: S105 - the demo's published password
+DEFAULT_PASSWORD = "suunta-demo"
 
 
 def demo_password() -> str:

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -23,8 +23,10 @@ def step_form(request, pk: int, step_id: int):
         return redirect("plan_detail", pk=plan.pk)
     version = versions[-1]
     agreement = plan.agreement
-    step = get_object_or_404(
-        WorkflowStep.objects.filter(organization_id=agreement.organization_id).select_related("body"), pk=step_id
+    step = policies.get_scoped_or_404(
+        WorkflowStep.objects.filter(organization_id=agreement.organization_id).select_related("body"),
+        request.user,
+        pk=step_id,
     )
     policies.require(request.user, policies.TAKE_STEP, (version, step))
     form = StepForm(

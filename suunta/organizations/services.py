@@ -14,10 +14,12 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from suunta import policies
+from suunta.audit import services as audit
 
 from .models import Membership, Organization, Role
 
 
+@audit.recording_refusals
 @transaction.atomic
 def add_membership(
     actor,
@@ -51,6 +53,15 @@ def add_membership(
     )
     membership.full_clean()
     membership.save()
+    if created:
+        audit.record(
+            "user.create", actor=actor, organization=organization, obj=user,
+            changes=audit.diff({}, audit.snapshot(user, ["username", "first_name", "last_name", "email"])),
+        )
+    audit.record(
+        "membership.create", actor=actor, organization=organization, obj=membership,
+        changes=audit.diff({}, audit.snapshot(membership)),
+    )
     policies.forget_roles(actor)
     if created and email and base_url:
         # Sent after commit: no invitation for a membership that was rolled back.
@@ -68,6 +79,7 @@ def send_invitation(user, organization: Organization, base_url: str) -> None:
     send_mail(_("You have been added to Suunta"), body, None, [user.email])
 
 
+@audit.recording_refusals
 @transaction.atomic
 def end_membership(actor, membership: Membership, valid_to: datetime.date) -> Membership:
     organization = membership.organization
@@ -85,8 +97,13 @@ def end_membership(actor, membership: Membership, valid_to: datetime.date) -> Me
             raise ValidationError(
                 {"valid_to": _("The organization would be left without an admin. Add another admin first.")}
             )
+    before = membership.valid_to
     membership.valid_to = valid_to
     membership.full_clean()
     membership.save(update_fields=["valid_to", "updated_at"])
+    audit.record(
+        "membership.end", actor=actor, organization=organization, obj=membership,
+        changes={"valid_to": [before.isoformat() if before else None, valid_to.isoformat()]},
+    )
     policies.forget_roles(actor)
     return membership

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -22,7 +22,7 @@ def organization_list(request):
 
 @require_GET
 def organization_detail(request, slug: str):
-    organization = get_object_or_404(Organization.objects.for_user(request.user), slug=slug)
+    organization = policies.get_scoped_or_404(Organization.objects.for_user(request.user), request.user, slug=slug)
     agreements = (
         DirectorAgreement.objects.for_user(request.user)
         .filter(organization=organization)
@@ -37,6 +37,7 @@ def organization_detail(request, slug: str):
             "agreements": agreements,
             "bodies": bodies,
             "can_manage_members": policies.can(request.user, policies.MANAGE_MEMBERS, organization),
+            "can_view_audit": policies.can(request.user, policies.VIEW_AUDIT, organization),
         },
     )
 
@@ -47,7 +48,7 @@ def organization_detail(request, slug: str):
 
 
 def _managed_organization(request, slug: str) -> Organization:
-    organization = get_object_or_404(Organization.objects.for_user(request.user), slug=slug)
+    organization = policies.get_scoped_or_404(Organization.objects.for_user(request.user), request.user, slug=slug)
     policies.require(request.user, policies.MANAGE_MEMBERS, organization)
     return organization
 
@@ -95,8 +96,8 @@ def member_new(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def member_end(request, slug: str, membership_id: int):
     organization = _managed_organization(request, slug)
-    membership = get_object_or_404(
-        Membership.objects.filter(organization=organization).select_related("user"), pk=membership_id
+    membership = policies.get_scoped_or_404(
+        Membership.objects.filter(organization=organization).select_related("user"), request.user, pk=membership_id
     )
     form = EndMembershipForm(request.POST or None, initial={"valid_to": today()})
     if request.method == "POST" and form.is_valid():

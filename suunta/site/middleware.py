@@ -38,3 +38,36 @@ class LanguageMiddleware:
             if code in BROWSER_LANGUAGES:
                 return code
         return settings.LANGUAGE_CODE
+
+
+class RefusalAuditMiddleware:
+    """Writes the audit event of a refusal a view raised (policies.require).
+
+    By the time process_exception runs, the view's transactions have rolled back, so
+    the event is written in its own committed transaction and survives."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
+
+        from suunta.audit import services as audit
+
+        if not isinstance(exception, PermissionDenied) or audit.in_transaction():
+            return None
+        if isinstance(exception, audit.Refused):
+            if exception.event is None:
+                exception.event = audit.record_refusal(exception.action, **{**exception.audit, "request": request})
+            return None
+        user = getattr(request, "user", None)
+        audit.record_refusal(
+            "access.denied",
+            actor=user if user is not None and user.is_authenticated else None,
+            changes={"path": [None, request.path], "method": [None, request.method]},
+            request=request,
+        )
+        return None

@@ -1,0 +1,82 @@
+"""Helpers shared by the lifecycle tests: find a step, take it, read the audit log."""
+
+import datetime as dt
+
+from suunta.agreements.models import GoalArea, Metric, PlanVersion
+from suunta.audit.chain import chain_key
+from suunta.audit.models import AuditEvent
+from suunta.audit.services import changes_of
+from suunta.governance import workflow
+from suunta.governance.models import WorkflowStep
+
+D = dt.date
+
+
+def latest(plan) -> PlanVersion:
+    return PlanVersion.objects.filter(plan=plan).order_by("-number").first()
+
+
+def step_for(version: PlanVersion, action: str, body_kind: str | None = None) -> WorkflowStep:
+    """The organization's step `action` from the version's current status."""
+    found = [s for s in workflow.steps_from(version) if s.action == action]
+    if body_kind is not None:
+        found = [s for s in found if s.body is not None and s.body.kind == body_kind]
+    assert len(found) == 1, f"expected one {action!r} step from {version.status!r}, found {found}"
+    return found[0]
+
+
+def events(organization, action: str | None = None, **filters) -> list[AuditEvent]:
+    qs = AuditEvent.objects.filter(chain=chain_key(organization.pk), **filters)
+    if action is not None:
+        qs = qs.filter(action=action)
+    return list(qs.order_by("sequence"))
+
+
+def last_event(organization) -> AuditEvent:
+    return AuditEvent.objects.filter(chain=chain_key(organization.pk)).order_by("-sequence").first()
+
+
+def event_changes(event: AuditEvent) -> dict:
+    return changes_of(event)
+
+
+def lineages(version: PlanVersion) -> tuple[list[str], list[str]]:
+    """(goal lineages, metric lineages) of a version, in the annex order."""
+    goals = [
+        str(g)
+        for g in GoalArea.objects.filter(version=version).order_by("order", "id").values_list("lineage", flat=True)
+    ]
+    metrics = [
+        str(m)
+        for m in Metric.objects.filter(goal_area__version=version)
+        .order_by("goal_area__order", "goal_area_id", "order", "id")
+        .values_list("lineage", flat=True)
+    ]
+    return goals, metrics
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def visible_text(element) -> str:
+    """The text a sighted user reads: without the visually-hidden helper texts."""
+    parts = []
+    for child in element.children:
+        if isinstance(child, str):
+            parts.append(child)
+        elif "visually-hidden" not in child.classes:
+            parts.append(visible_text(child))
+    return squash("".join(parts))
+
+
+def offered_actions(content) -> list[str]:
+    """The buttons and links of the plan page's "What you can do now" list."""
+    from ..dom import parse
+
+    doc = parse(content)
+    sections = doc.find_all(lambda e: e.attrs.get("aria-labelledby") == "actions-heading")
+    if not sections:
+        return []
+    assert len(sections) == 1
+    return [squash(e.text()) for e in sections[0].find_all(lambda e: e.tag in ("a", "button"))]
