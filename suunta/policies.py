@@ -25,6 +25,14 @@ TAKE_STEP = "take_step"  # move a plan version along the workflow (obj: (version
 AMEND_PLAN = "amend_plan"  # start version N+1 of an approved plan
 CREATE_NEXT_PLAN = "create_next_plan"  # next period's plan from an approved or closed one
 VIEW_AUDIT = "view_audit"  # read an organization's audit log
+# Follow-up (obj: a Checkpoint of an approved version)
+WRITE_SELF_ASSESSMENT = "write_self_assessment"
+WRITE_VIEW = "write_view"
+WRITE_AGREED = "write_agreed"
+MARK_AGREED = "mark_agreed"
+CLOSE_FOLLOWUP_STEP = "close_followup_step"
+REPORT_FOLLOWUP = "report_followup"
+MAYOR = "title:mayor"
 
 PLAN_EDITORS = frozenset({Role.EVALUATOR, Role.PREPARER})
 # Read every plan of the organization, whatever its state.
@@ -45,8 +53,12 @@ def roles_by_organization(user) -> dict[int, frozenset[str]]:
     if cached is not None and cached[0] == day:
         return cached[1]
     roles: dict[int, set[str]] = {}
-    for org_id, role in Membership.objects.valid_on(day).filter(user=user).values_list("organization_id", "role"):
+    memberships = Membership.objects.valid_on(day).filter(user=user).values_list("organization_id", "role", "title")
+    for org_id, role, title in memberships:
         roles.setdefault(org_id, set()).add(role)
+        if title:
+            # Titles ride along as "title:mayor" etc.: some steps belong to the mayor.
+            roles[org_id].add(f"title:{title}")
     result = {org_id: frozenset(r) for org_id, r in roles.items()}
     setattr(user, _CACHE_ATTR, (day, result))
     return result
@@ -89,7 +101,7 @@ def scope_organizations(qs, user):
 def scope_agreements(qs, user):
     condition = _nothing()
     for org_id, roles in roles_by_organization(user).items():
-        if roles - {Role.EXECUTIVE}:
+        if {r for r in roles if not r.startswith("title:")} - {Role.EXECUTIVE}:
             condition |= Q(organization_id=org_id)
         elif Role.EXECUTIVE in roles:
             condition |= Q(organization_id=org_id, executive=user)
@@ -154,7 +166,20 @@ def can(user, action: str, obj) -> bool:
             return False
         if action == AMEND_PLAN:
             return obj.status == "approved"
-        return obj.status in {"approved", "closed", "superseded"}
+        if obj.status not in {"approved", "closed", "superseded"}:
+            return False
+        # Only once: the next period's plan may already exist.
+        return not agreement.plans.filter(period_start__gt=obj.plan.period_end).exists()
+    if action in FOLLOWUP_ACTIONS:
+        checkpoint = obj
+        agreement = checkpoint.version.plan.agreement
+        roles = roles_in(user, agreement.organization_id)
+        is_executive = user.pk == agreement.executive_id
+        if action == WRITE_SELF_ASSESSMENT:
+            return is_executive
+        if is_executive:  # never evaluates, agrees on or reports own goals
+            return False
+        return bool(roles & FOLLOWUP_ACTIONS[action])
     if action == VIEW_AUDIT:
         # obj: an Organization. Auditors and organization admins.
         return bool(roles_in(user, obj.pk) & {Role.AUDITOR, Role.ADMIN})
@@ -162,6 +187,38 @@ def can(user, action: str, obj) -> bool:
         # obj: an Organization. Organization admins only; operators use the Django admin.
         return Role.ADMIN in roles_in(user, obj.pk)
     raise ValueError(f"Unknown action {action!r}")
+
+
+FOLLOWUP_ACTIONS = {
+    WRITE_SELF_ASSESSMENT: frozenset({Role.EXECUTIVE}),
+    WRITE_VIEW: frozenset({Role.EVALUATOR}),
+    WRITE_AGREED: frozenset({Role.PREPARER, Role.EVALUATOR}),
+    MARK_AGREED: frozenset({Role.PREPARER, MAYOR}),
+    CLOSE_FOLLOWUP_STEP: frozenset({Role.PREPARER, MAYOR}),
+    REPORT_FOLLOWUP: frozenset({Role.PREPARER}),
+}
+
+
+def visible_assessments(user, assessments, agreement, followup_status: str) -> list:
+    """Which assessments of one checkpoint the user may read.
+
+    Drafts only to their author. Submitted self-assessments and views to the executive,
+    evaluators, preparers and admins of the organization. The agreed follow-up to them
+    at once, and to board members and auditors once it has been reported to the board.
+    """
+    roles = roles_in(user, agreement.organization_id)
+    insiders = user.pk == agreement.executive_id or bool(roles & FULL_READERS)
+    reported = followup_status == "reported"
+    result = []
+    for assessment in assessments:
+        if assessment.author_id == user.pk:
+            result.append(assessment)
+        elif assessment.kind == "agreed":
+            if insiders or (reported and roles & {Role.BOARD_MEMBER, Role.AUDITOR}):
+                result.append(assessment)
+        elif assessment.submitted_at is not None and insiders:
+            result.append(assessment)
+    return result
 
 
 def can_use_django_admin(user) -> bool:

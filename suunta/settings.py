@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "suunta.organizations",
     "suunta.agreements",
     "suunta.governance",
+    "suunta.followup",
     "suunta.site",
     "suunta.demo",
     "suunta.audit",

@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("suunta.agreements.urls")),
     path("", include("suunta.governance.urls")),
     path("", include("suunta.audit.urls")),
+    path("", include("suunta.followup.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,8 +1,10 @@
 """Shared fixtures: the demo's named personas and clients logged in as them."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -27,6 +29,17 @@ DEMO_PERSONAS = (
 )
 
 
+# The demo builds "the current year's plan" from the clock, so every test runs on one
+# fixed day (time moves on from there). Tests that need another day travel further.
+TEST_TODAY = dt.datetime(2026, 11, 27, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today():
+    with time_machine.travel(TEST_TODAY, tick=True) as traveller:
+        yield traveller
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     # argon2 in production; the suite only needs hashes that work.
@@ -37,9 +50,10 @@ def fast_password_hasher(settings):
 class Demo:
     org: Organization
     other_org: Organization
-    plan: GoalPlan  # "Kansliapäällikön tavoitteet 2025", approved KH 31.3.2025 § 45
+    plan: GoalPlan  # "Kansliapäällikön tavoitteet 2025", approved KH 31.3.2025 § 45, followed up
     other_plan: GoalPlan  # Toinen kunta's plan, approved
-    draft: GoalPlan  # "Kansliapäällikön tavoitteet 2026": a draft made from the 2025 plan
+    current: GoalPlan  # "Kansliapäällikön tavoitteet 2026", approved; follow-up "marraskuu 2026" open
+    draft: GoalPlan  # "Kansliapäällikön tavoitteet 2027": a draft made from the 2026 plan
 
     def user(self, username: str):
         return get_user_model().objects.get(username=username)
@@ -54,13 +68,15 @@ class Demo:
 def demo(db) -> Demo:
     load_demo()
     plan = GoalPlan.objects.get(title="Kansliapäällikön tavoitteet 2025")
+    current = GoalPlan.objects.get(title="Kansliapäällikön tavoitteet 2026")
     preparer = get_user_model().objects.get(username="valmistelija")
     return Demo(
         org=Organization.objects.get(slug="esimerkkikunta"),
         other_org=Organization.objects.get(slug="toinen-kunta"),
         plan=plan,
         other_plan=GoalPlan.objects.get(title="Kunnanjohtajan tavoitteet 2025"),
-        draft=create_next_period_plan(preparer, plan),
+        current=current,
+        draft=create_next_period_plan(preparer, current),
     )
 
 
@@ -76,7 +92,7 @@ class _Inbox:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
         import email
 
         message = email.message_from_bytes(envelope.content)

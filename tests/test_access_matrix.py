@@ -39,6 +39,9 @@ GROUPS = {
     "readers": ("hallitus", "tarkastaja"),
     "admin": ("paakayttaja",),
     "auditor": ("tarkastaja",),
+    "evaluators": EVALUATORS,
+    "mayor_or_preparer": ("pormestari", "valmistelija"),
+    "preparer": ("valmistelija",),
     "toinen": TOINEN,
     "esimerkki": ESIMERKKI,
 }
@@ -73,6 +76,24 @@ def checkpoint(demo):
     return [demo.draft.pk, demo.draft.versions.get().checkpoints.order_by("order")[0].pk]
 
 
+def open_checkpoint(demo):
+    """The current plan's follow-up whose window contains today."""
+    checkpoint = demo.current.versions.get(status="approved").checkpoints.order_by("order").first()
+    return [demo.current.pk, checkpoint.pk]
+
+
+def agreed_goal(demo):
+    plan_pk, checkpoint_pk = open_checkpoint(demo)
+    goal = demo.current.versions.get(status="approved").goal_areas.order_by("order").first()
+    return [plan_pk, checkpoint_pk, goal.pk]
+
+
+def current_without_successor(demo):
+    """The 2026 plan, with the fixture's 2027 draft removed so a next period can be made."""
+    demo.draft.delete()
+    return [demo.current.pk]
+
+
 def close_step(demo):
     from suunta.governance.models import WorkflowStep
 
@@ -92,6 +113,15 @@ EDIT = expect(200, editors=200, executive=403, admin=403, readers=404, toinen=40
 EDIT_POST = expect(302, editors=302, executive=403, admin=403, readers=404, toinen=404)
 MANAGE = expect(403, admin=200, toinen=404)
 ON_APPROVED = expect(200, editors=200, executive=403, admin=403, readers=403, toinen=404)
+# Follow-up of the current plan's open checkpoint. Everyone in Esimerkkikunta reads it.
+# The executive writes the self-assessment, evaluators their views (an empty POST saves
+# an empty draft: 302); the agreed text by preparers and evaluators; closing a step and
+# marking it agreed by the preparer or the mayor, reporting by the preparer (an empty
+# POST to those re-shows the form: 200).
+OWN = expect(403, executive=302, toinen=404, **{"evaluators": 302})
+AGREED = expect(403, editors=302, toinen=404)
+MAYOR_OR_PREPARER = expect(403, toinen=404, **{"mayor_or_preparer": 200})
+PREPARER_ONLY = expect(403, toinen=404, **{"preparer": 200})
 ON_APPROVED_POST = expect(302, editors=302, executive=403, admin=403, readers=403, toinen=404)
 EVERYONE = expect(200, anonymous=200)
 LOGGED_IN_ONLY = expect(200)
@@ -121,7 +151,7 @@ MATRIX: dict[str, Entry] = {
     "plan_detail": Entry(expect(200, toinen=404), args=approved),
     "plan_history": Entry(expect(200, toinen=404), args=approved),
     "plan_amend": Entry(ON_APPROVED_POST, method="post", args=approved),
-    "plan_next_period": Entry(ON_APPROVED_POST, method="post", args=approved),
+    "plan_next_period": Entry(ON_APPROVED_POST, method="post", args=current_without_successor),
     "plan_step": Entry(ON_APPROVED, args=close_step),
     "goal_new": Entry(EDIT, args=plan),
     "goal_edit": Entry(EDIT, args=goal),
@@ -135,6 +165,14 @@ MATRIX: dict[str, Entry] = {
     "checkpoint_edit": Entry(EDIT, args=checkpoint),
     "checkpoint_delete": Entry(EDIT, args=checkpoint),
     "checkpoint_move": Entry(EDIT_POST, method="post", data={"direction": "down"}, args=checkpoint),
+    "followup": Entry(expect(200, toinen=404), args=open_checkpoint),
+    "followup_own": Entry(OWN, method="post", args=open_checkpoint),
+    "followup_agreed": Entry(AGREED, method="post", args=agreed_goal),
+    "followup_close": Entry(MAYOR_OR_PREPARER, method="post", args=open_checkpoint),
+    "followup_mark": Entry(MAYOR_OR_PREPARER, method="post", args=open_checkpoint),
+    "followup_report": Entry(PREPARER_ONLY, method="post", args=open_checkpoint),
+    "dashboard": Entry(expect(200, toinen=404), args=lambda demo: ["esimerkkikunta"]),
+    "rating_styles": Entry(LOGGED_IN_ONLY),
     # The Django admin is for operators (superusers) only: every persona is sent to its login.
     "admin:index": Entry(expect(302)),
 }

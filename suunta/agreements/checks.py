@@ -3,30 +3,37 @@
 import datetime
 
 from django.utils import formats
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from .models import Checkpoint, DirectorAgreement
+from .models import Checkpoint, GoalPlan
 from .services import add_years
 
 
-def first_year_followups_warning(agreement: DirectorAgreement) -> str:
+def first_year_followups_warning(plan: GoalPlan) -> str:
     """The seed: "Ensimmäisen 12 kk aikana tavoitteiden edistymistä seurataan 2 kertaa."
-    Warn when the agreement's first 12 months hold fewer than two checkpoints (of each
-    plan's latest version)."""
+    When this plan's period overlaps the agreement's first 12 months, warn if those
+    months hold fewer than two checkpoints (of each plan's latest version)."""
+    agreement = plan.agreement
     start = agreement.starts_on
     end = add_years(start, 1) - datetime.timedelta(days=1)
-    checkpoints = Checkpoint.objects.filter(
+    if plan.period_end < start or plan.period_start > end:
+        return ""
+    rows = Checkpoint.objects.filter(
         version__plan__agreement=agreement, window_start__gte=start, window_start__lte=end
-    ).values_list("version__plan_id", "version__number", "window_start")
-    latest = {}
-    for plan_id, number, _start in checkpoints:
+    ).values_list("version__plan_id", "version__number")
+    rows = list(rows)
+    latest: dict[int, int] = {}
+    for plan_id, number in rows:
         latest[plan_id] = max(latest.get(plan_id, 0), number)
-    count = sum(1 for plan_id, number, _start in checkpoints if latest[plan_id] == number)
+    count = sum(1 for plan_id, number in rows if latest[plan_id] == number)
     if count >= 2:
         return ""
-    return _(
-        "The first 12 months of the agreement (%(start)s–%(end)s) have %(count)s follow-up checkpoint(s); "
-        "progress should be followed up at least twice in that time."
+    return ngettext(
+        "The first 12 months of the agreement (%(start)s–%(end)s) have %(count)s follow-up checkpoint; "
+        "progress should be followed up at least twice in that time.",
+        "The first 12 months of the agreement (%(start)s–%(end)s) have %(count)s follow-up checkpoints; "
+        "progress should be followed up at least twice in that time.",
+        count,
     ) % {
         "start": formats.date_format(start, "SHORT_DATE_FORMAT"),
         "end": formats.date_format(end, "SHORT_DATE_FORMAT"),

@@ -12,6 +12,7 @@ FORMAT_VERSION = 1
 
 def plans_for_export(queryset=None):
     """Plans with everything the export reads, in a fixed number of queries."""
+    from suunta.followup.models import Assessment
     from suunta.governance.models import Handling
 
     queryset = GoalPlan.objects.all() if queryset is None else queryset
@@ -25,7 +26,15 @@ def plans_for_export(queryset=None):
                         Prefetch("metrics", queryset=Metric.objects.order_by("order", "id"))
                     ),
                 ),
-                Prefetch("checkpoints", queryset=Checkpoint.objects.all()),
+                Prefetch(
+                    "checkpoints",
+                    queryset=Checkpoint.objects.select_related("followup").prefetch_related(
+                        Prefetch(
+                            "assessments",
+                            queryset=Assessment.objects.select_related("rating", "author").order_by("kind", "id"),
+                        )
+                    ),
+                ),
                 Prefetch(
                     "handlings",
                     queryset=Handling.objects.select_related("body", "presenter").prefetch_related("disqualified"),
@@ -38,8 +47,13 @@ def plans_for_export(queryset=None):
 def plan_to_dict(plan: GoalPlan) -> dict:
     version = plan.latest_version()
     agreement = plan.agreement
-    handlings = list(version.handlings.all()) if version else []
+    all_handlings = list(version.handlings.all()) if version else []
+    # The version's own lifecycle; follow-up reports are listed under their checkpoint.
+    handlings = [h for h in all_handlings if h.checkpoint_id is None]
+    reports = {h.checkpoint_id: h for h in all_handlings if h.checkpoint_id is not None}
     approval = next((h for h in handlings if h.snapshot_sha256), None)
+    checkpoints = list(version.checkpoints.all()) if version else []
+    assessments = _assessments_by_goal(checkpoints)
     organization = agreement.organization
     return {
         "format": FORMAT_VERSION,
@@ -68,6 +82,7 @@ def plan_to_dict(plan: GoalPlan) -> dict:
                     {"lineage": str(metric.lineage), "text": metric.text, "text_sv": metric.text_sv}
                     for metric in goal.metrics.all()
                 ],
+                "followups": assessments.get(goal.pk, []),
             }
             for goal in (version.goal_areas.all() if version else [])
         ],
@@ -77,29 +92,59 @@ def plan_to_dict(plan: GoalPlan) -> dict:
                 "label_sv": checkpoint.label_sv,
                 "start": checkpoint.window_start.isoformat(),
                 "end": checkpoint.window_end.isoformat(),
+                "status": getattr(getattr(checkpoint, "followup", None), "status", "open"),
+                "agreed_on": _iso(getattr(getattr(checkpoint, "followup", None), "agreed_on", None)),
+                "report": _handling(reports[checkpoint.pk]) if checkpoint.pk in reports else None,
             }
-            for checkpoint in (version.checkpoints.all() if version else [])
+            for checkpoint in checkpoints
         ],
-        "handling": [
-            {
-                "body": handling.body.name,
-                "body_short": handling.body.short_name,
-                "date": handling.meeting_date.isoformat(),
-                "section": handling.section,
-                "case_number": handling.case_number,
-                "text": handling.text,
-                "outcome": handling.outcome,
-                "reference": handling.reference,
-                "presenter": _name(handling.presenter),
-                "disqualified": sorted(_name(u) for u in handling.disqualified.all()),
-                "meeting_changes": handling.meeting_changes,
-            }
-            for handling in handlings
-        ],
+        "handling": [_handling(handling) for handling in handlings],
         "snapshot": (
             {"sha256": approval.snapshot_sha256, "decision": approval.reference} if approval else None
         ),
     }
+
+
+def _handling(handling) -> dict:
+    return {
+        "body": handling.body.name,
+        "body_short": handling.body.short_name,
+        "date": handling.meeting_date.isoformat(),
+        "section": handling.section,
+        "case_number": handling.case_number,
+        "text": handling.text,
+        "outcome": handling.outcome,
+        "reference": handling.reference,
+        "presenter": _name(handling.presenter),
+        "disqualified": sorted(_name(u) for u in handling.disqualified.all()),
+        "meeting_changes": handling.meeting_changes,
+    }
+
+
+def _assessments_by_goal(checkpoints) -> dict[int, list]:
+    """Submitted self-assessments, views and agreed follow-ups, per goal, by checkpoint.
+
+    (Prefetched per plan in plans_for_export; drafts are never exported.)"""
+    result: dict[int, list] = {}
+    for checkpoint in checkpoints:
+        for assessment in checkpoint.assessments.all():
+            if assessment.submitted_at is None:
+                continue
+            result.setdefault(assessment.goal_area_id, []).append(
+                {
+                    "checkpoint": checkpoint.label,
+                    "kind": assessment.kind,
+                    "author": _name(assessment.author),
+                    "rating": assessment.rating.code if assessment.rating else None,
+                    "rating_label": assessment.rating.label if assessment.rating else None,
+                    "text": assessment.text,
+                }
+            )
+    return result
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _name(user) -> str | None:

@@ -225,7 +225,23 @@ class FrozenGuardQuerySet(models.QuerySet):
 
     def update(self, **kwargs):
         self._guard()
+        self._guard_target(kwargs)
         return super().update(**kwargs)
+
+    def _guard_target(self, kwargs) -> None:
+        """update(version=...) / update(goal_area=...) must not move rows into a frozen version."""
+        field, *rest = self.version_path.split("__")
+        for key in (field, f"{field}_id"):
+            if key not in kwargs:
+                continue
+            target = getattr(kwargs[key], "pk", kwargs[key])
+            if hasattr(target, "resolve_expression"):
+                continue
+            if rest:  # e.g. a metric's goal area: its version
+                related = self.model._meta.get_field(field).related_model
+                target = related._base_manager.filter(pk=target).values_list("__".join(rest), flat=True).first()
+            if PlanVersion.objects.filter(pk=target, status__in=FROZEN_STATUSES).exists():
+                refuse_frozen(None, target)
 
     def delete(self):
         self._guard()
@@ -234,6 +250,8 @@ class FrozenGuardQuerySet(models.QuerySet):
     def bulk_update(self, objs, fields, batch_size=None):
         objs = list(objs)
         self._guard(objs)
+        # The stored rows too: moving a row out of a frozen version changes that version.
+        type(self)(self.model, using=self.db).filter(pk__in=[o.pk for o in objs if o.pk is not None])._guard()
         return super().bulk_update(objs, fields, batch_size=batch_size)
 
     def bulk_create(self, objs, *args, **kwargs):
@@ -252,20 +270,6 @@ class FrozenGuardMixin(models.Model):
     class Meta:
         abstract = True
 
-    def version_of_row(self) -> int:
-        return self.version_id
-
-    def _guard_frozen(self) -> None:
-        version_id = self.version_of_row()
-        if PlanVersion.objects.filter(pk=version_id, status__in=FROZEN_STATUSES).exists():
-            refuse_frozen(self, version_id)
-        if self.pk is not None:
-            # Moving a row out of a frozen version is a change of that version too.
-            original = type(self)._base_manager.filter(pk=self.pk).first()
-            if original is not None and original.version_of_row() != version_id:
-                if PlanVersion.objects.filter(pk=original.version_of_row(), status__in=FROZEN_STATUSES).exists():
-                    refuse_frozen(self, original.version_of_row())
-
     def save(self, *args, **kwargs):
         self._guard_frozen()
         return super().save(*args, **kwargs)
@@ -273,6 +277,21 @@ class FrozenGuardMixin(models.Model):
     def delete(self, *args, **kwargs):
         self._guard_frozen()
         return super().delete(*args, **kwargs)
+
+    def version_of_row(self) -> int:
+        return self.version_id
+
+    def _guard_frozen(self) -> None:
+        version_id = self.version_of_row()
+        if PlanVersion.objects.filter(pk=version_id, status__in=FROZEN_STATUSES).exists():
+            refuse_frozen(self, version_id)
+        if self.pk is None:
+            return
+        # Moving a row out of a frozen version is a change of that version too.
+        original = type(self)._base_manager.filter(pk=self.pk).first()
+        moved_from = original.version_of_row() if original is not None else version_id
+        if moved_from != version_id and PlanVersion.objects.filter(pk=moved_from, status__in=FROZEN_STATUSES).exists():
+            refuse_frozen(self, moved_from)
 
 
 class PlanVersion(TimestampedModel):

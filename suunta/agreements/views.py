@@ -141,6 +141,7 @@ def annex_context(request, plan: GoalPlan, version: PlanVersion, editing: Editin
     )
     checkpoints = list(Checkpoint.objects.filter(version=version))
     return {
+        "agreed_cells": _agreed_cells(request, plan, version),
         "plan": plan,
         "version": version,
         "goals": goals,
@@ -148,6 +149,21 @@ def annex_context(request, plan: GoalPlan, version: PlanVersion, editing: Editin
         "column_count": 2 + len(checkpoints),
         "can_edit": policies.can(request.user, policies.EDIT_PLAN, version),
         "editing": editing or Editing(),
+    }
+
+
+def _agreed_cells(request, plan: GoalPlan, version: PlanVersion) -> dict:
+    """The agreed follow-ups the user may read, by (goal, checkpoint): the annex's Seuranta cells."""
+    if version.status == "draft":
+        return {}
+    from suunta.followup.models import Assessment, FollowUp
+
+    statuses = dict(FollowUp.objects.filter(checkpoint__version=version).values_list("checkpoint_id", "status"))
+    agreed = Assessment.objects.filter(checkpoint__version=version, kind="agreed").select_related("rating")
+    return {
+        (a.goal_area_id, a.checkpoint_id): a
+        for a in agreed
+        if policies.visible_assessments(request.user, [a], plan.agreement, statuses.get(a.checkpoint_id, "open"))
     }
 
 
@@ -174,7 +190,7 @@ def render_plan(request, plan: GoalPlan, version: PlanVersion | None = None, edi
             "can_amend": is_latest and policies.can(request.user, policies.AMEND_PLAN, latest),
             "can_create_next": policies.can(request.user, policies.CREATE_NEXT_PLAN, latest),
             "approval": next((h for h in version.handlings.all() if h.snapshot_sha256), None),
-            "first_year_warning": first_year_followups_warning(plan.agreement) if context["can_edit"] else "",
+            "first_year_warning": first_year_followups_warning(plan) if context["can_edit"] else "",
         }
     )
     return render(request, "agreements/plan_detail.html", context)
@@ -210,7 +226,7 @@ def plan_amend(request, pk: int):
     draft = services.amend(request.user, plan)
     messages.success(
         request,
-        _("Version %(number)s was started as a draft. It is handled and approved like the first one.")
+        _("Version %(number)s was started as a draft. It is handled and approved like the earlier versions.")
         % {"number": draft.number},
     )
     return redirect("plan_detail", pk=plan.pk)

@@ -42,6 +42,8 @@ ORGANIZATIONS = [
             "starts_on": D(2023, 8, 1),
             "signed_on": D(2023, 6, 12),
         },
+        # The seed plan's follow-ups and the current year's plan: suunta/demo/followups.py.
+        "followups": True,
         "plan": {
             "preparer": "valmistelija",
             "title": "Kansliapäällikön tavoitteet 2025",

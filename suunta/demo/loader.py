@@ -7,11 +7,12 @@ from django.db import transaction
 
 from suunta.agreements import services as plan_services
 from suunta.agreements.models import DirectorAgreement, GoalPlan
+from suunta.followup.scale import ensure_scale
 from suunta.governance import services as governance_services
 from suunta.governance import workflow
 from suunta.organizations.models import Body, Membership, Organization
 
-from . import data
+from . import data, followups
 
 DEFAULT_PASSWORD = "suunta-demo"
 
@@ -58,15 +59,20 @@ def load_demo() -> list[str]:
             organization=org, executive=executive, defaults=agreement_spec
         )
         workflow.ensure_workflow(org)
-        _load_plan(agreement, spec["plan"], people, bodies)
+        ensure_scale(org)
+        plan = _load_plan(agreement, spec["plan"], people, bodies)
+        if spec.get("followups"):
+            followups.load_followups(people, plan)
+            followups.load_current_plan(people, plan)
     return usernames
 
 
-def _load_plan(agreement, spec, people, bodies) -> None:
-    if GoalPlan.objects.filter(
+def _load_plan(agreement, spec, people, bodies) -> GoalPlan:
+    existing = GoalPlan.objects.filter(
         agreement=agreement, period_start=spec["period_start"], period_end=spec["period_end"]
-    ).exists():
-        return
+    ).first()
+    if existing is not None:
+        return existing
     author = people[spec["preparer"]]
     plan = plan_services.create_plan(
         author,
@@ -95,3 +101,4 @@ def _load_plan(agreement, spec, people, bodies) -> None:
         if "presenter" in step_spec:
             step_spec["presenter"] = people[step_spec["presenter"]]
         governance_services.take_step(actor, version, step, **step_spec)
+    return plan

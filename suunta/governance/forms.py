@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from suunta.agreements.forms import DateInput
@@ -10,8 +11,19 @@ from .models import Outcome, WorkflowStep
 
 
 class PersonChoiceField(forms.ModelChoiceField):
+    disqualified_pk = None  # the executive: never a choice, and a forged one is told why
+
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
+
+    def to_python(self, value):
+        forged = value not in self.empty_values and str(value) == str(self.disqualified_pk)
+        if self.disqualified_pk is not None and forged:
+            raise ValidationError(
+                _("The executive is disqualified in matters of his or her own goals and cannot present them."),
+                code="disqualified",
+            )
+        return super().to_python(value)
 
 
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
@@ -61,6 +73,7 @@ class StepForm(forms.Form):
             .order_by("last_name", "first_name")
         )
         self.fields["presenter"].queryset = members.filter(memberships__role=Role.EVALUATOR)
+        self.fields["presenter"].disqualified_pk = agreement.executive_id
         self.fields["disqualified"].queryset = members
         if not step.records_handling:
             for name in ("meeting_date", "section", "case_number", "presenter", "text", "disqualified", "meeting_changes"):

@@ -104,6 +104,10 @@ class Handling(PublicityMixin, TimestampedModel):
     """A handling of a plan version in a body, with the decision where one was made."""
 
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="handlings")
+    # Set when the handling is a follow-up report of one checkpoint to the board.
+    checkpoint = models.ForeignKey(
+        "agreements.Checkpoint", on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
+    )
     step = models.ForeignKey(WorkflowStep, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="handlings", verbose_name=_("body"))
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.HANDLED)

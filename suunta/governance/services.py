@@ -22,6 +22,13 @@ from .models import Handling, Outcome, StepAction, WorkflowStep
 class StaleStepError(ValidationError):
     """The version moved on (e.g. another tab approved it) before this step was taken."""
 
+    @classmethod
+    def for_version(cls, version: PlanVersion) -> "StaleStepError":
+        return cls(
+            _("This version is already “%(status)s”: someone took a step on it a moment ago. Nothing was saved.")
+            % {"status": version.get_status_display()}
+        )
+
 
 @audit.recording_refusals
 @transaction.atomic
@@ -49,10 +56,7 @@ def take_step(
     agreement = version.plan.agreement
     organization_id = agreement.organization_id
     if expected_status is not None and version.status != expected_status:
-        raise StaleStepError(
-            _("This version is already “%(status)s”: someone took a step on it a moment ago. Nothing was saved.")
-            % {"status": version.get_status_display()}
-        )
+        raise StaleStepError.for_version(version)
     if not policies.can(user, policies.TAKE_STEP, (version, step)):
         raise audit.Refused(
             "plan.step.denied", actor=user, organization=organization_id, obj=version,

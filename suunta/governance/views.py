@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -28,6 +30,14 @@ def step_form(request, pk: int, step_id: int):
         request.user,
         pk=step_id,
     )
+    seen = request.POST.get("expected_status") if request.method == "POST" else None
+    if seen and seen != version.status and seen == step.from_status:
+        # Another tab took a step a moment ago: a clear message, not a bare 403.
+        as_seen = copy.copy(version)
+        as_seen.status = seen
+        if policies.can(request.user, policies.TAKE_STEP, (as_seen, step)):
+            messages.error(request, services.StaleStepError.for_version(version).messages[0])
+            return redirect("plan_detail", pk=plan.pk)
     policies.require(request.user, policies.TAKE_STEP, (version, step))
     form = StepForm(
         request.POST if request.method == "POST" else None,
@@ -36,7 +46,8 @@ def step_form(request, pk: int, step_id: int):
         initial={
             "expected_status": version.status,
             "text": services.decision_draft(version, step, get_language() or "fi"),
-            "presenter": _default_presenter(agreement),
+            # A decision is presented by the mayor or board chair; a preparatory handling has no presenter.
+            "presenter": _default_presenter(agreement) if step.outcome not in ("", "handled") else None,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -51,8 +62,7 @@ def step_form(request, pk: int, step_id: int):
         else:
             messages.success(
                 request,
-                _("Saved: %(step)s. The plan is now “%(status)s”.")
-                % {"step": step.display_label, "status": VersionStatus(step.to_status).label},
+                _("Saved. The plan is now “%(status)s”.") % {"status": VersionStatus(step.to_status).label},
             )
             return redirect("plan_detail", pk=plan.pk)
     return render(

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from suunta import policies
 from suunta.agreements.models import GoalPlan, PlanVersion
+from suunta.followup import due
 from suunta.governance.models import Handling
 
 
@@ -34,4 +35,5 @@ def home(request):
         {"organization": org, "rows": list(items)}
         for org, items in groupby(rows, key=lambda row: row["plan"].agreement.organization)
     ]
-    return render(request, "site/home.html", {"groups": groups})
+    due_items, _overviews = due.overview([row["plan"] for row in rows])
+    return render(request, "site/home.html", {"groups": groups, "due_items": due.for_user(due_items, request.user)})

@@ -370,7 +370,7 @@ def test_it_rejects_a_plan_that_overlaps_another(editor, demo, start, end):
 def test_it_allows_a_plan_that_starts_the_day_after_the_last_one_ends(editor, demo):
     response = editor.post(
         reverse("plan_new", args=[demo.draft.agreement_id]),
-        {"title": "Seuraava", "period_start": "2027-01-01", "period_end": "2027-06-30"},
+        {"title": "Seuraava", "period_start": "2028-01-01", "period_end": "2028-06-30"},
     )
     assert response.status_code == 302
 

@@ -600,9 +600,9 @@ def test_it_suggests_the_year_after_the_last_plan(editor, demo):
     response = editor.get(reverse("plan_new", args=[demo.draft.agreement_id]))
     assert response.status_code == 200
     doc = parse(response.content)
-    assert doc.by_id("id_title").value() == "Kansliapäällikön tavoitteet 2027"
-    assert doc.by_id("id_period_start").value() == "2027-01-01"
-    assert doc.by_id("id_period_end").value() == "2027-12-31"
+    assert doc.by_id("id_title").value() == "Kansliapäällikön tavoitteet 2028"
+    assert doc.by_id("id_period_start").value() == "2028-01-01"
+    assert doc.by_id("id_period_end").value() == "2028-12-31"
 
 
 def test_it_creates_a_plan_for_an_agreement_and_period(editor, demo):
@@ -611,20 +611,20 @@ def test_it_creates_a_plan_for_an_agreement_and_period(editor, demo):
     response = editor.post(
         reverse("plan_new", args=[agreement.pk]),
         {
-            "title": "Kansliapäällikön tavoitteet 2027",
-            "title_sv": "Kanslichefens mål 2027",
-            "period_start": "2027-01-01",
-            "period_end": "2027-12-31",
+            "title": "Kansliapäällikön tavoitteet 2028",
+            "title_sv": "Kanslichefens mål 2028",
+            "period_start": "2028-01-01",
+            "period_end": "2028-12-31",
         },
     )
-    plan = GoalPlan.objects.get(agreement=agreement, period_start=dt.date(2027, 1, 1))
+    plan = GoalPlan.objects.get(agreement=agreement, period_start=dt.date(2028, 1, 1))
     assert response.status_code == 302
     assert response["Location"] == reverse("plan_detail", args=[plan.pk])
     assert GoalPlan.objects.count() == plans_before + 1
     assert (plan.title, plan.title_sv, plan.period_end) == (
-        "Kansliapäällikön tavoitteet 2027",
-        "Kanslichefens mål 2027",
-        dt.date(2027, 12, 31),
+        "Kansliapäällikön tavoitteet 2028",
+        "Kanslichefens mål 2028",
+        dt.date(2028, 12, 31),
     )
     version = plan.versions.get()
     assert (version.number, version.status) == (1, "draft")
@@ -637,15 +637,15 @@ def test_it_opens_the_new_plan_for_editing(editor, demo):
     response = editor.post(
         reverse("plan_new", args=[agreement.pk]),
         {
-            "title": "Kansliapäällikön tavoitteet 2027",
-            "period_start": "2027-01-01",
-            "period_end": "2027-12-31",
+            "title": "Kansliapäällikön tavoitteet 2028",
+            "period_start": "2028-01-01",
+            "period_end": "2028-12-31",
         },
         follow=True,
     )
     doc = assert_full_page(response)
     assert fi("The plan was created. Add its goals, metrics and checkpoints.") in response.content.decode()
-    plan = GoalPlan.objects.get(agreement=agreement, period_start=dt.date(2027, 1, 1))
+    plan = GoalPlan.objects.get(agreement=agreement, period_start=dt.date(2028, 1, 1))
     links = {a.attrs.get("href") for a in doc.find_all(lambda e: e.tag == "a")}
     assert reverse("goal_new", args=[plan.pk]) in links
     editor.post(reverse("goal_new", args=[plan.pk]), {"new-goal-title": "Ensimmäinen tavoite"})

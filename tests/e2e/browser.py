@@ -8,6 +8,8 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 
+from suunta.demo.loader import DEFAULT_PASSWORD
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -88,3 +90,24 @@ def assert_no_csp_violations(page) -> None:
     assert not messages, "The Content-Security-Policy blocked something:\n" + "\n".join(
         f"- {text}" for text in messages
     )
+
+
+def login(page, base_url: str, username: str, password: str | None = None) -> None:
+    """Log in through the login form (found by structure) and wait for the front page."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.locator("main form input[name=username]").fill(username)
+    page.locator("main form input[name=password]").fill(password or DEFAULT_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{base_url}/")
+
+
+def horizontal_overflow(page) -> int:
+    """How many pixels the page scrolls sideways (0 or less: it fits the viewport)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def assert_fits_viewport(page, name: str) -> None:
+    """Screenshot the page as <name> and fail if it scrolls sideways."""
+    path = screenshot(page, name)
+    overflow = horizontal_overflow(page)
+    assert overflow <= 0, f"{name!r} ({page.url}) scrolls sideways by {overflow}px, screenshot {path}"

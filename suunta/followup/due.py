@@ -1,0 +1,179 @@
+"""What is due, for whom, and where every goal stands, in a fixed number of queries.
+
+`overview(plans, user)` looks at the latest approved version of each plan and returns
+the due items of everyone (the organization dashboard) and the goals × checkpoints
+matrix; `for_user` keeps the items that are the given user's to do.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from suunta import policies
+from suunta.agreements.models import Checkpoint, GoalArea, PlanVersion, VersionStatus
+from suunta.lib.clock import today
+from suunta.organizations.models import Membership, Role
+
+from .models import Assessment, AssessmentKind, FollowUp, FollowUpStatus
+
+# A checkpoint shows up this many days before its window opens.
+HEADS_UP_DAYS = 14
+
+
+@dataclass
+class DueItem:
+    text: str
+    due: datetime.date | None
+    url: str
+    plan_title: str
+    organization_id: int
+    assignees: set[int] = field(default_factory=set)  # user ids whose job this is
+    roles: frozenset = frozenset()  # or anyone with one of these roles (e.g. preparer, mayor)
+    overdue: bool = False
+    who: str = ""  # for the dashboard: whose turn it is, in words
+    summary: str = ""  # for the dashboard: the same in the third person
+
+
+@dataclass
+class PlanOverview:
+    plan: object
+    version: PlanVersion
+    goals: list
+    checkpoints: list
+    cells: dict  # (goal id, checkpoint id) -> agreed Assessment
+    followups: dict  # checkpoint id -> FollowUp
+
+
+def overview(plans, user=None) -> tuple[list[DueItem], list[PlanOverview]]:
+    plans = list(plans)
+    if not plans:
+        return [], []
+    day = today()
+    versions = list(
+        PlanVersion.objects.filter(plan__in=plans, status=VersionStatus.APPROVED)
+        .select_related("plan__agreement__executive")
+        .prefetch_related(
+            Prefetch("goal_areas", queryset=GoalArea.objects.order_by("order", "id")),
+            Prefetch("checkpoints", queryset=Checkpoint.objects.order_by("order", "window_start", "id")),
+        )
+    )
+    checkpoint_ids = [c.pk for v in versions for c in v.checkpoints.all()]
+    followups = {f.checkpoint_id: f for f in FollowUp.objects.filter(checkpoint_id__in=checkpoint_ids)}
+    submitted = defaultdict(set)  # checkpoint -> {(kind, author, goal)}
+    agreed = {}
+    for assessment in Assessment.objects.filter(checkpoint_id__in=checkpoint_ids).select_related("rating"):
+        if assessment.kind == AssessmentKind.AGREED:
+            agreed[(assessment.goal_area_id, assessment.checkpoint_id)] = assessment
+        if assessment.submitted_at is not None:
+            submitted[assessment.checkpoint_id].add((assessment.kind, assessment.author_id, assessment.goal_area_id))
+    org_ids = {v.plan.agreement.organization_id for v in versions}
+    evaluators = defaultdict(dict)  # org -> {user id: name}
+    for membership in (
+        Membership.objects.valid_on(day).filter(organization_id__in=org_ids, role=Role.EVALUATOR).select_related("user")
+    ):
+        evaluators[membership.organization_id][membership.user_id] = str(membership.user)
+
+    items, overviews = [], []
+    for version in versions:
+        plan = version.plan
+        agreement = plan.agreement
+        goals = list(version.goal_areas.all())
+        checkpoints = list(version.checkpoints.all())
+        goal_ids = {g.pk for g in goals}
+        cells = {(g, c): a for (g, c), a in agreed.items() if g in goal_ids}
+        if user is not None:
+            status_of = {c.pk: getattr(followups.get(c.pk), "status", FollowUpStatus.OPEN) for c in checkpoints}
+            cells = {
+                key: a
+                for key, a in cells.items()
+                if policies.visible_assessments(user, [a], agreement, status_of[key[1]])
+            }
+        overviews.append(PlanOverview(plan, version, goals, checkpoints, cells, followups))
+        for checkpoint in checkpoints:
+            status = getattr(followups.get(checkpoint.pk), "status", FollowUpStatus.OPEN)
+            if status == FollowUpStatus.REPORTED or checkpoint.window_start > day + datetime.timedelta(HEADS_UP_DAYS):
+                continue
+            items += _items_for(checkpoint, status, plan, agreement, goal_ids, submitted[checkpoint.pk],
+                                evaluators[agreement.organization_id], day)
+    items.sort(key=lambda i: (i.due or datetime.date.max, i.plan_title))
+    return items, overviews
+
+
+def _items_for(checkpoint, status, plan, agreement, goal_ids, done, evaluators, day) -> list[DueItem]:
+    url = reverse("followup", args=[plan.pk, checkpoint.pk])
+    label = checkpoint.display_label
+    end = checkpoint.window_end
+    end_text = formats.date_format(end, "SHORT_DATE_FORMAT")
+    common = {"url": url, "plan_title": plan.display_title, "organization_id": agreement.organization_id}
+    if day < checkpoint.window_start:
+        start = formats.date_format(checkpoint.window_start, "SHORT_DATE_FORMAT")
+        return [
+            DueItem(
+                _("Follow-up %(label)s opens on %(start)s.") % {"label": label, "start": start},
+                checkpoint.window_start, assignees={agreement.executive_id, *evaluators},
+                roles=frozenset({Role.PREPARER}), who=_("everyone"),
+                summary=_("Follow-up %(label)s opens on %(start)s.") % {"label": label, "start": start}, **common,
+            )
+        ]
+    overdue = day > end
+    items = []
+    if status == FollowUpStatus.OPEN:
+        written = {g for kind, author, g in done if kind == AssessmentKind.SELF and author == agreement.executive_id}
+        if goal_ids - written:
+            items.append(
+                DueItem(
+                    _("Write the self-assessment for follow-up %(label)s (open until %(end)s).")
+                    % {"label": label, "end": end_text},
+                    end, assignees={agreement.executive_id}, overdue=overdue, who=str(agreement.executive),
+                    summary=_("Follow-up %(label)s: the self-assessment is missing (open until %(end)s).")
+                    % {"label": label, "end": end_text},
+                    **common,
+                )
+            )
+    if status in (FollowUpStatus.OPEN, FollowUpStatus.SELF_ASSESSED):
+        for evaluator_id, name in evaluators.items():
+            if evaluator_id == agreement.executive_id:
+                continue
+            have = {g for kind, author, g in done if kind == AssessmentKind.VIEW and author == evaluator_id}
+            if goal_ids - have:
+                items.append(
+                    DueItem(
+                        _("Write your view for follow-up %(label)s (by %(end)s).") % {"label": label, "end": end_text},
+                        end, assignees={evaluator_id}, overdue=overdue, who=name,
+                        summary=_("Follow-up %(label)s: a view is missing (by %(end)s).") % {"label": label, "end": end_text},
+                        **common,
+                    )
+                )
+    if status == FollowUpStatus.VIEWS_IN or (overdue and status != FollowUpStatus.AGREED):
+        items.append(
+            DueItem(
+                _("Agree on follow-up %(label)s in the meeting and record it.") % {"label": label},
+                end, roles=frozenset({Role.PREPARER, policies.MAYOR}), overdue=overdue,
+                who=_("preparer or mayor"),
+                summary=_("Follow-up %(label)s: not agreed yet.") % {"label": label}, **common,
+            )
+        )
+    if status == FollowUpStatus.AGREED:
+        items.append(
+            DueItem(
+                _("Report follow-up %(label)s to the board.") % {"label": label},
+                None, roles=frozenset({Role.PREPARER}), who=_("preparer"),
+                summary=_("Follow-up %(label)s: not reported to the board yet.") % {"label": label}, **common,
+            )
+        )
+    return items
+
+
+def for_user(items: list[DueItem], user) -> list[DueItem]:
+    """The items that are this user's to do: named, or by role in that organization."""
+    roles_by_org = policies.roles_by_organization(user)
+    return [
+        item
+        for item in items
+        if user.pk in item.assignees or item.roles & roles_by_org.get(item.organization_id, frozenset())
+    ]

@@ -1,0 +1,278 @@
+"""Follow-up state changes: the only code that writes assessments and checkpoint states.
+
+Statuses move forward: open → self-assessed → views in → agreed → reported. The first
+two advance by themselves when everyone has submitted; a step someone never completes
+is closed by the preparer or the mayor with a recorded reason.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from suunta import policies
+from suunta.agreements.models import Checkpoint, GoalArea, Metric, VersionStatus
+from suunta.audit import services as audit
+from suunta.governance.models import Handling, Outcome
+from suunta.lib.clock import now, today
+from suunta.organizations.models import Body, BodyKind, Membership, Role
+
+from .models import (
+    STATUS_ORDER,
+    Assessment,
+    AssessmentKind,
+    FollowUp,
+    FollowUpStatus,
+    MetricNote,
+    Rating,
+    SkippedStep,
+)
+
+WRITE_ACTION = {
+    AssessmentKind.SELF: policies.WRITE_SELF_ASSESSMENT,
+    AssessmentKind.VIEW: policies.WRITE_VIEW,
+    AssessmentKind.AGREED: policies.WRITE_AGREED,
+}
+
+
+class ConflictError(Exception):
+    """Someone saved the same text since this form was opened. Carries both versions so
+    the user can see them side by side; nothing was saved."""
+
+    def __init__(self, assessment: Assessment, mine_text: str, mine_rating_id: int | None):
+        super().__init__("conflict")
+        self.assessment = assessment
+        self.mine_text = mine_text
+        self.mine_rating_id = mine_rating_id
+
+
+def followup_of(checkpoint: Checkpoint) -> FollowUp:
+    followup, _ = FollowUp.objects.get_or_create(checkpoint=checkpoint)
+    return followup
+
+
+def _org(checkpoint: Checkpoint) -> int:
+    return checkpoint.version.plan.agreement.organization_id
+
+
+def _lock(checkpoint: Checkpoint) -> tuple[Checkpoint, FollowUp]:
+    checkpoint = Checkpoint.objects.select_related("version__plan__agreement").get(pk=checkpoint.pk)
+    followup_of(checkpoint)
+    followup = FollowUp.objects.select_for_update().get(checkpoint=checkpoint)
+    return checkpoint, followup
+
+
+def writable_problem(checkpoint: Checkpoint, followup: FollowUp) -> str:
+    """Why assessments of this checkpoint cannot be written now ("" when they can)."""
+    if checkpoint.version.status != VersionStatus.APPROVED:
+        return _("Follow-ups are written on an approved plan; this version is “%(status)s”.") % {
+            "status": checkpoint.version.get_status_display()
+        }
+    if today() < checkpoint.window_start:
+        return _("This follow-up opens on %(date)s.") % {"date": formats.date_format(checkpoint.window_start, "SHORT_DATE_FORMAT")}
+    if followup.reached(FollowUpStatus.AGREED):
+        return _("This follow-up has already been agreed.")
+    return ""
+
+
+@audit.recording_refusals
+@transaction.atomic
+def save_assessment(
+    user,
+    checkpoint: Checkpoint,
+    goal_area: GoalArea,
+    kind: str,
+    *,
+    rating: Rating | None,
+    text: str,
+    submit: bool = False,
+    revision: int | None = None,
+    metric_notes: dict[int, str] | None = None,
+) -> Assessment:
+    checkpoint, followup = _lock(checkpoint)
+    policies.require(user, WRITE_ACTION[kind], checkpoint)
+    problem = writable_problem(checkpoint, followup)
+    if problem:
+        raise ValidationError(problem)
+    if goal_area.version_id != checkpoint.version_id:
+        raise ValidationError(_("This goal does not belong to the checkpoint's plan."))
+    if rating is not None and rating.organization_id != _org(checkpoint):
+        raise ValidationError({"rating": _("Choose a rating from the scale.")})
+    text = (text or "").strip()
+    if submit and (rating is None or not text):
+        errors = {}
+        if rating is None:
+            errors["rating"] = _("Choose a rating before submitting.")
+        if not text:
+            errors["text"] = _("Write the assessment before submitting.")
+        raise ValidationError(errors)
+
+    lookup = {"checkpoint": checkpoint, "goal_area": goal_area, "kind": kind}
+    if kind != AssessmentKind.AGREED:
+        lookup["author"] = user
+    existing = Assessment.objects.select_for_update().filter(**lookup).first()
+    if existing is not None and revision is not None and existing.revision != revision:
+        raise ConflictError(existing, text, rating.pk if rating else None)
+    before = audit.snapshot(existing, ["rating", "text", "submitted_at"]) if existing else {}
+    assessment = existing or Assessment(**{**lookup, "author": user})
+    assessment.rating = rating
+    assessment.text = text
+    if kind == AssessmentKind.AGREED:
+        assessment.author = user  # who recorded the agreed text last
+        assessment.submitted_at = assessment.submitted_at or now()
+    elif submit:
+        assessment.submitted_at = now()
+    if existing is not None:
+        assessment.revision = existing.revision + 1
+    assessment.full_clean()
+    assessment.save()
+    if metric_notes is not None and kind == AssessmentKind.SELF:
+        _save_metric_notes(assessment, goal_area, metric_notes)
+    audit.record(
+        f"assessment.{kind}.{'submit' if submit else 'save'}",
+        actor=user, organization=_org(checkpoint), obj=assessment,
+        changes=audit.diff(before, audit.snapshot(assessment, ["rating", "text", "submitted_at"])),
+    )
+    _advance(checkpoint, followup, user)
+    return assessment
+
+
+def _save_metric_notes(assessment: Assessment, goal_area: GoalArea, notes: dict[int, str]) -> None:
+    metrics = {m.pk for m in Metric.objects.filter(goal_area=goal_area)}
+    for metric_id, note in notes.items():
+        if metric_id not in metrics:
+            raise ValidationError(_("This metric does not belong to the goal."))
+        note = (note or "").strip()
+        if note:
+            MetricNote.objects.update_or_create(assessment=assessment, metric_id=metric_id, defaults={"text": note})
+        else:
+            MetricNote.objects.filter(assessment=assessment, metric_id=metric_id).delete()
+
+
+def current_evaluators(checkpoint: Checkpoint) -> list[int]:
+    agreement = checkpoint.version.plan.agreement
+    return list(
+        Membership.objects.valid_on(today())
+        .filter(organization_id=agreement.organization_id, role=Role.EVALUATOR)
+        .exclude(user_id=agreement.executive_id)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def _advance(checkpoint: Checkpoint, followup: FollowUp, user) -> None:
+    """Move on by itself once everyone has submitted."""
+    goals = set(GoalArea.objects.filter(version_id=checkpoint.version_id).values_list("pk", flat=True))
+    submitted = Assessment.objects.filter(checkpoint=checkpoint, submitted_at__isnull=False)
+    if followup.status == FollowUpStatus.OPEN:
+        done = set(submitted.filter(kind=AssessmentKind.SELF).values_list("goal_area_id", flat=True))
+        if goals and done >= goals:
+            _set_status(followup, FollowUpStatus.SELF_ASSESSED, user)
+    if followup.status == FollowUpStatus.SELF_ASSESSED:
+        evaluators = current_evaluators(checkpoint)
+        views = set(submitted.filter(kind=AssessmentKind.VIEW).values_list("author_id", "goal_area_id"))
+        if evaluators and all((e, g) in views for e in evaluators for g in goals):
+            _set_status(followup, FollowUpStatus.VIEWS_IN, user)
+
+
+def _set_status(followup: FollowUp, status: str, user, **fields) -> None:
+    before = followup.status
+    followup.status = status
+    for name, value in fields.items():
+        setattr(followup, name, value)
+    followup.save()
+    audit.record(
+        f"followup.{status}", actor=user, organization=_org(followup.checkpoint), obj=followup,
+        changes={"status": [before, status], **{k: [None, str(v)] for k, v in fields.items() if k != "report"}},
+    )
+
+
+@audit.recording_refusals
+@transaction.atomic
+def close_step(user, checkpoint: Checkpoint, reason: str) -> FollowUp:
+    """Close the current step (self-assessment or views) that someone never completed."""
+    checkpoint, followup = _lock(checkpoint)
+    policies.require(user, policies.CLOSE_FOLLOWUP_STEP, checkpoint)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Write why the step is closed.")})
+    following = {FollowUpStatus.OPEN: FollowUpStatus.SELF_ASSESSED, FollowUpStatus.SELF_ASSESSED: FollowUpStatus.VIEWS_IN}
+    if followup.status not in following:
+        raise ValidationError(_("There is no open step to close at this point."))
+    problem = writable_problem(checkpoint, followup)
+    if problem:
+        raise ValidationError(problem)
+    to_status = following[followup.status]
+    SkippedStep.objects.create(
+        followup=followup, from_status=followup.status, to_status=to_status, reason=reason.strip(), closed_by=user
+    )
+    before = followup.status
+    followup.status = to_status
+    followup.save()
+    audit.record(
+        "followup.step_closed", actor=user, organization=_org(checkpoint), obj=followup,
+        changes={"status": [before, to_status], "reason": [None, reason.strip()]},
+    )
+    return followup
+
+
+@audit.recording_refusals
+@transaction.atomic
+def mark_agreed(user, checkpoint: Checkpoint, meeting_date: datetime.date, body: Body | None = None) -> FollowUp:
+    checkpoint, followup = _lock(checkpoint)
+    policies.require(user, policies.MARK_AGREED, checkpoint)
+    if followup.status != FollowUpStatus.VIEWS_IN:
+        raise ValidationError(
+            _("The follow-up is agreed after the self-assessment and the evaluators' views (or after closing those steps).")
+        )
+    goals = set(GoalArea.objects.filter(version_id=checkpoint.version_id).values_list("pk", flat=True))
+    agreed = set(
+        Assessment.objects.filter(checkpoint=checkpoint, kind=AssessmentKind.AGREED, rating__isnull=False)
+        .exclude(text="")
+        .values_list("goal_area_id", flat=True)
+    )
+    if goals - agreed:
+        raise ValidationError(_("Every goal needs an agreed rating and text first."))
+    if meeting_date is None:
+        raise ValidationError({"meeting_date": _("Enter the meeting date.")})
+    if meeting_date > today():
+        raise ValidationError({"meeting_date": _("The meeting date cannot be in the future.")})
+    _set_status(followup, FollowUpStatus.AGREED, user, agreed_on=meeting_date, agreed_body=body)
+    return followup
+
+
+@audit.recording_refusals
+@transaction.atomic
+def report_to_board(
+    user, checkpoint: Checkpoint, *, meeting_date: datetime.date, section: str = "", case_number: str = "", text: str = ""
+) -> Handling:
+    checkpoint, followup = _lock(checkpoint)
+    policies.require(user, policies.REPORT_FOLLOWUP, checkpoint)
+    if followup.status != FollowUpStatus.AGREED:
+        raise ValidationError(_("Only an agreed follow-up is reported to the board."))
+    agreement = checkpoint.version.plan.agreement
+    board = Body.objects.filter(organization_id=agreement.organization_id, kind=BodyKind.BOARD).first()
+    if board is None:
+        raise ValidationError(_("The organization has no board to report to."))
+    errors = {}
+    if meeting_date is None:
+        errors["meeting_date"] = _("Enter the meeting date.")
+    elif followup.agreed_on and meeting_date < followup.agreed_on:
+        errors["meeting_date"] = _("The board meeting cannot be before the follow-up was agreed (%(date)s).") % {
+            "date": formats.date_format(followup.agreed_on, "SHORT_DATE_FORMAT")
+        }
+    if errors:
+        raise ValidationError(errors)
+    handling = Handling.objects.create(
+        version=checkpoint.version, checkpoint=checkpoint, body=board, outcome=Outcome.NOTED,
+        meeting_date=meeting_date, section=section.strip(), case_number=case_number.strip(), text=text.strip(),
+        recorded_by=user,
+    )
+    handling.disqualified.set([agreement.executive_id])
+    _set_status(followup, FollowUpStatus.REPORTED, user, report=handling)
+    return handling
+
+
+def status_rank(status: str) -> int:
+    return STATUS_ORDER.index(status)
