@@ -7,14 +7,17 @@ English message ids are translated to Finnish and Swedish independently of this 
 import time
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from suunta.agreements.models import GoalPlan, Metric
+from suunta.agreements.services import create_next_period_plan
 from suunta.demo.loader import DEFAULT_PASSWORD
 
 from .browser import assert_accessible, assert_no_csp_violations
 
-PLAN_TITLE = "Kansliapäällikön tavoitteet 2025"
+CURRENT_TITLE = "Kansliapäällikön tavoitteet 2026"
+PLAN_TITLE = "Kansliapäällikön tavoitteet 2027"
 OLD_TEXT = "Talousarvion mukaiset tavoitteet toteutuvat"
 NEW_TEXT = "Talousarvion mukaiset tavoitteet toteutuvat ja tilinpäätös on ylijäämäinen"
 
@@ -22,7 +25,10 @@ NEW_TEXT = "Talousarvion mukaiset tavoitteet toteutuvat ja tilinpäätös on yli
 @pytest.mark.browser
 def test_evaluator_edits_a_metric_in_place(live_demo, page):
     started = time.monotonic()
-    plan = GoalPlan.objects.get(title=PLAN_TITLE)
+    # The demo's plans are approved (frozen); next year's draft is what gets edited.
+    preparer = get_user_model().objects.get(username="valmistelija")
+    plan = create_next_period_plan(preparer, GoalPlan.objects.get(title=CURRENT_TITLE))
+    assert plan.title == PLAN_TITLE
     metric = Metric.objects.get(goal_area__version__plan=plan, text=OLD_TEXT)
     plan_path = f"/plans/{plan.pk}/"
     row = f"#metric-{metric.pk}"
