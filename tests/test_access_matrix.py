@@ -115,11 +115,12 @@ MANAGE = expect(403, admin=200, toinen=404)
 ON_APPROVED = expect(200, editors=200, executive=403, admin=403, readers=403, toinen=404)
 # Follow-up of the current plan's open checkpoint. Everyone in Esimerkkikunta reads it.
 # The executive writes the self-assessment, evaluators their views (an empty POST saves
-# an empty draft: 302); the agreed text by preparers and evaluators; closing a step and
+# an empty draft: 302); the agreed text by preparers and evaluators (an empty POST is
+# refused in the form: a rating and a text are needed, 200); closing a step and
 # marking it agreed by the preparer or the mayor, reporting by the preparer (an empty
 # POST to those re-shows the form: 200).
 OWN = expect(403, executive=302, toinen=404, **{"evaluators": 302})
-AGREED = expect(403, editors=302, toinen=404)
+AGREED = expect(403, editors=200, toinen=404)
 MAYOR_OR_PREPARER = expect(403, toinen=404, **{"mayor_or_preparer": 200})
 PREPARER_ONLY = expect(403, toinen=404, **{"preparer": 200})
 ON_APPROVED_POST = expect(302, editors=302, executive=403, admin=403, readers=403, toinen=404)

@@ -9,6 +9,8 @@ class PlanVersionInline(admin.TabularInline):
     model = PlanVersion
     extra = 0
     fields = ["number", "status", "created_by"]
+    # Statuses change through the workflow only (suunta.governance), never by hand.
+    readonly_fields = ["status"]
 
 
 class GoalAreaInline(admin.StackedInline):
@@ -44,6 +46,7 @@ class GoalPlanAdmin(admin.ModelAdmin):
 class PlanVersionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "status"]
     list_filter = ["status"]
+    readonly_fields = ["status"]
     inlines = [GoalAreaInline, CheckpointInline]
 
 

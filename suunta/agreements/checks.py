@@ -16,12 +16,14 @@ def first_year_followups_warning(plan: GoalPlan) -> str:
     agreement = plan.agreement
     start = agreement.starts_on
     end = add_years(start, 1) - datetime.timedelta(days=1)
+    rows = list(
+        Checkpoint.objects.filter(
+            version__plan__agreement=agreement, window_start__gte=start, window_start__lte=end
+        ).values_list("version__plan_id", "version__number")
+    )
+    # (Queried either way, so the page's query count does not depend on the plan's dates.)
     if plan.period_end < start or plan.period_start > end:
         return ""
-    rows = Checkpoint.objects.filter(
-        version__plan__agreement=agreement, window_start__gte=start, window_start__lte=end
-    ).values_list("version__plan_id", "version__number")
-    rows = list(rows)
     latest: dict[int, int] = {}
     for plan_id, number in rows:
         latest[plan_id] = max(latest.get(plan_id, 0), number)

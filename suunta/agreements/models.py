@@ -95,6 +95,13 @@ class PlanQuerySet(models.QuerySet):
 
         return policies.scope_plans(self, user)
 
+    def delete(self):
+        # A plan with an approved version is part of the record: never deleted.
+        frozen = PlanVersion.objects.filter(plan__in=self, status__in=FROZEN_STATUSES).values_list("pk", flat=True)
+        if frozen.first() is not None:
+            refuse_frozen(None, frozen.first())
+        return super().delete()
+
 
 class GoalPlan(PublicityMixin, TimestampedModel):
     """The yearly goals annex of an agreement, for one period."""
@@ -156,6 +163,12 @@ class GoalPlan(PublicityMixin, TimestampedModel):
                     }
                 }
             )
+
+    def delete(self, *args, **kwargs):
+        frozen = PlanVersion.objects.filter(plan_id=self.pk, status__in=FROZEN_STATUSES).values_list("pk", flat=True)
+        if frozen.first() is not None:
+            refuse_frozen(self, frozen.first())
+        return super().delete(*args, **kwargs)
 
     def latest_version(self) -> "PlanVersion | None":
         # Uses the prefetch cache when the caller prefetched `versions`.
@@ -294,6 +307,25 @@ class FrozenGuardMixin(models.Model):
             refuse_frozen(self, moved_from)
 
 
+class PlanVersionQuerySet(models.QuerySet):
+    """An approved version never goes back: its status only moves on among the frozen
+    states (approved → closed or superseded), and it is never deleted (the database
+    cascade would take its frozen goals, metrics and checkpoints with it)."""
+
+    def update(self, **kwargs):
+        if "status" in kwargs and kwargs["status"] not in FROZEN_STATUSES or "plan" in kwargs or "plan_id" in kwargs:
+            frozen = self.filter(status__in=FROZEN_STATUSES).values_list("pk", flat=True).first()
+            if frozen is not None:
+                refuse_frozen(None, frozen)
+        return super().update(**kwargs)
+
+    def delete(self):
+        frozen = self.filter(status__in=FROZEN_STATUSES).values_list("pk", flat=True).first()
+        if frozen is not None:
+            refuse_frozen(None, frozen)
+        return super().delete()
+
+
 class PlanVersion(TimestampedModel):
     plan = models.ForeignKey(GoalPlan, on_delete=models.CASCADE, related_name="versions", verbose_name=_("plan"))
     number = models.PositiveIntegerField(_("version"))
@@ -310,8 +342,24 @@ class PlanVersion(TimestampedModel):
             models.UniqueConstraint(fields=["plan", "number"], name="version_unique_number"),
         ]
 
+    objects = PlanVersionQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"{self.plan} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = PlanVersion._base_manager.filter(pk=self.pk).values_list("status", "plan_id").first()
+            if stored and stored[0] in FROZEN_STATUSES and (
+                self.status not in FROZEN_STATUSES or self.plan_id != stored[1]
+            ):
+                refuse_frozen(self, self.pk)
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if PlanVersion._base_manager.filter(pk=self.pk, status__in=FROZEN_STATUSES).exists():
+            refuse_frozen(self, self.pk)
+        return super().delete(*args, **kwargs)
 
     @property
     def is_editable(self) -> bool:

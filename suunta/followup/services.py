@@ -101,7 +101,8 @@ def save_assessment(
     if rating is not None and rating.organization_id != _org(checkpoint):
         raise ValidationError({"rating": _("Choose a rating from the scale.")})
     text = (text or "").strip()
-    if submit and (rating is None or not text):
+    # The agreed follow-up counts as submitted once saved: it needs both, too.
+    if (submit or kind == AssessmentKind.AGREED) and (rating is None or not text):
         errors = {}
         if rating is None:
             errors["rating"] = _("Choose a rating before submitting.")
@@ -214,6 +215,7 @@ def close_step(user, checkpoint: Checkpoint, reason: str) -> FollowUp:
         "followup.step_closed", actor=user, organization=_org(checkpoint), obj=followup,
         changes={"status": [before, to_status], "reason": [None, reason.strip()]},
     )
+    _advance(checkpoint, followup, user)  # the views may all be in already
     return followup
 
 

@@ -16,7 +16,7 @@ from suunta.organizations.models import Body, BodyKind
 
 from . import services
 from .forms import AssessmentForm, CloseStepForm, MarkAgreedForm, ReportForm
-from .models import Assessment, AssessmentKind, FollowUpStatus, Rating
+from .models import Assessment, AssessmentKind, FollowUp, FollowUpStatus, Rating
 
 
 class _Rollback(Exception):
@@ -58,7 +58,11 @@ def _page(request, plan, checkpoint, *, own_forms=None, agreed_forms=None, confl
     earlier_agreed = {}
     if previous is not None:
         earlier = Assessment.objects.filter(checkpoint=previous, kind=AssessmentKind.AGREED).select_related("rating")
-        earlier_agreed = {a.goal_area_id: a for a in policies.visible_assessments(user, list(earlier), agreement, "reported")}
+        earlier_status = FollowUp.objects.filter(checkpoint=previous).values_list("status", flat=True).first()
+        earlier_agreed = {
+            a.goal_area_id: a
+            for a in policies.visible_assessments(user, list(earlier), agreement, earlier_status or FollowUpStatus.OPEN)
+        }
     problem = services.writable_problem(checkpoint, followup)
     own_kind = _own_kind(user, checkpoint) if not problem else None
     can_agree = not problem and policies.can(user, policies.WRITE_AGREED, checkpoint)
@@ -75,7 +79,8 @@ def _page(request, plan, checkpoint, *, own_forms=None, agreed_forms=None, confl
                 agreed_forms[goal.pk] = AssessmentForm(
                     prefix=f"agreed-{goal.pk}", ratings=ratings,
                     initial={"rating": current.rating_id if current else None, "text": current.text if current else "",
-                             "revision": current.revision if current else None},
+                             # 0: "none saved yet", so a first save made meanwhile conflicts too.
+                             "revision": current.revision if current else 0},
                 )
     rows = []
     for goal in goals:

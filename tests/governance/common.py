@@ -2,14 +2,49 @@
 
 import datetime as dt
 
+from suunta.agreements import services as plan_services
 from suunta.agreements.models import GoalArea, Metric, PlanVersion
 from suunta.audit.chain import chain_key
 from suunta.audit.models import AuditEvent
 from suunta.audit.services import changes_of
 from suunta.governance import workflow
 from suunta.governance.models import WorkflowStep
+from suunta.lib.clock import today
 
 D = dt.date
+
+
+def meeting(k: int) -> dt.date:
+    """The k-th meeting day of a test (k < 20): weekly, all in the past, whatever the
+    demo's "today" is."""
+    assert 0 <= k < 20
+    return today() - dt.timedelta(days=7 * (20 - k))
+
+
+def fi_date(day: dt.date) -> str:
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def set_checkpoints(user, version, year: int) -> None:
+    """Replace a draft's checkpoints by the seed's two, in `year` and the next."""
+    for checkpoint in list(version.checkpoints.all()):
+        plan_services.delete_checkpoint(user, checkpoint)
+    plan_services.add_checkpoint(
+        user,
+        version,
+        label=f"elokuu {year}",
+        label_sv=f"augusti {year}",
+        window_start=D(year, 8, 1),
+        window_end=D(year, 8, 31),
+    )
+    plan_services.add_checkpoint(
+        user,
+        version,
+        label=f"tammikuu/helmikuu {year + 1}",
+        label_sv=f"januari/februari {year + 1}",
+        window_start=D(year + 1, 1, 1),
+        window_end=D(year + 1, 2, 15),
+    )
 
 
 def latest(plan) -> PlanVersion:
@@ -44,7 +79,9 @@ def lineages(version: PlanVersion) -> tuple[list[str], list[str]]:
     """(goal lineages, metric lineages) of a version, in the annex order."""
     goals = [
         str(g)
-        for g in GoalArea.objects.filter(version=version).order_by("order", "id").values_list("lineage", flat=True)
+        for g in GoalArea.objects.filter(version=version)
+        .order_by("order", "id")
+        .values_list("lineage", flat=True)
     ]
     metrics = [
         str(m)
