@@ -53,7 +53,9 @@ def roles_by_organization(user) -> dict[int, frozenset[str]]:
     if cached is not None and cached[0] == day:
         return cached[1]
     roles: dict[int, set[str]] = {}
-    memberships = Membership.objects.valid_on(day).filter(user=user).values_list("organization_id", "role", "title")
+    memberships = (
+        Membership.objects.valid_on(day).filter(user=user).values_list("organization_id", "role", "title")
+    )
     for org_id, role, title in memberships:
         roles.setdefault(org_id, set()).add(role)
         if title:

@@ -144,10 +144,13 @@ MATRIX: dict[str, Entry] = {
     "member_list": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "member_new": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "member_end": Entry(MANAGE, args=membership),
-    "audit_log": Entry(expect(403, admin=200, toinen=404, **{"auditor": 200}), args=lambda demo: ["esimerkkikunta"]),
+    "audit_log": Entry(
+        expect(403, admin=200, toinen=404, **{"auditor": 200}), args=lambda demo: ["esimerkkikunta"]
+    ),
     "agreement_detail": Entry(expect(200, toinen=404), args=lambda demo: [demo.plan.agreement_id]),
     "plan_new": Entry(
-        expect(200, executive=403, readers=403, admin=403, toinen=404), args=lambda demo: [demo.plan.agreement_id]
+        expect(200, executive=403, readers=403, admin=403, toinen=404),
+        args=lambda demo: [demo.plan.agreement_id],
     ),
     "plan_detail": Entry(expect(200, toinen=404), args=approved),
     "plan_history": Entry(expect(200, toinen=404), args=approved),

@@ -16,32 +16,40 @@ def plans_for_export(queryset=None):
     from suunta.governance.models import Handling
 
     queryset = GoalPlan.objects.all() if queryset is None else queryset
-    return queryset.select_related("agreement__organization", "agreement__executive").prefetch_related(
-        Prefetch(
-            "versions",
-            queryset=PlanVersion.objects.order_by("number").prefetch_related(
-                Prefetch(
-                    "goal_areas",
-                    queryset=GoalArea.objects.prefetch_related(
-                        Prefetch("metrics", queryset=Metric.objects.order_by("order", "id"))
+    return (
+        queryset.select_related("agreement__organization", "agreement__executive")
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=PlanVersion.objects.order_by("number").prefetch_related(
+                    Prefetch(
+                        "goal_areas",
+                        queryset=GoalArea.objects.prefetch_related(
+                            Prefetch("metrics", queryset=Metric.objects.order_by("order", "id"))
+                        ),
+                    ),
+                    Prefetch(
+                        "checkpoints",
+                        queryset=Checkpoint.objects.select_related("followup").prefetch_related(
+                            Prefetch(
+                                "assessments",
+                                queryset=Assessment.objects.select_related("rating", "author").order_by(
+                                    "kind", "id"
+                                ),
+                            )
+                        ),
+                    ),
+                    Prefetch(
+                        "handlings",
+                        queryset=Handling.objects.select_related("body", "presenter").prefetch_related(
+                            "disqualified"
+                        ),
                     ),
                 ),
-                Prefetch(
-                    "checkpoints",
-                    queryset=Checkpoint.objects.select_related("followup").prefetch_related(
-                        Prefetch(
-                            "assessments",
-                            queryset=Assessment.objects.select_related("rating", "author").order_by("kind", "id"),
-                        )
-                    ),
-                ),
-                Prefetch(
-                    "handlings",
-                    queryset=Handling.objects.select_related("body", "presenter").prefetch_related("disqualified"),
-                ),
-            ),
+            )
         )
-    ).order_by("id")
+        .order_by("id")
+    )
 
 
 def plan_to_dict(plan: GoalPlan) -> dict:
@@ -58,7 +66,11 @@ def plan_to_dict(plan: GoalPlan) -> dict:
     return {
         "format": FORMAT_VERSION,
         "id": plan.pk,
-        "organization": {"name": organization.name, "name_sv": organization.name_sv, "slug": organization.slug},
+        "organization": {
+            "name": organization.name,
+            "name_sv": organization.name_sv,
+            "slug": organization.slug,
+        },
         "agreement": {
             "executive": _name(agreement.executive),
             "position": agreement.position_title,

@@ -38,7 +38,10 @@ class GoalAreaForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "description_sv": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {"title_sv": _("Goal in Swedish (optional)"), "description_sv": _("Description in Swedish (optional)")}
+        labels = {
+            "title_sv": _("Goal in Swedish (optional)"),
+            "description_sv": _("Description in Swedish (optional)"),
+        }
 
 
 class MetricForm(forms.ModelForm):

@@ -45,7 +45,10 @@ class DirectorAgreement(PublicityMixin, TimestampedModel):
         verbose_name=_("executive"),
     )
     position_title = models.CharField(
-        _("position title"), max_length=100, validators=[validate_not_blank], help_text=_("e.g. kansliapäällikkö")
+        _("position title"),
+        max_length=100,
+        validators=[validate_not_blank],
+        help_text=_("e.g. kansliapäällikkö"),
     )
     position_title_sv = models.CharField(_("position title in Swedish"), max_length=100, blank=True)
     position_genitive = models.CharField(
@@ -97,7 +100,9 @@ class PlanQuerySet(models.QuerySet):
 
     def delete(self):
         # A plan with an approved version is part of the record: never deleted.
-        frozen = PlanVersion.objects.filter(plan__in=self, status__in=FROZEN_STATUSES).values_list("pk", flat=True)
+        frozen = PlanVersion.objects.filter(plan__in=self, status__in=FROZEN_STATUSES).values_list(
+            "pk", flat=True
+        )
         if frozen.first() is not None:
             refuse_frozen(None, frozen.first())
         return super().delete()
@@ -107,7 +112,10 @@ class GoalPlan(PublicityMixin, TimestampedModel):
     """The yearly goals annex of an agreement, for one period."""
 
     agreement = models.ForeignKey(
-        DirectorAgreement, on_delete=models.PROTECT, related_name="plans", verbose_name=_("director agreement")
+        DirectorAgreement,
+        on_delete=models.PROTECT,
+        related_name="plans",
+        verbose_name=_("director agreement"),
     )
     title = models.CharField(_("title"), max_length=TITLE_MAX, validators=[validate_not_blank])
     title_sv = models.CharField(_("title in Swedish"), max_length=TITLE_MAX, blank=True)
@@ -124,7 +132,9 @@ class GoalPlan(PublicityMixin, TimestampedModel):
             models.UniqueConstraint(
                 fields=["agreement", "period_start", "period_end"], name="plan_unique_agreement_period"
             ),
-            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="plan_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="plan_period_ordered"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -145,7 +155,9 @@ class GoalPlan(PublicityMixin, TimestampedModel):
         if end < start:
             raise ValidationError({"period_end": _("The period cannot end before it starts.")})
         overlapping = (
-            GoalPlan.objects.filter(agreement_id=self.agreement_id, period_start__lte=end, period_end__gte=start)
+            GoalPlan.objects.filter(
+                agreement_id=self.agreement_id, period_start__lte=end, period_end__gte=start
+            )
             .exclude(pk=self.pk)
             .order_by("period_start")
             .first()
@@ -165,7 +177,9 @@ class GoalPlan(PublicityMixin, TimestampedModel):
             )
 
     def delete(self, *args, **kwargs):
-        frozen = PlanVersion.objects.filter(plan_id=self.pk, status__in=FROZEN_STATUSES).values_list("pk", flat=True)
+        frozen = PlanVersion.objects.filter(plan_id=self.pk, status__in=FROZEN_STATUSES).values_list(
+            "pk", flat=True
+        )
         if frozen.first() is not None:
             refuse_frozen(self, frozen.first())
         return super().delete(*args, **kwargs)
@@ -252,7 +266,9 @@ class FrozenGuardQuerySet(models.QuerySet):
                 continue
             if rest:  # e.g. a metric's goal area: its version
                 related = self.model._meta.get_field(field).related_model
-                target = related._base_manager.filter(pk=target).values_list("__".join(rest), flat=True).first()
+                target = (
+                    related._base_manager.filter(pk=target).values_list("__".join(rest), flat=True).first()
+                )
             if PlanVersion.objects.filter(pk=target, status__in=FROZEN_STATUSES).exists():
                 refuse_frozen(None, target)
 
@@ -303,7 +319,10 @@ class FrozenGuardMixin(models.Model):
         # Moving a row out of a frozen version is a change of that version too.
         original = type(self)._base_manager.filter(pk=self.pk).first()
         moved_from = original.version_of_row() if original is not None else version_id
-        if moved_from != version_id and PlanVersion.objects.filter(pk=moved_from, status__in=FROZEN_STATUSES).exists():
+        if (
+            moved_from != version_id
+            and PlanVersion.objects.filter(pk=moved_from, status__in=FROZEN_STATUSES).exists()
+        ):
             refuse_frozen(self, moved_from)
 
 
@@ -313,7 +332,12 @@ class PlanVersionQuerySet(models.QuerySet):
     cascade would take its frozen goals, metrics and checkpoints with it)."""
 
     def update(self, **kwargs):
-        if "status" in kwargs and kwargs["status"] not in FROZEN_STATUSES or "plan" in kwargs or "plan_id" in kwargs:
+        if (
+            ("status" in kwargs
+            and kwargs["status"] not in FROZEN_STATUSES)
+            or "plan" in kwargs
+            or "plan_id" in kwargs
+        ):
             frozen = self.filter(status__in=FROZEN_STATUSES).values_list("pk", flat=True).first()
             if frozen is not None:
                 refuse_frozen(None, frozen)
@@ -327,9 +351,13 @@ class PlanVersionQuerySet(models.QuerySet):
 
 
 class PlanVersion(TimestampedModel):
-    plan = models.ForeignKey(GoalPlan, on_delete=models.CASCADE, related_name="versions", verbose_name=_("plan"))
+    plan = models.ForeignKey(
+        GoalPlan, on_delete=models.CASCADE, related_name="versions", verbose_name=_("plan")
+    )
     number = models.PositiveIntegerField(_("version"))
-    status = models.CharField(_("status"), max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -350,8 +378,10 @@ class PlanVersion(TimestampedModel):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             stored = PlanVersion._base_manager.filter(pk=self.pk).values_list("status", "plan_id").first()
-            if stored and stored[0] in FROZEN_STATUSES and (
-                self.status not in FROZEN_STATUSES or self.plan_id != stored[1]
+            if (
+                stored
+                and stored[0] in FROZEN_STATUSES
+                and (self.status not in FROZEN_STATUSES or self.plan_id != stored[1])
             ):
                 refuse_frozen(self, self.pk)
         return super().save(*args, **kwargs)
@@ -443,7 +473,9 @@ class Metric(FrozenGuardMixin, PublicityMixin, TimestampedModel):
         return self.target is not None
 
     def version_of_row(self) -> int:
-        return GoalArea._base_manager.filter(pk=self.goal_area_id).values_list("version_id", flat=True).first()
+        return (
+            GoalArea._base_manager.filter(pk=self.goal_area_id).values_list("version_id", flat=True).first()
+        )
 
 
 class Checkpoint(FrozenGuardMixin, PublicityMixin, TimestampedModel):

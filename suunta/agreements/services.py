@@ -36,7 +36,13 @@ def _next_order(qs) -> int:
 def _create(user, version, action: str, instance):
     instance.full_clean()
     instance.save()
-    audit.record(action, actor=user, organization=_org(version), obj=instance, changes=audit.diff({}, audit.snapshot(instance)))
+    audit.record(
+        action,
+        actor=user,
+        organization=_org(version),
+        obj=instance,
+        changes=audit.diff({}, audit.snapshot(instance)),
+    )
     return instance
 
 
@@ -70,7 +76,10 @@ def create_plan(user, agreement: DirectorAgreement, **fields) -> GoalPlan:
     plan.save()
     version = PlanVersion.objects.create(plan=plan, number=1, status=VersionStatus.DRAFT, created_by=user)
     audit.record(
-        "plan.create", actor=user, organization=agreement.organization_id, obj=plan,
+        "plan.create",
+        actor=user,
+        organization=agreement.organization_id,
+        obj=plan,
         changes=audit.diff({}, {**audit.snapshot(plan), "version": version.number}),
     )
     return plan
@@ -185,7 +194,10 @@ def move(user, item, offset: int) -> None:
         sibling.order = position
     type(item).objects.bulk_update(ordered, ["order"])
     audit.record(
-        f"{KIND_OF[type(item)]}.move", actor=user, organization=_org(version), obj=item,
+        f"{KIND_OF[type(item)]}.move",
+        actor=user,
+        organization=_org(version),
+        obj=item,
         changes={"order": [index + 1, target + 1]},
     )
 
@@ -198,14 +210,27 @@ def _copy_content(source: PlanVersion, target: PlanVersion, shift_years: int = 0
     goals = list(source.goal_areas.prefetch_related("metrics").order_by("order", "id"))
     for goal in goals:
         copy = GoalArea.objects.create(
-            version=target, lineage=goal.lineage, title=goal.title, title_sv=goal.title_sv,
-            description=goal.description, description_sv=goal.description_sv, order=goal.order,
+            version=target,
+            lineage=goal.lineage,
+            title=goal.title,
+            title_sv=goal.title_sv,
+            description=goal.description,
+            description_sv=goal.description_sv,
+            order=goal.order,
             publicity=goal.publicity,
         )
         Metric.objects.bulk_create(
             Metric(
-                goal_area=copy, lineage=m.lineage, text=m.text, text_sv=m.text_sv, order=m.order,
-                unit=m.unit, baseline=m.baseline, target=m.target, direction=m.direction, publicity=m.publicity,
+                goal_area=copy,
+                lineage=m.lineage,
+                text=m.text,
+                text_sv=m.text_sv,
+                order=m.order,
+                unit=m.unit,
+                baseline=m.baseline,
+                target=m.target,
+                direction=m.direction,
+                publicity=m.publicity,
             )
             for m in goal.metrics.all()
         )
@@ -231,7 +256,7 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
 
 
 def shift_year_numbers(text: str, years: int) -> str:
-    """"elokuu 2025" → "elokuu 2026": every four-digit year in a label moves on."""
+    """ "elokuu 2025" → "elokuu 2026": every four-digit year in a label moves on."""
     if not years:
         return text
     return re.sub(r"\b(19|20)\d{2}\b", lambda m: str(int(m.group(0)) + years), text)
@@ -241,12 +266,23 @@ def shift_year_numbers(text: str, years: int) -> str:
 @transaction.atomic
 def amend(user, plan: GoalPlan) -> PlanVersion:
     """Start version N+1 as a draft from the approved version N (lineage kept)."""
-    latest = PlanVersion.objects.select_for_update().select_related("plan__agreement").filter(plan=plan).order_by("-number").first()
+    latest = (
+        PlanVersion.objects.select_for_update()
+        .select_related("plan__agreement")
+        .filter(plan=plan)
+        .order_by("-number")
+        .first()
+    )
     policies.require(user, policies.AMEND_PLAN, latest)
-    draft = PlanVersion.objects.create(plan=plan, number=latest.number + 1, status=VersionStatus.DRAFT, created_by=user)
+    draft = PlanVersion.objects.create(
+        plan=plan, number=latest.number + 1, status=VersionStatus.DRAFT, created_by=user
+    )
     _copy_content(latest, draft)
     audit.record(
-        "plan.amend", actor=user, organization=plan.agreement.organization_id, obj=draft,
+        "plan.amend",
+        actor=user,
+        organization=plan.agreement.organization_id,
+        obj=draft,
         changes={"version": [latest.number, draft.number]},
     )
     return draft
@@ -268,7 +304,9 @@ def create_next_period_plan(user, plan: GoalPlan) -> GoalPlan:
     start, end = add_years(plan.period_start, 1), add_years(plan.period_end, 1)
     new_plan = GoalPlan(
         agreement=agreement,
-        title=shift_year_numbers(plan.title, 1) if re.search(r"\d{4}", plan.title) else agreement.default_plan_title(start.year),
+        title=shift_year_numbers(plan.title, 1)
+        if re.search(r"\d{4}", plan.title)
+        else agreement.default_plan_title(start.year),
         title_sv=shift_year_numbers(plan.title_sv, 1),
         period_start=start,
         period_end=end,
@@ -279,7 +317,13 @@ def create_next_period_plan(user, plan: GoalPlan) -> GoalPlan:
     version = PlanVersion.objects.create(plan=new_plan, number=1, status=VersionStatus.DRAFT, created_by=user)
     _copy_content(source, version, shift_years=1)
     audit.record(
-        "plan.create_next", actor=user, organization=agreement.organization_id, obj=new_plan,
-        changes={"from_plan": [plan.pk, new_plan.pk], "period_start": [plan.period_start.isoformat(), start.isoformat()]},
+        "plan.create_next",
+        actor=user,
+        organization=agreement.organization_id,
+        obj=new_plan,
+        changes={
+            "from_plan": [plan.pk, new_plan.pk],
+            "period_start": [plan.period_start.isoformat(), start.isoformat()],
+        },
     )
     return new_plan

@@ -107,16 +107,30 @@ def diff_versions(old: dict, new: dict) -> list[Change]:
         before = old_goals.get(goal["lineage"])
         if before is None:
             changes.append(Change("goal", "added", after=goal["title"]))
-            changes += [Change("metric", "added", after=m["text"], goal=goal["title"]) for m in goal["metrics"]]
+            changes += [
+                Change("metric", "added", after=m["text"], goal=goal["title"]) for m in goal["metrics"]
+            ]
             continue
         if before["title"] != goal["title"]:
             changes.append(Change("goal", "changed", before=before["title"], after=goal["title"]))
         if before["description"] != goal["description"]:
-            changes.append(Change("goal", "changed", before=before["description"], after=goal["description"], goal=goal["title"]))
+            changes.append(
+                Change(
+                    "goal",
+                    "changed",
+                    before=before["description"],
+                    after=goal["description"],
+                    goal=goal["title"],
+                )
+            )
         changes += _metric_changes(before["metrics"], goal["metrics"], goal["title"])
-    changes += [Change("goal", "removed", before=g["title"]) for g in old["goals"] if g["lineage"] not in new_goals]
+    changes += [
+        Change("goal", "removed", before=g["title"]) for g in old["goals"] if g["lineage"] not in new_goals
+    ]
     if old_order != new_order:
-        changes.append(Change("goal", "moved", after=" → ".join(new_goals[lineage]["title"] for lineage in new_order)))
+        changes.append(
+            Change("goal", "moved", after=" → ".join(new_goals[lineage]["title"] for lineage in new_order))
+        )
     old_cps, new_cps = old["checkpoints"], new["checkpoints"]
     for index in range(max(len(old_cps), len(new_cps))):
         a = old_cps[index] if index < len(old_cps) else None
@@ -126,7 +140,9 @@ def diff_versions(old: dict, new: dict) -> list[Change]:
         elif b is None:
             changes.append(Change("checkpoint", "removed", before=_checkpoint_text(a)))
         elif a != b:
-            changes.append(Change("checkpoint", "changed", before=_checkpoint_text(a), after=_checkpoint_text(b)))
+            changes.append(
+                Change("checkpoint", "changed", before=_checkpoint_text(a), after=_checkpoint_text(b))
+            )
     return changes
 
 
@@ -139,8 +155,14 @@ def _metric_changes(old: list, new: list, goal_title: str) -> list[Change]:
         if before is None:
             changes.append(Change("metric", "added", after=metric["text"], goal=goal_title))
         elif before["text"] != metric["text"]:
-            changes.append(Change("metric", "changed", before=before["text"], after=metric["text"], goal=goal_title))
-    changes += [Change("metric", "removed", before=m["text"], goal=goal_title) for m in old if m["lineage"] not in new_by]
+            changes.append(
+                Change("metric", "changed", before=before["text"], after=metric["text"], goal=goal_title)
+            )
+    changes += [
+        Change("metric", "removed", before=m["text"], goal=goal_title)
+        for m in old
+        if m["lineage"] not in new_by
+    ]
     return changes
 
 

@@ -10,14 +10,32 @@ urlpatterns = [
     path("plans/<int:pk>/amend/", views.plan_amend, name="plan_amend"),
     path("plans/<int:pk>/next-period/", views.plan_next_period, name="plan_next_period"),
     path("plans/<int:pk>/goals/new/", views.item_new, {"kind": "goal"}, name="goal_new"),
-    path("plans/<int:pk>/goals/<int:parent_id>/metrics/new/", views.item_new, {"kind": "metric"}, name="metric_new"),
+    path(
+        "plans/<int:pk>/goals/<int:parent_id>/metrics/new/",
+        views.item_new,
+        {"kind": "metric"},
+        name="metric_new",
+    ),
     path("plans/<int:pk>/checkpoints/new/", views.item_new, {"kind": "checkpoint"}, name="checkpoint_new"),
 ]
 for kind, plural in (("goal", "goals"), ("metric", "metrics"), ("checkpoint", "checkpoints")):
     urlpatterns += [
-        path(f"plans/<int:pk>/{plural}/<int:item_id>/edit/", views.item_edit, {"kind": kind}, name=f"{kind}_edit"),
         path(
-            f"plans/<int:pk>/{plural}/<int:item_id>/delete/", views.item_delete, {"kind": kind}, name=f"{kind}_delete"
+            f"plans/<int:pk>/{plural}/<int:item_id>/edit/",
+            views.item_edit,
+            {"kind": kind},
+            name=f"{kind}_edit",
         ),
-        path(f"plans/<int:pk>/{plural}/<int:item_id>/move/", views.item_move, {"kind": kind}, name=f"{kind}_move"),
+        path(
+            f"plans/<int:pk>/{plural}/<int:item_id>/delete/",
+            views.item_delete,
+            {"kind": kind},
+            name=f"{kind}_delete",
+        ),
+        path(
+            f"plans/<int:pk>/{plural}/<int:item_id>/move/",
+            views.item_move,
+            {"kind": kind},
+            name=f"{kind}_move",
+        ),
     ]

@@ -61,8 +61,10 @@ def visible_versions(request, plan: GoalPlan) -> list[PlanVersion]:
 @require_GET
 def agreement_detail(request, pk: int):
     agreement = get_agreement(request, pk)
-    plans = GoalPlan.objects.for_user(request.user).filter(agreement=agreement).prefetch_related(
-        Prefetch("versions", queryset=PlanVersion.objects.order_by("number"))
+    plans = (
+        GoalPlan.objects.for_user(request.user)
+        .filter(agreement=agreement)
+        .prefetch_related(Prefetch("versions", queryset=PlanVersion.objects.order_by("number")))
     )
     return render(
         request,
@@ -158,12 +160,16 @@ def _agreed_cells(request, plan: GoalPlan, version: PlanVersion) -> dict:
         return {}
     from suunta.followup.models import Assessment, FollowUp
 
-    statuses = dict(FollowUp.objects.filter(checkpoint__version=version).values_list("checkpoint_id", "status"))
+    statuses = dict(
+        FollowUp.objects.filter(checkpoint__version=version).values_list("checkpoint_id", "status")
+    )
     agreed = Assessment.objects.filter(checkpoint__version=version, kind="agreed").select_related("rating")
     return {
         (a.goal_area_id, a.checkpoint_id): a
         for a in agreed
-        if policies.visible_assessments(request.user, [a], plan.agreement, statuses.get(a.checkpoint_id, "open"))
+        if policies.visible_assessments(
+            request.user, [a], plan.agreement, statuses.get(a.checkpoint_id, "open")
+        )
     }
 
 
@@ -244,7 +250,9 @@ def plan_next_period(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("plan_detail", pk=plan.pk)
-    messages.success(request, _("The next period's plan was created from this one. Check its goals and checkpoints."))
+    messages.success(
+        request, _("The next period's plan was created from this one. Check its goals and checkpoints.")
+    )
     return redirect("plan_detail", pk=new_plan.pk)
 
 

@@ -18,7 +18,9 @@ PAGE_SIZE = 50
 @require_GET
 def audit_log(request, slug: str):
     """The organization's audit trail, newest first, for its auditors and admins."""
-    organization = policies.get_scoped_or_404(Organization.objects.for_user(request.user), request.user, slug=slug)
+    organization = policies.get_scoped_or_404(
+        Organization.objects.for_user(request.user), request.user, slug=slug
+    )
     policies.require(request.user, policies.VIEW_AUDIT, organization)
     form = AuditFilterForm(request.GET or None)
     events = AuditEvent.objects.filter(organization=organization).order_by("-sequence")
@@ -32,9 +34,13 @@ def audit_log(request, slug: str):
             events = events.filter(outcome=data["outcome"])
         zone = timezone.get_current_timezone()
         if data["date_from"]:
-            events = events.filter(created_at__gte=datetime.datetime.combine(data["date_from"], datetime.time(), zone))
+            events = events.filter(
+                created_at__gte=datetime.datetime.combine(data["date_from"], datetime.time(), zone)
+            )
         if data["date_to"]:
-            end = datetime.datetime.combine(data["date_to"] + datetime.timedelta(days=1), datetime.time(), zone)
+            end = datetime.datetime.combine(
+                data["date_to"] + datetime.timedelta(days=1), datetime.time(), zone
+            )
             events = events.filter(created_at__lt=end)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"event": event, "changes": sorted(changes_of(event).items())} for event in page.object_list]

@@ -14,12 +14,27 @@ ORGANIZATIONS = [
         "business_id": "1234567-1",
         "kind": "municipality",
         "bodies": [
-            {"kind": "preparatory", "name": "Poliittinen johtoryhmä", "name_sv": "Politiska ledningsgruppen",
-             "short_name": "Poljory", "short_name_sv": "Pol. ledningsgr."},
-            {"kind": "board", "name": "Kunnanhallitus", "name_sv": "Kommunstyrelsen",
-             "short_name": "KH", "short_name_sv": "KS"},
-            {"kind": "council", "name": "Kunnanvaltuusto", "name_sv": "Kommunfullmäktige",
-             "short_name": "KV", "short_name_sv": "KF"},
+            {
+                "kind": "preparatory",
+                "name": "Poliittinen johtoryhmä",
+                "name_sv": "Politiska ledningsgruppen",
+                "short_name": "Poljory",
+                "short_name_sv": "Pol. ledningsgr.",
+            },
+            {
+                "kind": "board",
+                "name": "Kunnanhallitus",
+                "name_sv": "Kommunstyrelsen",
+                "short_name": "KH",
+                "short_name_sv": "KS",
+            },
+            {
+                "kind": "council",
+                "name": "Kunnanvaltuusto",
+                "name_sv": "Kommunfullmäktige",
+                "short_name": "KV",
+                "short_name_sv": "KF",
+            },
         ],
         "people": [
             # username, first name, last name, role, evaluator title
@@ -51,44 +66,90 @@ ORGANIZATIONS = [
             "period_start": D(2025, 1, 1),
             "period_end": D(2025, 12, 31),
             "goals": [
-                ("Strategian toimeenpanon johtaminen", "Ledning av strategins genomförande", [
-                    ("Valtuustokauden ja vuositavoitteiden toteutuminen",
-                     "Fullmäktigeperiodens och årets mål uppnås"),
-                    ("Uuden strategiakauden valmistelu", "Beredning av den nya strategiperioden"),
-                ]),
-                ("Henkilöstöjohtaminen", "Personalledning", [
-                    ("Johtamisen linjakkuus, valmentava johtamisote, epäkohtiin puuttuminen",
-                     "Konsekvent ledarskap, coachande ledarstil, ingripande i missförhållanden"),
-                    ("Laadukas esihenkilötyö ja tuki johdettaville",
-                     "Högklassigt chefsarbete och stöd till medarbetarna"),
-                ]),
-                ("Talouden johtaminen", "Ekonomisk ledning", [
-                    ("Talousarvion mukaiset tavoitteet toteutuvat", "Budgetens mål uppnås"),
-                    ("Palveluiden järjestämisen edistäminen siten, että säästötavoitteet toteutuvat 2025",
-                     "Ordnandet av tjänster främjas så att sparmålen uppnås 2025"),
-                ]),
-                ("Johtoryhmätyöskentelyn kehittäminen", "Utveckling av ledningsgruppens arbete", [
-                    ("Johtoryhmätyöskentelyn kehittämisen uudelleen käynnistäminen",
-                     "Utvecklingen av ledningsgruppens arbete återupptas"),
-                    ("Johtoryhmätyöskentelyn säännöllinen arviointi",
-                     "Regelbunden utvärdering av ledningsgruppens arbete"),
-                    ("Työhyvinvoinnin ja hyvän ilmapiirin edistäminen",
-                     "Främjande av arbetsvälbefinnande och god stämning"),
-                ]),
-                ("Yhteistyö poliittisen johdon kanssa", "Samarbete med den politiska ledningen", [
-                    ("Päätöksenteon laadukas valmistelu", "Högklassig beredning av beslut"),
-                    ("Sujuva yhteistyö ja tiedonkulku poliittisen johtoryhmän kanssa",
-                     "Smidigt samarbete och informationsflöde med den politiska ledningsgruppen"),
-                    ("Koulutus- ja perehdyttämisohjelman luonti luottamushenkilöille ja viranhaltijoille",
-                     "Ett utbildnings- och introduktionsprogram för förtroendevalda och tjänsteinnehavare"),
-                ]),
-                ("Organisaatiorakenteen arviointi ja kehittäminen",
-                 "Utvärdering och utveckling av organisationsstrukturen", [
-                    ("Kunnan strategiasta ja palvelutuotannon järjestämisestä nousevien muutostarpeiden arviointi",
-                     "Utvärdering av förändringsbehov som följer av kommunens strategi och "
-                     "ordnandet av serviceproduktionen"),
-                    ("Tunnistettujen muutostarpeiden toimeenpano", "Genomförande av identifierade förändringsbehov"),
-                ]),
+                (
+                    "Strategian toimeenpanon johtaminen",
+                    "Ledning av strategins genomförande",
+                    [
+                        (
+                            "Valtuustokauden ja vuositavoitteiden toteutuminen",
+                            "Fullmäktigeperiodens och årets mål uppnås",
+                        ),
+                        ("Uuden strategiakauden valmistelu", "Beredning av den nya strategiperioden"),
+                    ],
+                ),
+                (
+                    "Henkilöstöjohtaminen",
+                    "Personalledning",
+                    [
+                        (
+                            "Johtamisen linjakkuus, valmentava johtamisote, epäkohtiin puuttuminen",
+                            "Konsekvent ledarskap, coachande ledarstil, ingripande i missförhållanden",
+                        ),
+                        (
+                            "Laadukas esihenkilötyö ja tuki johdettaville",
+                            "Högklassigt chefsarbete och stöd till medarbetarna",
+                        ),
+                    ],
+                ),
+                (
+                    "Talouden johtaminen",
+                    "Ekonomisk ledning",
+                    [
+                        ("Talousarvion mukaiset tavoitteet toteutuvat", "Budgetens mål uppnås"),
+                        (
+                            "Palveluiden järjestämisen edistäminen siten, että säästötavoitteet toteutuvat 2025",
+                            "Ordnandet av tjänster främjas så att sparmålen uppnås 2025",
+                        ),
+                    ],
+                ),
+                (
+                    "Johtoryhmätyöskentelyn kehittäminen",
+                    "Utveckling av ledningsgruppens arbete",
+                    [
+                        (
+                            "Johtoryhmätyöskentelyn kehittämisen uudelleen käynnistäminen",
+                            "Utvecklingen av ledningsgruppens arbete återupptas",
+                        ),
+                        (
+                            "Johtoryhmätyöskentelyn säännöllinen arviointi",
+                            "Regelbunden utvärdering av ledningsgruppens arbete",
+                        ),
+                        (
+                            "Työhyvinvoinnin ja hyvän ilmapiirin edistäminen",
+                            "Främjande av arbetsvälbefinnande och god stämning",
+                        ),
+                    ],
+                ),
+                (
+                    "Yhteistyö poliittisen johdon kanssa",
+                    "Samarbete med den politiska ledningen",
+                    [
+                        ("Päätöksenteon laadukas valmistelu", "Högklassig beredning av beslut"),
+                        (
+                            "Sujuva yhteistyö ja tiedonkulku poliittisen johtoryhmän kanssa",
+                            "Smidigt samarbete och informationsflöde med den politiska ledningsgruppen",
+                        ),
+                        (
+                            "Koulutus- ja perehdyttämisohjelman luonti luottamushenkilöille ja viranhaltijoille",
+                            "Ett utbildnings- och introduktionsprogram för förtroendevalda och tjänsteinnehavare",
+                        ),
+                    ],
+                ),
+                (
+                    "Organisaatiorakenteen arviointi ja kehittäminen",
+                    "Utvärdering och utveckling av organisationsstrukturen",
+                    [
+                        (
+                            "Kunnan strategiasta ja palvelutuotannon järjestämisestä nousevien muutostarpeiden arviointi",
+                            "Utvärdering av förändringsbehov som följer av kommunens strategi och "
+                            "ordnandet av serviceproduktionen",
+                        ),
+                        (
+                            "Tunnistettujen muutostarpeiden toimeenpano",
+                            "Genomförande av identifierade förändringsbehov",
+                        ),
+                    ],
+                ),
             ],
             "checkpoints": [
                 ("elokuu 2025", "augusti 2025", D(2025, 8, 1), D(2025, 8, 31)),
@@ -96,12 +157,22 @@ ORGANIZATIONS = [
             ],
             # Taken through the workflow in this order: the seed's "26.3.2025 Poljory, 31.3.2025 KH".
             "steps": [
-                {"action": "handle", "by": "valmistelija", "meeting_date": D(2025, 3, 26),
-                 "text": "Tavoitteet käyty läpi kansliapäällikön kanssa."},
+                {
+                    "action": "handle",
+                    "by": "valmistelija",
+                    "meeting_date": D(2025, 3, 26),
+                    "text": "Tavoitteet käyty läpi kansliapäällikön kanssa.",
+                },
                 {"action": "propose", "by": "valmistelija"},
-                {"action": "approve", "by": "valmistelija", "meeting_date": D(2025, 3, 31), "section": "45",
-                 "case_number": "TUUDno-2025-123", "presenter": "pormestari",
-                 "text": "Kunnanhallitus hyväksyy kansliapäällikön vuositavoitteet 2025 liitteen mukaisesti."},
+                {
+                    "action": "approve",
+                    "by": "valmistelija",
+                    "meeting_date": D(2025, 3, 31),
+                    "section": "45",
+                    "case_number": "TUUDno-2025-123",
+                    "presenter": "pormestari",
+                    "text": "Kunnanhallitus hyväksyy kansliapäällikön vuositavoitteet 2025 liitteen mukaisesti.",
+                },
             ],
         },
     },
@@ -112,10 +183,20 @@ ORGANIZATIONS = [
         "business_id": "7654321-2",
         "kind": "municipality",
         "bodies": [
-            {"kind": "board", "name": "Kunnanhallitus", "name_sv": "Kommunstyrelsen",
-             "short_name": "KH", "short_name_sv": "KS"},
-            {"kind": "council", "name": "Kunnanvaltuusto", "name_sv": "Kommunfullmäktige",
-             "short_name": "KV", "short_name_sv": "KF"},
+            {
+                "kind": "board",
+                "name": "Kunnanhallitus",
+                "name_sv": "Kommunstyrelsen",
+                "short_name": "KH",
+                "short_name_sv": "KS",
+            },
+            {
+                "kind": "council",
+                "name": "Kunnanvaltuusto",
+                "name_sv": "Kommunfullmäktige",
+                "short_name": "KV",
+                "short_name_sv": "KF",
+            },
         ],
         "people": [
             ("toinen-paakayttaja", "Olli", "Rantanen", "admin", ""),
@@ -140,17 +221,29 @@ ORGANIZATIONS = [
             "period_start": D(2025, 1, 1),
             "period_end": D(2025, 12, 31),
             "goals": [
-                ("Elinvoiman vahvistaminen", "", [
-                    ("Väestö kasvaa vähintään 0,5 % vuodessa", ""),
-                    ("Uusien yritysten määrä vähintään 25", ""),
-                ]),
-                ("Talouden tasapainottaminen", "", [
-                    ("Toimintakate asukasta kohden pysyy talousarvion mukaisena", ""),
-                    ("Investointiohjelma toteutuu aikataulussa", ""),
-                ]),
-                ("Henkilöstön hyvinvointi", "", [
-                    ("Henkilöstökyselyn johtamista koskeva tulos vähintään 3,8/5", ""),
-                ]),
+                (
+                    "Elinvoiman vahvistaminen",
+                    "",
+                    [
+                        ("Väestö kasvaa vähintään 0,5 % vuodessa", ""),
+                        ("Uusien yritysten määrä vähintään 25", ""),
+                    ],
+                ),
+                (
+                    "Talouden tasapainottaminen",
+                    "",
+                    [
+                        ("Toimintakate asukasta kohden pysyy talousarvion mukaisena", ""),
+                        ("Investointiohjelma toteutuu aikataulussa", ""),
+                    ],
+                ),
+                (
+                    "Henkilöstön hyvinvointi",
+                    "",
+                    [
+                        ("Henkilöstökyselyn johtamista koskeva tulos vähintään 3,8/5", ""),
+                    ],
+                ),
             ],
             "checkpoints": [
                 ("kesäkuu 2025", "juni 2025", D(2025, 6, 1), D(2025, 6, 30)),
@@ -158,9 +251,15 @@ ORGANIZATIONS = [
             ],
             "steps": [
                 {"action": "propose", "by": "toinen-valmistelija"},
-                {"action": "approve", "by": "toinen-valmistelija", "meeting_date": D(2025, 2, 17), "section": "23",
-                 "case_number": "154/02.02.00/2025", "presenter": "toinen-kh-pj",
-                 "text": "Kunnanhallitus hyväksyy kunnanjohtajan tavoitteet vuodelle 2025."},
+                {
+                    "action": "approve",
+                    "by": "toinen-valmistelija",
+                    "meeting_date": D(2025, 2, 17),
+                    "section": "23",
+                    "case_number": "154/02.02.00/2025",
+                    "presenter": "toinen-kh-pj",
+                    "text": "Kunnanhallitus hyväksyy kunnanjohtajan tavoitteet vuodelle 2025.",
+                },
             ],
         },
     },

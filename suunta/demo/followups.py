@@ -14,51 +14,119 @@ from suunta.lib.clock import today
 
 D = dt.date
 FI_MONTHS = [
-    "tammikuu", "helmikuu", "maaliskuu", "huhtikuu", "toukokuu", "kesäkuu",
-    "heinäkuu", "elokuu", "syyskuu", "lokakuu", "marraskuu", "joulukuu",
+    "tammikuu",
+    "helmikuu",
+    "maaliskuu",
+    "huhtikuu",
+    "toukokuu",
+    "kesäkuu",
+    "heinäkuu",
+    "elokuu",
+    "syyskuu",
+    "lokakuu",
+    "marraskuu",
+    "joulukuu",
 ]
 SV_MONTHS = [
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
 ]
 
 # Per goal of the seed plan, per checkpoint: (self rating, self text, agreed rating, agreed text).
 SEED_FOLLOWUPS = [
     [
-        ("progressed", "Vuositavoitteiden seuranta on käynnissä; puolivuotiskatsaus valmistui kesäkuussa.",
-         "progressed", "Edennyt suunnitellusti. Uuden strategiakauden valmistelun aikataulu sovittu."),
-        ("achieved", "Valtuustokauden tavoitteet raportoitu; strategiatyö käynnistyi joulukuussa.",
-         "achieved", "Strategiatyö käynnistetty valtuuston seminaarissa."),
+        (
+            "progressed",
+            "Vuositavoitteiden seuranta on käynnissä; puolivuotiskatsaus valmistui kesäkuussa.",
+            "progressed",
+            "Edennyt suunnitellusti. Uuden strategiakauden valmistelun aikataulu sovittu.",
+        ),
+        (
+            "achieved",
+            "Valtuustokauden tavoitteet raportoitu; strategiatyö käynnistyi joulukuussa.",
+            "achieved",
+            "Strategiatyö käynnistetty valtuuston seminaarissa.",
+        ),
     ],
     [
-        ("progressed", "Esihenkilöiden valmennusohjelma alkoi syyskuussa.",
-         "progressed", "Valmennusohjelma käynnissä; kehityskeskustelut käyty kaikkien suorien esihenkilöiden kanssa."),
-        ("progressed", "Henkilöstökyselyn johtamisen tulos nousi 3,6:sta 3,8:aan.",
-         "progressed", "Henkilöstökyselyn tulos parani."),
+        (
+            "progressed",
+            "Esihenkilöiden valmennusohjelma alkoi syyskuussa.",
+            "progressed",
+            "Valmennusohjelma käynnissä; kehityskeskustelut käyty kaikkien suorien esihenkilöiden kanssa.",
+        ),
+        (
+            "progressed",
+            "Henkilöstökyselyn johtamisen tulos nousi 3,6:sta 3,8:aan.",
+            "progressed",
+            "Henkilöstökyselyn tulos parani.",
+        ),
     ],
     [
-        ("partly", "Talous on alkuvuoden osalta talousarviossa; säästötoimet ovat osin kesken.",
-         "partly", "Säästötavoitteesta on toteutunut noin puolet; loput toimet päätetään syksyllä."),
-        ("progressed", "Säästötavoitteesta toteutui 85 %.",
-         "progressed", "Tilinpäätösennuste talousarvion mukainen; säästöistä toteutui 85 %."),
+        (
+            "partly",
+            "Talous on alkuvuoden osalta talousarviossa; säästötoimet ovat osin kesken.",
+            "partly",
+            "Säästötavoitteesta on toteutunut noin puolet; loput toimet päätetään syksyllä.",
+        ),
+        (
+            "progressed",
+            "Säästötavoitteesta toteutui 85 %.",
+            "progressed",
+            "Tilinpäätösennuste talousarvion mukainen; säästöistä toteutui 85 %.",
+        ),
     ],
     [
-        ("achieved", "Johtoryhmän työskentely käynnistettiin uudelleen maaliskuussa.",
-         "achieved", "Johtoryhmä kokoontuu viikoittain."),
-        ("achieved", "Johtoryhmätyön arviointi tehtiin joulukuussa.",
-         "achieved", "Arvioinnin tulokset käyty läpi."),
+        (
+            "achieved",
+            "Johtoryhmän työskentely käynnistettiin uudelleen maaliskuussa.",
+            "achieved",
+            "Johtoryhmä kokoontuu viikoittain.",
+        ),
+        (
+            "achieved",
+            "Johtoryhmätyön arviointi tehtiin joulukuussa.",
+            "achieved",
+            "Arvioinnin tulokset käyty läpi.",
+        ),
     ],
     [
-        ("progressed", "Valmistelun laatua on parannettu esittelijäkoulutuksella.",
-         "progressed", "Tiedonkulku poliittisen johtoryhmän kanssa toimii."),
-        ("achieved", "Luottamushenkilöiden perehdytysohjelma valmistui.",
-         "achieved", "Perehdytysohjelma otettu käyttöön."),
+        (
+            "progressed",
+            "Valmistelun laatua on parannettu esittelijäkoulutuksella.",
+            "progressed",
+            "Tiedonkulku poliittisen johtoryhmän kanssa toimii.",
+        ),
+        (
+            "achieved",
+            "Luottamushenkilöiden perehdytysohjelma valmistui.",
+            "achieved",
+            "Perehdytysohjelma otettu käyttöön.",
+        ),
     ],
     [
-        ("not_progressed", "Organisaatiorakenteen arviointi siirtyi syksyyn.",
-         "not_progressed", "Arviointi aloitetaan syyskuussa."),
-        ("partly", "Muutostarpeet on tunnistettu; toimeenpano alkaa 2026.",
-         "partly", "Muutostarpeet tunnistettu, toimeenpano alkaa vuonna 2026."),
+        (
+            "not_progressed",
+            "Organisaatiorakenteen arviointi siirtyi syksyyn.",
+            "not_progressed",
+            "Arviointi aloitetaan syyskuussa.",
+        ),
+        (
+            "partly",
+            "Muutostarpeet on tunnistettu; toimeenpano alkaa 2026.",
+            "partly",
+            "Muutostarpeet tunnistettu, toimeenpano alkaa vuonna 2026.",
+        ),
     ],
 ]
 VIEW_TEXTS = {
@@ -84,26 +152,45 @@ def load_followups(people: dict, plan: GoalPlan) -> None:
         for goal, rows in zip(goals, SEED_FOLLOWUPS, strict=True):
             self_rating, self_text, agreed_rating, agreed_text = rows[index]
             followup_services.save_assessment(
-                people["kansliapaallikko"], checkpoint, goal, AssessmentKind.SELF,
-                rating=ratings[self_rating], text=self_text, submit=True,
+                people["kansliapaallikko"],
+                checkpoint,
+                goal,
+                AssessmentKind.SELF,
+                rating=ratings[self_rating],
+                text=self_text,
+                submit=True,
             )
             for username, text in VIEW_TEXTS.items():
                 followup_services.save_assessment(
-                    people[username], checkpoint, goal, AssessmentKind.VIEW,
-                    rating=ratings[agreed_rating], text=text, submit=True,
+                    people[username],
+                    checkpoint,
+                    goal,
+                    AssessmentKind.VIEW,
+                    rating=ratings[agreed_rating],
+                    text=text,
+                    submit=True,
                 )
         followup_services.close_step(
-            people["valmistelija"], checkpoint, "Apulaispormestari oli estynyt; näkemykset käsiteltiin kokouksessa."
+            people["valmistelija"],
+            checkpoint,
+            "Apulaispormestari oli estynyt; näkemykset käsiteltiin kokouksessa.",
         )
         for goal, rows in zip(goals, SEED_FOLLOWUPS, strict=True):
             _s, _t, agreed_rating, agreed_text = rows[index]
             followup_services.save_assessment(
-                people["valmistelija"], checkpoint, goal, AssessmentKind.AGREED,
-                rating=ratings[agreed_rating], text=agreed_text,
+                people["valmistelija"],
+                checkpoint,
+                goal,
+                AssessmentKind.AGREED,
+                rating=ratings[agreed_rating],
+                text=agreed_text,
             )
         followup_services.mark_agreed(people["valmistelija"], checkpoint, agreed_on)
         followup_services.report_to_board(
-            people["valmistelija"], checkpoint, meeting_date=board_date, section=section,
+            people["valmistelija"],
+            checkpoint,
+            meeting_date=board_date,
+            section=section,
             case_number="TUUDno-2025-123",
             text="Kunnanhallitus merkitsee kansliapäällikön tavoitteiden seurannan tiedoksi.",
         )
@@ -116,9 +203,11 @@ def load_current_plan(people: dict, plan: GoalPlan) -> GoalPlan | None:
     current = plan
     preparer = people["valmistelija"]
     while current.period_end < day:
-        successor = GoalPlan.objects.filter(agreement=current.agreement, period_start__gt=current.period_end).order_by(
-            "period_start"
-        ).first()
+        successor = (
+            GoalPlan.objects.filter(agreement=current.agreement, period_start__gt=current.period_end)
+            .order_by("period_start")
+            .first()
+        )
         if successor is None:
             successor = plan_services.create_next_period_plan(preparer, current)
             _prepare_and_approve(people, successor, is_current=successor.period_end >= day)
@@ -134,17 +223,27 @@ def _prepare_and_approve(people: dict, plan: GoalPlan, is_current: bool) -> None
         first = version.checkpoints.order_by("order").first()
         start = max(plan.period_start, day - dt.timedelta(days=10))
         plan_services.update_checkpoint(
-            preparer, first,
-            label=f"{FI_MONTHS[day.month - 1]} {day.year}", label_sv=f"{SV_MONTHS[day.month - 1]} {day.year}",
-            window_start=start, window_end=day + dt.timedelta(days=20),
+            preparer,
+            first,
+            label=f"{FI_MONTHS[day.month - 1]} {day.year}",
+            label_sv=f"{SV_MONTHS[day.month - 1]} {day.year}",
+            window_start=start,
+            window_end=day + dt.timedelta(days=20),
         )
     meeting = min(D(plan.period_start.year, 3, 31), day)
     for action, extra in (
         ("propose", {}),
-        ("approve", {"meeting_date": meeting, "section": "40", "case_number": f"TUUDno-{meeting.year}-7",
-                     "presenter": people["pormestari"],
-                     "text": f"Kunnanhallitus hyväksyy kansliapäällikön vuositavoitteet {plan.period_start.year} "
-                             "liitteen mukaisesti."}),
+        (
+            "approve",
+            {
+                "meeting_date": meeting,
+                "section": "40",
+                "case_number": f"TUUDno-{meeting.year}-7",
+                "presenter": people["pormestari"],
+                "text": f"Kunnanhallitus hyväksyy kansliapäällikön vuositavoitteet {plan.period_start.year} "
+                "liitteen mukaisesti.",
+            },
+        ),
     ):
         version = PlanVersion.objects.get(pk=version.pk)
         step = next(s for s in workflow.steps_from(version) if s.action == action)

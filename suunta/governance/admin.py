@@ -5,7 +5,16 @@ from .models import Handling, WorkflowStep
 
 @admin.register(WorkflowStep)
 class WorkflowStepAdmin(admin.ModelAdmin):
-    list_display = ["organization", "action", "from_status", "to_status", "body", "outcome", "allowed_roles", "order"]
+    list_display = [
+        "organization",
+        "action",
+        "from_status",
+        "to_status",
+        "body",
+        "outcome",
+        "allowed_roles",
+        "order",
+    ]
     list_filter = ["organization", "action"]
     list_select_related = ["organization", "body"]
 

@@ -20,7 +20,9 @@ class PersonChoiceField(forms.ModelChoiceField):
         forged = value not in self.empty_values and str(value) == str(self.disqualified_pk)
         if self.disqualified_pk is not None and forged:
             raise ValidationError(
-                _("The executive is disqualified in matters of his or her own goals and cannot present them."),
+                _(
+                    "The executive is disqualified in matters of his or her own goals and cannot present them."
+                ),
                 code="disqualified",
             )
         return super().to_python(value)
@@ -45,7 +47,10 @@ class StepForm(forms.Form):
     )
     presenter = PersonChoiceField(label=_("Presenting official"), queryset=None, required=False)
     text = forms.CharField(
-        label=_("Decision text"), widget=forms.Textarea(attrs={"rows": 3}), max_length=DESCRIPTION_MAX, required=False
+        label=_("Decision text"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=DESCRIPTION_MAX,
+        required=False,
     )
     disqualified = PeopleChoiceField(
         label=_("Others disqualified who left the room"),
@@ -55,7 +60,9 @@ class StepForm(forms.Form):
     )
     meeting_changes = forms.CharField(
         label=_("Changes made in the meeting (optional)"),
-        help_text=_("A technical change made in the meeting (tekninen muutos); it is part of the approved version."),
+        help_text=_(
+            "A technical change made in the meeting (tekninen muutos); it is part of the approved version."
+        ),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=DESCRIPTION_MAX,
         required=False,
@@ -67,7 +74,11 @@ class StepForm(forms.Form):
         self.step = step
         members = (
             get_user_model()
-            .objects.filter(memberships__in=Membership.objects.valid_on().filter(organization_id=agreement.organization_id))
+            .objects.filter(
+                memberships__in=Membership.objects.valid_on().filter(
+                    organization_id=agreement.organization_id
+                )
+            )
             .exclude(pk=agreement.executive_id)
             .distinct()
             .order_by("last_name", "first_name")
@@ -76,7 +87,15 @@ class StepForm(forms.Form):
         self.fields["presenter"].disqualified_pk = agreement.executive_id
         self.fields["disqualified"].queryset = members
         if not step.records_handling:
-            for name in ("meeting_date", "section", "case_number", "presenter", "text", "disqualified", "meeting_changes"):
+            for name in (
+                "meeting_date",
+                "section",
+                "case_number",
+                "presenter",
+                "text",
+                "disqualified",
+                "meeting_changes",
+            ):
                 del self.fields[name]
             return
         if step.requires_section:

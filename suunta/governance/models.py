@@ -95,7 +95,9 @@ class WorkflowStep(TimestampedModel):
     def clean(self):
         unknown = self.roles - set(Role.values)
         if unknown:
-            raise ValidationError({"allowed_roles": _("Unknown roles: %(roles)s") % {"roles": ", ".join(sorted(unknown))}})
+            raise ValidationError(
+                {"allowed_roles": _("Unknown roles: %(roles)s") % {"roles": ", ".join(sorted(unknown))}}
+            )
         if self.outcome and not self.body_id:
             raise ValidationError({"body": _("A step that records a handling needs a body.")})
 
@@ -114,7 +116,10 @@ class Handling(PublicityMixin, TimestampedModel):
     meeting_date = models.DateField(_("meeting date"))
     section = models.CharField(_("section (§)"), max_length=20, blank=True)
     case_number = models.CharField(
-        _("case number"), max_length=60, blank=True, help_text=_("As your case system writes it, e.g. 154/02.02.00/2025")
+        _("case number"),
+        max_length=60,
+        blank=True,
+        help_text=_("As your case system writes it, e.g. 154/02.02.00/2025"),
     )
     presenter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -132,7 +137,9 @@ class Handling(PublicityMixin, TimestampedModel):
         _("changes made in the meeting"),
         max_length=DESCRIPTION_MAX,
         blank=True,
-        help_text=_("A technical change made in the meeting (tekninen muutos); it is part of the approved version."),
+        help_text=_(
+            "A technical change made in the meeting (tekninen muutos); it is part of the approved version."
+        ),
     )
     # The approved version as canonical JSON text and its SHA-256: the frozen annex.
     snapshot = models.TextField(_("snapshot"), blank=True, editable=False)

@@ -25,7 +25,9 @@ class StaleStepError(ValidationError):
     @classmethod
     def for_version(cls, version: PlanVersion) -> "StaleStepError":
         return cls(
-            _("This version is already “%(status)s”: someone took a step on it a moment ago. Nothing was saved.")
+            _(
+                "This version is already “%(status)s”: someone took a step on it a moment ago. Nothing was saved."
+            )
             % {"status": version.get_status_display()}
         )
 
@@ -59,27 +61,44 @@ def take_step(
         raise StaleStepError.for_version(version)
     if not policies.can(user, policies.TAKE_STEP, (version, step)):
         raise audit.Refused(
-            "plan.step.denied", actor=user, organization=organization_id, obj=version,
+            "plan.step.denied",
+            actor=user,
+            organization=organization_id,
+            obj=version,
             changes={"step": [step.action, step.action], "status": [version.status, version.status]},
         )
 
     handling = None
     if step.records_handling:
         handling = _record_handling(
-            user, version, step,
-            meeting_date=meeting_date, section=section, case_number=case_number, presenter=presenter,
-            text=text, disqualified=disqualified, meeting_changes=meeting_changes,
+            user,
+            version,
+            step,
+            meeting_date=meeting_date,
+            section=section,
+            case_number=case_number,
+            presenter=presenter,
+            text=text,
+            disqualified=disqualified,
+            meeting_changes=meeting_changes,
         )
 
     before = version.status
     if step.action == StepAction.APPROVE:
         # The previously approved version is replaced by this one.
-        replaced = PlanVersion.objects.filter(plan=version.plan, status=VersionStatus.APPROVED).exclude(pk=version.pk)
+        replaced = PlanVersion.objects.filter(plan=version.plan, status=VersionStatus.APPROVED).exclude(
+            pk=version.pk
+        )
         for old in replaced:
             old.status = VersionStatus.SUPERSEDED
             old.save(update_fields=["status", "updated_at"])
-            audit.record("plan.supersede", actor=user, organization=organization_id, obj=old,
-                         changes={"status": [VersionStatus.APPROVED, VersionStatus.SUPERSEDED]})
+            audit.record(
+                "plan.supersede",
+                actor=user,
+                organization=organization_id,
+                obj=old,
+                changes={"status": [VersionStatus.APPROVED, VersionStatus.SUPERSEDED]},
+            )
     version.status = step.to_status
     version.save(update_fields=["status", "updated_at"])
     changes = {"status": [before, version.status]}
@@ -87,11 +106,15 @@ def take_step(
         changes["handling"] = [None, handling.reference]
         if handling.snapshot_sha256:
             changes["snapshot_sha256"] = [None, handling.snapshot_sha256]
-    audit.record(f"plan.{step.action}", actor=user, organization=organization_id, obj=version, changes=changes)
+    audit.record(
+        f"plan.{step.action}", actor=user, organization=organization_id, obj=version, changes=changes
+    )
     return handling
 
 
-def _record_handling(user, version, step, *, meeting_date, section, case_number, presenter, text, disqualified, meeting_changes):
+def _record_handling(
+    user, version, step, *, meeting_date, section, case_number, presenter, text, disqualified, meeting_changes
+):
     agreement = version.plan.agreement
     errors = {}
     if meeting_date is None:
@@ -147,4 +170,6 @@ def decision_draft(version: PlanVersion, step: WorkflowStep, language: str = "fi
         return ""
     if language == "sv" and step.body.name_sv and agreement.position_genitive_sv:
         return f"{step.body.name_sv} godkänner {agreement.position_genitive_sv} årliga mål för {year} enligt bilagan."
-    return f"{step.body.name} hyväksyy {agreement.position_genitive} vuositavoitteet {year} liitteen mukaisesti."
+    return (
+        f"{step.body.name} hyväksyy {agreement.position_genitive} vuositavoitteet {year} liitteen mukaisesti."
+    )

@@ -46,7 +46,9 @@ def default_steps(organization: Organization) -> list[WorkflowStep]:
             allowed_roles=roles,
             order=order,
         )
-        for order, (action, from_status, to_status, body, outcome, requires_section, roles) in enumerate(rows, 1)
+        for order, (action, from_status, to_status, body, outcome, requires_section, roles) in enumerate(
+            rows, 1
+        )
     ]
 
 
@@ -59,7 +61,9 @@ def ensure_workflow(organization: Organization) -> None:
 def steps_from(version: PlanVersion) -> list[WorkflowStep]:
     organization_id = version.plan.agreement.organization_id
     return list(
-        WorkflowStep.objects.filter(organization_id=organization_id, from_status=version.status).select_related("body")
+        WorkflowStep.objects.filter(
+            organization_id=organization_id, from_status=version.status
+        ).select_related("body")
     )
 
 

@@ -55,11 +55,17 @@ def add_membership(
     membership.save()
     if created:
         audit.record(
-            "user.create", actor=actor, organization=organization, obj=user,
+            "user.create",
+            actor=actor,
+            organization=organization,
+            obj=user,
             changes=audit.diff({}, audit.snapshot(user, ["username", "first_name", "last_name", "email"])),
         )
     audit.record(
-        "membership.create", actor=actor, organization=organization, obj=membership,
+        "membership.create",
+        actor=actor,
+        organization=organization,
+        obj=membership,
         changes=audit.diff({}, audit.snapshot(membership)),
     )
     policies.forget_roles(actor)
@@ -102,7 +108,10 @@ def end_membership(actor, membership: Membership, valid_to: datetime.date) -> Me
     membership.full_clean()
     membership.save(update_fields=["valid_to", "updated_at"])
     audit.record(
-        "membership.end", actor=actor, organization=organization, obj=membership,
+        "membership.end",
+        actor=actor,
+        organization=organization,
+        obj=membership,
         changes={"valid_to": [before.isoformat() if before else None, valid_to.isoformat()]},
     )
     policies.forget_roles(actor)

@@ -22,7 +22,9 @@ def organization_list(request):
 
 @require_GET
 def organization_detail(request, slug: str):
-    organization = policies.get_scoped_or_404(Organization.objects.for_user(request.user), request.user, slug=slug)
+    organization = policies.get_scoped_or_404(
+        Organization.objects.for_user(request.user), request.user, slug=slug
+    )
     agreements = (
         DirectorAgreement.objects.for_user(request.user)
         .filter(organization=organization)
@@ -42,13 +44,13 @@ def organization_detail(request, slug: str):
     )
 
 
-
-
 # --- Memberships (organization admins) ----------------------------------------------------
 
 
 def _managed_organization(request, slug: str) -> Organization:
-    organization = policies.get_scoped_or_404(Organization.objects.for_user(request.user), request.user, slug=slug)
+    organization = policies.get_scoped_or_404(
+        Organization.objects.for_user(request.user), request.user, slug=slug
+    )
     policies.require(request.user, policies.MANAGE_MEMBERS, organization)
     return organization
 
@@ -97,7 +99,9 @@ def member_new(request, slug: str):
 def member_end(request, slug: str, membership_id: int):
     organization = _managed_organization(request, slug)
     membership = policies.get_scoped_or_404(
-        Membership.objects.filter(organization=organization).select_related("user"), request.user, pk=membership_id
+        Membership.objects.filter(organization=organization).select_related("user"),
+        request.user,
+        pk=membership_id,
     )
     form = EndMembershipForm(request.POST or None, initial={"valid_to": today()})
     if request.method == "POST" and form.is_valid():

@@ -61,7 +61,9 @@ class RefusalAuditMiddleware:
             return None
         if isinstance(exception, audit.Refused):
             if exception.event is None:
-                exception.event = audit.record_refusal(exception.action, **{**exception.audit, "request": request})
+                exception.event = audit.record_refusal(
+                    exception.action, **{**exception.audit, "request": request}
+                )
             return None
         user = getattr(request, "user", None)
         audit.record_refusal(

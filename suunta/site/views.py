@@ -36,4 +36,6 @@ def home(request):
         for org, items in groupby(rows, key=lambda row: row["plan"].agreement.organization)
     ]
     due_items, _overviews = due.overview([row["plan"] for row in rows])
-    return render(request, "site/home.html", {"groups": groups, "due_items": due.for_user(due_items, request.user)})
+    return render(
+        request, "site/home.html", {"groups": groups, "due_items": due.for_user(due_items, request.user)}
+    )

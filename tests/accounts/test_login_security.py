@@ -101,9 +101,7 @@ def test_password_reset_goes_through_a_real_smtp_server(demo, smtp_server):
     done = client.post(set_url, {"new_password1": new_password, "new_password2": new_password})
     assert done.status_code == 302
     assert login(Client(), "pormestari", new_password).status_code == 302
-    assert (
-        login(Client(), "pormestari", "suunta-demo").status_code == 200
-    )  # the old one no longer works
+    assert login(Client(), "pormestari", "suunta-demo").status_code == 200  # the old one no longer works
 
 
 def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(demo, smtp_server):
@@ -120,9 +118,7 @@ def test_a_used_reset_link_is_refused(demo, smtp_server):
     client.post(reverse("password_reset"), {"email": user.email})
     link = re.search(r"(/accounts/reset/\S+/)", smtp_server.body()).group(1)
     set_url = client.get(link, follow=True).redirect_chain[-1][0]
-    client.post(
-        set_url, {"new_password1": "Toinen-salasana-77", "new_password2": "Toinen-salasana-77"}
-    )
+    client.post(set_url, {"new_password1": "Toinen-salasana-77", "new_password2": "Toinen-salasana-77"})
     again = Client().get(link, follow=True)
     with override("fi"):
         assert (

@@ -234,7 +234,8 @@ def test_it_404s_an_item_of_another_plan_in_this_plans_url(demo, sibling_plan, k
 def test_it_404s_adding_a_metric_to_a_goal_of_another_plan(demo, sibling_plan):
     before = snapshot()
     response = demo.client("valmistelija").post(
-        reverse("metric_new", args=[demo.draft.pk, sibling_plan["goal"]]), {"new-metric-text": "Väärä tavoite"}
+        reverse("metric_new", args=[demo.draft.pk, sibling_plan["goal"]]),
+        {"new-metric-text": "Väärä tavoite"},
     )
     assert response.status_code == 404
     assert snapshot() == before
@@ -339,7 +340,9 @@ def test_it_sends_anonymous_users_to_the_login_page(demo, ids):
 
 def test_it_sends_anonymous_htmx_requests_to_the_login_page(demo, ids):
     before = snapshot()
-    response = Client().post(reverse("goal_new", args=[demo.draft.pk]), {"new-goal-title": "Anonyymi"}, **HTMX)
+    response = Client().post(
+        reverse("goal_new", args=[demo.draft.pk]), {"new-goal-title": "Anonyymi"}, **HTMX
+    )
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
     assert snapshot() == before

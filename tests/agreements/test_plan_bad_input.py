@@ -91,7 +91,8 @@ def test_it_rejects_a_too_long_goal_description(editor, demo):
     before = snapshot()
     typed = "x" * (DESCRIPTION_MAX + 1)
     response = editor.post(
-        reverse("goal_new", args=[demo.draft.pk]), {"new-goal-title": "Otsikko", "new-goal-description": typed}
+        reverse("goal_new", args=[demo.draft.pk]),
+        {"new-goal-title": "Otsikko", "new-goal-description": typed},
     )
     assert_field_error(
         response, "id_new-goal-description", max_length_fi(DESCRIPTION_MAX, DESCRIPTION_MAX + 1), typed=typed

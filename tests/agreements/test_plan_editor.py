@@ -156,7 +156,9 @@ def test_it_edits_a_goal_with_htmx(editor, demo, version):
 def test_it_keeps_the_metrics_when_a_goal_is_edited(editor, demo, version):
     goal = goals_of(version)[0]
     metrics_before = metric_texts(goal)
-    editor.post(reverse("goal_edit", args=[demo.draft.pk, goal.pk]), {f"goal-{goal.pk}-title": "Uusi otsikko"})
+    editor.post(
+        reverse("goal_edit", args=[demo.draft.pk, goal.pk]), {f"goal-{goal.pk}-title": "Uusi otsikko"}
+    )
     assert metric_texts(goal) == metrics_before
 
 

@@ -85,9 +85,7 @@ def test_the_admin_adds_a_new_person_who_gets_an_invitation_by_smtp(
     link = re.search(r"(/accounts/reset/\S+/)", smtp_server.body()).group(1)
     client = Client()
     set_url = client.get(link, follow=True).redirect_chain[-1][0]
-    client.post(
-        set_url, {"new_password1": "Ville-salasana-88", "new_password2": "Ville-salasana-88"}
-    )
+    client.post(set_url, {"new_password1": "Ville-salasana-88", "new_password2": "Ville-salasana-88"})
     assert (
         Client()
         .post("/accounts/login/", {"username": user.username, "password": "Ville-salasana-88"})
@@ -107,9 +105,7 @@ def test_an_existing_user_gets_a_role_and_keeps_the_password(demo, smtp_server):
     )
     response = demo.client("paakayttaja").post(NEW, data)
     assert response.status_code == 302
-    roles = set(
-        Membership.objects.filter(user__username="valmistelija").values_list("role", flat=True)
-    )
+    roles = set(Membership.objects.filter(user__username="valmistelija").values_list("role", flat=True))
     assert roles == {"preparer", "board_member"}
     assert demo.user("valmistelija").check_password("suunta-demo")
     assert smtp_server.messages == []
@@ -149,9 +145,7 @@ def test_forged_organization_and_user_fields_are_ignored(demo):
         ({"email": "ei-osoite"}, "email", None),
     ],
 )
-def test_bad_input_is_explained_next_to_the_field_and_nothing_is_saved(
-    demo, overrides, field, message
-):
+def test_bad_input_is_explained_next_to_the_field_and_nothing_is_saved(demo, overrides, field, message):
     before = Membership.objects.count()
     response = demo.client("paakayttaja").post(NEW, new_person(**overrides))
     body = response.content.decode()
@@ -175,9 +169,7 @@ def test_ending_a_role_keeps_it_in_history_and_removes_access(demo):
     membership.refresh_from_db()
     assert membership.valid_to == yesterday
     assert (
-        demo.client("hallitus")
-        .get(reverse("organization_detail", args=["esimerkkikunta"]))
-        .status_code
+        demo.client("hallitus").get(reverse("organization_detail", args=["esimerkkikunta"])).status_code
         == 404
     )
     listing = demo.client("paakayttaja").get(MEMBERS).content.decode()
