@@ -70,11 +70,15 @@ def overview(plans, user=None) -> tuple[list[DueItem], list[PlanOverview]]:
         if assessment.kind == AssessmentKind.AGREED:
             agreed[(assessment.goal_area_id, assessment.checkpoint_id)] = assessment
         if assessment.submitted_at is not None:
-            submitted[assessment.checkpoint_id].add((assessment.kind, assessment.author_id, assessment.goal_area_id))
+            submitted[assessment.checkpoint_id].add(
+                (assessment.kind, assessment.author_id, assessment.goal_area_id)
+            )
     org_ids = {v.plan.agreement.organization_id for v in versions}
     evaluators = defaultdict(dict)  # org -> {user id: name}
     for membership in (
-        Membership.objects.valid_on(day).filter(organization_id__in=org_ids, role=Role.EVALUATOR).select_related("user")
+        Membership.objects.valid_on(day)
+        .filter(organization_id__in=org_ids, role=Role.EVALUATOR)
+        .select_related("user")
     ):
         evaluators[membership.organization_id][membership.user_id] = str(membership.user)
 
@@ -87,7 +91,9 @@ def overview(plans, user=None) -> tuple[list[DueItem], list[PlanOverview]]:
         goal_ids = {g.pk for g in goals}
         cells = {(g, c): a for (g, c), a in agreed.items() if g in goal_ids}
         if user is not None:
-            status_of = {c.pk: getattr(followups.get(c.pk), "status", FollowUpStatus.OPEN) for c in checkpoints}
+            status_of = {
+                c.pk: getattr(followups.get(c.pk), "status", FollowUpStatus.OPEN) for c in checkpoints
+            }
             cells = {
                 key: a
                 for key, a in cells.items()
@@ -96,10 +102,20 @@ def overview(plans, user=None) -> tuple[list[DueItem], list[PlanOverview]]:
         overviews.append(PlanOverview(plan, version, goals, checkpoints, cells, followups))
         for checkpoint in checkpoints:
             status = getattr(followups.get(checkpoint.pk), "status", FollowUpStatus.OPEN)
-            if status == FollowUpStatus.REPORTED or checkpoint.window_start > day + datetime.timedelta(HEADS_UP_DAYS):
+            if status == FollowUpStatus.REPORTED or checkpoint.window_start > day + datetime.timedelta(
+                HEADS_UP_DAYS
+            ):
                 continue
-            items += _items_for(checkpoint, status, plan, agreement, goal_ids, submitted[checkpoint.pk],
-                                evaluators[agreement.organization_id], day)
+            items += _items_for(
+                checkpoint,
+                status,
+                plan,
+                agreement,
+                goal_ids,
+                submitted[checkpoint.pk],
+                evaluators[agreement.organization_id],
+                day,
+            )
     items.sort(key=lambda i: (i.due or datetime.date.max, i.plan_title))
     return items, overviews
 
@@ -115,21 +131,29 @@ def _items_for(checkpoint, status, plan, agreement, goal_ids, done, evaluators, 
         return [
             DueItem(
                 _("Follow-up %(label)s opens on %(start)s.") % {"label": label, "start": start},
-                checkpoint.window_start, assignees={agreement.executive_id, *evaluators},
-                roles=frozenset({Role.PREPARER}), who=_("everyone"),
-                summary=_("Follow-up %(label)s opens on %(start)s.") % {"label": label, "start": start}, **common,
+                checkpoint.window_start,
+                assignees={agreement.executive_id, *evaluators},
+                roles=frozenset({Role.PREPARER}),
+                who=_("everyone"),
+                summary=_("Follow-up %(label)s opens on %(start)s.") % {"label": label, "start": start},
+                **common,
             )
         ]
     overdue = day > end
     items = []
     if status == FollowUpStatus.OPEN:
-        written = {g for kind, author, g in done if kind == AssessmentKind.SELF and author == agreement.executive_id}
+        written = {
+            g for kind, author, g in done if kind == AssessmentKind.SELF and author == agreement.executive_id
+        }
         if goal_ids - written:
             items.append(
                 DueItem(
                     _("Write the self-assessment for follow-up %(label)s (open until %(end)s).")
                     % {"label": label, "end": end_text},
-                    end, assignees={agreement.executive_id}, overdue=overdue, who=str(agreement.executive),
+                    end,
+                    assignees={agreement.executive_id},
+                    overdue=overdue,
+                    who=str(agreement.executive),
                     summary=_("Follow-up %(label)s: the self-assessment is missing (open until %(end)s).")
                     % {"label": label, "end": end_text},
                     **common,
@@ -143,9 +167,14 @@ def _items_for(checkpoint, status, plan, agreement, goal_ids, done, evaluators, 
             if goal_ids - have:
                 items.append(
                     DueItem(
-                        _("Write your view for follow-up %(label)s (by %(end)s).") % {"label": label, "end": end_text},
-                        end, assignees={evaluator_id}, overdue=overdue, who=name,
-                        summary=_("Follow-up %(label)s: a view is missing (by %(end)s).") % {"label": label, "end": end_text},
+                        _("Write your view for follow-up %(label)s (by %(end)s).")
+                        % {"label": label, "end": end_text},
+                        end,
+                        assignees={evaluator_id},
+                        overdue=overdue,
+                        who=name,
+                        summary=_("Follow-up %(label)s: a view is missing (by %(end)s).")
+                        % {"label": label, "end": end_text},
                         **common,
                     )
                 )
@@ -153,17 +182,23 @@ def _items_for(checkpoint, status, plan, agreement, goal_ids, done, evaluators, 
         items.append(
             DueItem(
                 _("Agree on follow-up %(label)s in the meeting and record it.") % {"label": label},
-                end, roles=frozenset({Role.PREPARER, policies.MAYOR}), overdue=overdue,
+                end,
+                roles=frozenset({Role.PREPARER, policies.MAYOR}),
+                overdue=overdue,
                 who=_("preparer or mayor"),
-                summary=_("Follow-up %(label)s: not agreed yet.") % {"label": label}, **common,
+                summary=_("Follow-up %(label)s: not agreed yet.") % {"label": label},
+                **common,
             )
         )
     if status == FollowUpStatus.AGREED:
         items.append(
             DueItem(
                 _("Report follow-up %(label)s to the board.") % {"label": label},
-                None, roles=frozenset({Role.PREPARER}), who=_("preparer"),
-                summary=_("Follow-up %(label)s: not reported to the board yet.") % {"label": label}, **common,
+                None,
+                roles=frozenset({Role.PREPARER}),
+                who=_("preparer"),
+                summary=_("Follow-up %(label)s: not reported to the board yet.") % {"label": label},
+                **common,
             )
         )
     return items

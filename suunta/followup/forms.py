@@ -22,7 +22,10 @@ class AssessmentForm(forms.Form):
         error_messages={"invalid_choice": _("Choose a rating from the scale.")},
     )
     text = forms.CharField(
-        label=_("Assessment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=DESCRIPTION_MAX, required=False
+        label=_("Assessment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=DESCRIPTION_MAX,
+        required=False,
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -51,11 +54,16 @@ class ReportForm(forms.Form):
     section = forms.CharField(label=_("Section (§)"), max_length=20, required=False)
     case_number = forms.CharField(label=_("Case number"), max_length=60, required=False)
     text = forms.CharField(
-        label=_("Decision text"), widget=forms.Textarea(attrs={"rows": 2}), max_length=DESCRIPTION_MAX, required=False
+        label=_("Decision text"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=DESCRIPTION_MAX,
+        required=False,
     )
 
 
 class CloseStepForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why is the step closed?"), widget=forms.Textarea(attrs={"rows": 2}), max_length=DESCRIPTION_MAX
+        label=_("Why is the step closed?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=DESCRIPTION_MAX,
     )

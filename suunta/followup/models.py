@@ -98,13 +98,25 @@ class FollowUp(TimestampedModel):
     """The state of one checkpoint's follow-up."""
 
     checkpoint = models.OneToOneField(Checkpoint, on_delete=models.CASCADE, related_name="followup")
-    status = models.CharField(_("status"), max_length=16, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=16, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
+    )
     agreed_on = models.DateField(_("agreed in the meeting on"), null=True, blank=True)
     agreed_body = models.ForeignKey(
-        "organizations.Body", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("agreed in")
+        "organizations.Body",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agreed in"),
     )
     report = models.ForeignKey(
-        "governance.Handling", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("report")
+        "governance.Handling",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("report"),
     )
 
     class Meta:
@@ -147,7 +159,9 @@ class Assessment(PublicityMixin, TimestampedModel):
     goal_area = models.ForeignKey(GoalArea, on_delete=models.PROTECT, related_name="assessments")
     kind = models.CharField(_("kind"), max_length=10, choices=AssessmentKind.choices)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("rating"))
+    rating = models.ForeignKey(
+        Rating, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("rating")
+    )
     text = models.TextField(_("assessment"), max_length=DESCRIPTION_MAX, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     # Optimistic locking: a save must name the revision it started from.

@@ -18,8 +18,14 @@ def ensure_scale(organization: Organization) -> list[Rating]:
     if not Rating.objects.filter(organization=organization).exists():
         Rating.objects.bulk_create(
             Rating(
-                organization=organization, code=code, label=fi, label_sv=sv, label_en=en,
-                background=background, text_colour=text, order=order,
+                organization=organization,
+                code=code,
+                label=fi,
+                label_sv=sv,
+                label_en=en,
+                background=background,
+                text_colour=text,
+                order=order,
             )
             for order, (code, fi, sv, en, background, text) in enumerate(DEFAULT_SCALE, start=1)
         )

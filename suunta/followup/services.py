@@ -71,7 +71,9 @@ def writable_problem(checkpoint: Checkpoint, followup: FollowUp) -> str:
             "status": checkpoint.version.get_status_display()
         }
     if today() < checkpoint.window_start:
-        return _("This follow-up opens on %(date)s.") % {"date": formats.date_format(checkpoint.window_start, "SHORT_DATE_FORMAT")}
+        return _("This follow-up opens on %(date)s.") % {
+            "date": formats.date_format(checkpoint.window_start, "SHORT_DATE_FORMAT")
+        }
     if followup.reached(FollowUpStatus.AGREED):
         return _("This follow-up has already been agreed.")
     return ""
@@ -133,7 +135,9 @@ def save_assessment(
         _save_metric_notes(assessment, goal_area, metric_notes)
     audit.record(
         f"assessment.{kind}.{'submit' if submit else 'save'}",
-        actor=user, organization=_org(checkpoint), obj=assessment,
+        actor=user,
+        organization=_org(checkpoint),
+        obj=assessment,
         changes=audit.diff(before, audit.snapshot(assessment, ["rating", "text", "submitted_at"])),
     )
     _advance(checkpoint, followup, user)
@@ -147,7 +151,9 @@ def _save_metric_notes(assessment: Assessment, goal_area: GoalArea, notes: dict[
             raise ValidationError(_("This metric does not belong to the goal."))
         note = (note or "").strip()
         if note:
-            MetricNote.objects.update_or_create(assessment=assessment, metric_id=metric_id, defaults={"text": note})
+            MetricNote.objects.update_or_create(
+                assessment=assessment, metric_id=metric_id, defaults={"text": note}
+            )
         else:
             MetricNote.objects.filter(assessment=assessment, metric_id=metric_id).delete()
 
@@ -185,8 +191,14 @@ def _set_status(followup: FollowUp, status: str, user, **fields) -> None:
         setattr(followup, name, value)
     followup.save()
     audit.record(
-        f"followup.{status}", actor=user, organization=_org(followup.checkpoint), obj=followup,
-        changes={"status": [before, status], **{k: [None, str(v)] for k, v in fields.items() if k != "report"}},
+        f"followup.{status}",
+        actor=user,
+        organization=_org(followup.checkpoint),
+        obj=followup,
+        changes={
+            "status": [before, status],
+            **{k: [None, str(v)] for k, v in fields.items() if k != "report"},
+        },
     )
 
 
@@ -198,7 +210,10 @@ def close_step(user, checkpoint: Checkpoint, reason: str) -> FollowUp:
     policies.require(user, policies.CLOSE_FOLLOWUP_STEP, checkpoint)
     if not reason.strip():
         raise ValidationError({"reason": _("Write why the step is closed.")})
-    following = {FollowUpStatus.OPEN: FollowUpStatus.SELF_ASSESSED, FollowUpStatus.SELF_ASSESSED: FollowUpStatus.VIEWS_IN}
+    following = {
+        FollowUpStatus.OPEN: FollowUpStatus.SELF_ASSESSED,
+        FollowUpStatus.SELF_ASSESSED: FollowUpStatus.VIEWS_IN,
+    }
     if followup.status not in following:
         raise ValidationError(_("There is no open step to close at this point."))
     problem = writable_problem(checkpoint, followup)
@@ -206,13 +221,20 @@ def close_step(user, checkpoint: Checkpoint, reason: str) -> FollowUp:
         raise ValidationError(problem)
     to_status = following[followup.status]
     SkippedStep.objects.create(
-        followup=followup, from_status=followup.status, to_status=to_status, reason=reason.strip(), closed_by=user
+        followup=followup,
+        from_status=followup.status,
+        to_status=to_status,
+        reason=reason.strip(),
+        closed_by=user,
     )
     before = followup.status
     followup.status = to_status
     followup.save()
     audit.record(
-        "followup.step_closed", actor=user, organization=_org(checkpoint), obj=followup,
+        "followup.step_closed",
+        actor=user,
+        organization=_org(checkpoint),
+        obj=followup,
         changes={"status": [before, to_status], "reason": [None, reason.strip()]},
     )
     _advance(checkpoint, followup, user)  # the views may all be in already
@@ -221,12 +243,16 @@ def close_step(user, checkpoint: Checkpoint, reason: str) -> FollowUp:
 
 @audit.recording_refusals
 @transaction.atomic
-def mark_agreed(user, checkpoint: Checkpoint, meeting_date: datetime.date, body: Body | None = None) -> FollowUp:
+def mark_agreed(
+    user, checkpoint: Checkpoint, meeting_date: datetime.date, body: Body | None = None
+) -> FollowUp:
     checkpoint, followup = _lock(checkpoint)
     policies.require(user, policies.MARK_AGREED, checkpoint)
     if followup.status != FollowUpStatus.VIEWS_IN:
         raise ValidationError(
-            _("The follow-up is agreed after the self-assessment and the evaluators' views (or after closing those steps).")
+            _(
+                "The follow-up is agreed after the self-assessment and the evaluators' views (or after closing those steps)."
+            )
         )
     goals = set(GoalArea.objects.filter(version_id=checkpoint.version_id).values_list("pk", flat=True))
     agreed = set(
@@ -247,7 +273,13 @@ def mark_agreed(user, checkpoint: Checkpoint, meeting_date: datetime.date, body:
 @audit.recording_refusals
 @transaction.atomic
 def report_to_board(
-    user, checkpoint: Checkpoint, *, meeting_date: datetime.date, section: str = "", case_number: str = "", text: str = ""
+    user,
+    checkpoint: Checkpoint,
+    *,
+    meeting_date: datetime.date,
+    section: str = "",
+    case_number: str = "",
+    text: str = "",
 ) -> Handling:
     checkpoint, followup = _lock(checkpoint)
     policies.require(user, policies.REPORT_FOLLOWUP, checkpoint)
@@ -261,14 +293,20 @@ def report_to_board(
     if meeting_date is None:
         errors["meeting_date"] = _("Enter the meeting date.")
     elif followup.agreed_on and meeting_date < followup.agreed_on:
-        errors["meeting_date"] = _("The board meeting cannot be before the follow-up was agreed (%(date)s).") % {
-            "date": formats.date_format(followup.agreed_on, "SHORT_DATE_FORMAT")
-        }
+        errors["meeting_date"] = _(
+            "The board meeting cannot be before the follow-up was agreed (%(date)s)."
+        ) % {"date": formats.date_format(followup.agreed_on, "SHORT_DATE_FORMAT")}
     if errors:
         raise ValidationError(errors)
     handling = Handling.objects.create(
-        version=checkpoint.version, checkpoint=checkpoint, body=board, outcome=Outcome.NOTED,
-        meeting_date=meeting_date, section=section.strip(), case_number=case_number.strip(), text=text.strip(),
+        version=checkpoint.version,
+        checkpoint=checkpoint,
+        body=board,
+        outcome=Outcome.NOTED,
+        meeting_date=meeting_date,
+        section=section.strip(),
+        case_number=case_number.strip(),
+        text=text.strip(),
         recorded_by=user,
     )
     handling.disqualified.set([agreement.executive_id])

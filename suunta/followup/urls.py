@@ -8,9 +8,26 @@ urlpatterns = [
     path("plans/<int:pk>/followup/<int:checkpoint_id>/", views.followup, name="followup"),
     path("plans/<int:pk>/followup/<int:checkpoint_id>/own/", views.save_own, name="followup_own"),
     path(
-        "plans/<int:pk>/followup/<int:checkpoint_id>/agreed/<int:goal_id>/", views.save_agreed, name="followup_agreed"
+        "plans/<int:pk>/followup/<int:checkpoint_id>/agreed/<int:goal_id>/",
+        views.save_agreed,
+        name="followup_agreed",
     ),
-    path("plans/<int:pk>/followup/<int:checkpoint_id>/close/", views.followup_action, {"action": "close"}, name="followup_close"),
-    path("plans/<int:pk>/followup/<int:checkpoint_id>/agree/", views.followup_action, {"action": "mark"}, name="followup_mark"),
-    path("plans/<int:pk>/followup/<int:checkpoint_id>/report/", views.followup_action, {"action": "report"}, name="followup_report"),
+    path(
+        "plans/<int:pk>/followup/<int:checkpoint_id>/close/",
+        views.followup_action,
+        {"action": "close"},
+        name="followup_close",
+    ),
+    path(
+        "plans/<int:pk>/followup/<int:checkpoint_id>/agree/",
+        views.followup_action,
+        {"action": "mark"},
+        name="followup_mark",
+    ),
+    path(
+        "plans/<int:pk>/followup/<int:checkpoint_id>/report/",
+        views.followup_action,
+        {"action": "report"},
+        name="followup_report",
+    ),
 ]

@@ -46,22 +46,32 @@ def _page(request, plan, checkpoint, *, own_forms=None, agreed_forms=None, confl
     followup = services.followup_of(checkpoint)
     ratings = Rating.objects.filter(organization_id=agreement.organization_id)
     goals = list(
-        GoalArea.objects.filter(version_id=checkpoint.version_id).prefetch_related("metrics").order_by("order", "id")
+        GoalArea.objects.filter(version_id=checkpoint.version_id)
+        .prefetch_related("metrics")
+        .order_by("order", "id")
     )
     assessments = list(
-        Assessment.objects.filter(checkpoint=checkpoint).select_related("rating", "author").prefetch_related("metric_notes")
+        Assessment.objects.filter(checkpoint=checkpoint)
+        .select_related("rating", "author")
+        .prefetch_related("metric_notes")
     )
     visible = policies.visible_assessments(user, assessments, agreement, followup.status)
     previous = (
-        Checkpoint.objects.filter(version_id=checkpoint.version_id, order__lt=checkpoint.order).order_by("-order").first()
+        Checkpoint.objects.filter(version_id=checkpoint.version_id, order__lt=checkpoint.order)
+        .order_by("-order")
+        .first()
     )
     earlier_agreed = {}
     if previous is not None:
-        earlier = Assessment.objects.filter(checkpoint=previous, kind=AssessmentKind.AGREED).select_related("rating")
+        earlier = Assessment.objects.filter(checkpoint=previous, kind=AssessmentKind.AGREED).select_related(
+            "rating"
+        )
         earlier_status = FollowUp.objects.filter(checkpoint=previous).values_list("status", flat=True).first()
         earlier_agreed = {
             a.goal_area_id: a
-            for a in policies.visible_assessments(user, list(earlier), agreement, earlier_status or FollowUpStatus.OPEN)
+            for a in policies.visible_assessments(
+                user, list(earlier), agreement, earlier_status or FollowUpStatus.OPEN
+            )
         }
     problem = services.writable_problem(checkpoint, followup)
     own_kind = _own_kind(user, checkpoint) if not problem else None
@@ -77,10 +87,14 @@ def _page(request, plan, checkpoint, *, own_forms=None, agreed_forms=None, confl
             if goal.pk not in agreed_forms:
                 current = agreed.get(goal.pk)
                 agreed_forms[goal.pk] = AssessmentForm(
-                    prefix=f"agreed-{goal.pk}", ratings=ratings,
-                    initial={"rating": current.rating_id if current else None, "text": current.text if current else "",
-                             # 0: "none saved yet", so a first save made meanwhile conflicts too.
-                             "revision": current.revision if current else 0},
+                    prefix=f"agreed-{goal.pk}",
+                    ratings=ratings,
+                    initial={
+                        "rating": current.rating_id if current else None,
+                        "text": current.text if current else "",
+                        # 0: "none saved yet", so a first save made meanwhile conflicts too.
+                        "revision": current.revision if current else 0,
+                    },
                 )
     rows = []
     for goal in goals:
@@ -88,7 +102,9 @@ def _page(request, plan, checkpoint, *, own_forms=None, agreed_forms=None, confl
             {
                 "goal": goal,
                 "earlier": earlier_agreed.get(goal.pk),
-                "self": next((a for a in visible if a.goal_area_id == goal.pk and a.kind == AssessmentKind.SELF), None),
+                "self": next(
+                    (a for a in visible if a.goal_area_id == goal.pk and a.kind == AssessmentKind.SELF), None
+                ),
                 "views": [a for a in visible if a.goal_area_id == goal.pk and a.kind == AssessmentKind.VIEW],
                 "agreed": agreed.get(goal.pk),
                 "own_form": (own_forms or {}).get(goal.pk),
@@ -96,11 +112,17 @@ def _page(request, plan, checkpoint, *, own_forms=None, agreed_forms=None, confl
             }
         )
     action_forms = action_forms or {}
-    can_close = not problem and followup.status in (FollowUpStatus.OPEN, FollowUpStatus.SELF_ASSESSED) and policies.can(
-        user, policies.CLOSE_FOLLOWUP_STEP, checkpoint
+    can_close = (
+        not problem
+        and followup.status in (FollowUpStatus.OPEN, FollowUpStatus.SELF_ASSESSED)
+        and policies.can(user, policies.CLOSE_FOLLOWUP_STEP, checkpoint)
     )
-    can_mark = followup.status == FollowUpStatus.VIEWS_IN and policies.can(user, policies.MARK_AGREED, checkpoint)
-    can_report = followup.status == FollowUpStatus.AGREED and policies.can(user, policies.REPORT_FOLLOWUP, checkpoint)
+    can_mark = followup.status == FollowUpStatus.VIEWS_IN and policies.can(
+        user, policies.MARK_AGREED, checkpoint
+    )
+    can_report = followup.status == FollowUpStatus.AGREED and policies.can(
+        user, policies.REPORT_FOLLOWUP, checkpoint
+    )
     progress = _progress(checkpoint, goals, assessments)
     return render(
         request,
@@ -119,7 +141,8 @@ def _page(request, plan, checkpoint, *, own_forms=None, agreed_forms=None, confl
             "progress": progress,
             "close_form": action_forms.get("close") or (CloseStepForm(prefix="close") if can_close else None),
             "mark_form": action_forms.get("mark") or (MarkAgreedForm(prefix="mark") if can_mark else None),
-            "report_form": action_forms.get("report") or (ReportForm(prefix="report") if can_report else None),
+            "report_form": action_forms.get("report")
+            or (ReportForm(prefix="report") if can_report else None),
             "statuses": list(FollowUpStatus),
         },
     )
@@ -140,7 +163,9 @@ def _progress(checkpoint, goals, assessments) -> dict:
     submitted = [a for a in assessments if a.submitted_at is not None]
     evaluators = services.current_evaluators(checkpoint)
     views_done = sum(
-        1 for e in evaluators if sum(1 for a in submitted if a.kind == AssessmentKind.VIEW and a.author_id == e) >= goal_count
+        1
+        for e in evaluators
+        if sum(1 for a in submitted if a.kind == AssessmentKind.VIEW and a.author_id == e) >= goal_count
     )
     return {
         "goals": goal_count,
@@ -166,10 +191,16 @@ def save_own(request, pk: int, checkpoint_id: int):
         policies.require(request.user, policies.WRITE_VIEW, checkpoint)  # refused and audited
     submit = "submit" in request.POST
     ratings = Rating.objects.filter(organization_id=plan.agreement.organization_id)
-    goals = list(GoalArea.objects.filter(version_id=checkpoint.version_id).prefetch_related("metrics").order_by("order", "id"))
+    goals = list(
+        GoalArea.objects.filter(version_id=checkpoint.version_id)
+        .prefetch_related("metrics")
+        .order_by("order", "id")
+    )
     mine = {
         a.goal_area_id: a
-        for a in Assessment.objects.filter(checkpoint=checkpoint, kind=kind, author=request.user).prefetch_related("metric_notes")
+        for a in Assessment.objects.filter(
+            checkpoint=checkpoint, kind=kind, author=request.user
+        ).prefetch_related("metric_notes")
     }
     forms = {g.pk: _own_form(g, mine.get(g.pk), ratings, kind, data=request.POST) for g in goals}
     if all(form.is_valid() for form in forms.values()):
@@ -180,8 +211,13 @@ def save_own(request, pk: int, checkpoint_id: int):
                     form = forms[goal.pk]
                     try:
                         services.save_assessment(
-                            request.user, checkpoint, goal, kind,
-                            rating=form.cleaned_data["rating"], text=form.cleaned_data["text"], submit=submit,
+                            request.user,
+                            checkpoint,
+                            goal,
+                            kind,
+                            rating=form.cleaned_data["rating"],
+                            text=form.cleaned_data["text"],
+                            submit=submit,
                             metric_notes=form.metric_notes() if kind == AssessmentKind.SELF else None,
                         )
                     except ValidationError as error:
@@ -192,7 +228,9 @@ def save_own(request, pk: int, checkpoint_id: int):
         except _Rollback:
             pass
         else:
-            messages.success(request, _("Submitted. Thank you.") if submit else _("Saved as a draft. Submit when ready."))
+            messages.success(
+                request, _("Submitted. Thank you.") if submit else _("Saved as a draft. Submit when ready.")
+            )
             return redirect(reverse("followup", args=[plan.pk, checkpoint.pk]))
     return _page(request, plan, checkpoint, own_forms=forms)
 
@@ -202,15 +240,21 @@ def save_agreed(request, pk: int, checkpoint_id: int, goal_id: int):
     """Record the agreed follow-up of one goal; optimistic locking against parallel edits."""
     plan, checkpoint = _context(request, pk, checkpoint_id)
     policies.require(request.user, policies.WRITE_AGREED, checkpoint)
-    goal = policies.get_scoped_or_404(GoalArea.objects.filter(version_id=checkpoint.version_id), request.user, pk=goal_id)
+    goal = policies.get_scoped_or_404(
+        GoalArea.objects.filter(version_id=checkpoint.version_id), request.user, pk=goal_id
+    )
     ratings = Rating.objects.filter(organization_id=plan.agreement.organization_id)
     form = AssessmentForm(request.POST, prefix=f"agreed-{goal.pk}", ratings=ratings)
     conflict = None
     if form.is_valid():
         try:
             services.save_assessment(
-                request.user, checkpoint, goal, AssessmentKind.AGREED,
-                rating=form.cleaned_data["rating"], text=form.cleaned_data["text"],
+                request.user,
+                checkpoint,
+                goal,
+                AssessmentKind.AGREED,
+                rating=form.cleaned_data["rating"],
+                text=form.cleaned_data["text"],
                 revision=form.cleaned_data["revision"],
             )
         except services.ConflictError as error:
@@ -223,7 +267,9 @@ def save_agreed(request, pk: int, checkpoint_id: int, goal_id: int):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("The agreed follow-up was saved: %(goal)s.") % {"goal": goal.display_title})
+            messages.success(
+                request, _("The agreed follow-up was saved: %(goal)s.") % {"goal": goal.display_title}
+            )
             return redirect(reverse("followup", args=[plan.pk, checkpoint.pk]) + f"#goal-{goal.pk}")
     return _page(request, plan, checkpoint, agreed_forms={goal.pk: form}, conflict=conflict)
 
@@ -231,8 +277,16 @@ def save_agreed(request, pk: int, checkpoint_id: int, goal_id: int):
 @require_http_methods(["POST"])
 def followup_action(request, pk: int, checkpoint_id: int, action: str):
     plan, checkpoint = _context(request, pk, checkpoint_id)
-    form_class, prefix = {"close": (CloseStepForm, "close"), "mark": (MarkAgreedForm, "mark"), "report": (ReportForm, "report")}[action]
-    permission = {"close": policies.CLOSE_FOLLOWUP_STEP, "mark": policies.MARK_AGREED, "report": policies.REPORT_FOLLOWUP}[action]
+    form_class, prefix = {
+        "close": (CloseStepForm, "close"),
+        "mark": (MarkAgreedForm, "mark"),
+        "report": (ReportForm, "report"),
+    }[action]
+    permission = {
+        "close": policies.CLOSE_FOLLOWUP_STEP,
+        "mark": policies.MARK_AGREED,
+        "report": policies.REPORT_FOLLOWUP,
+    }[action]
     policies.require(request.user, permission, checkpoint)
     form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
@@ -242,7 +296,9 @@ def followup_action(request, pk: int, checkpoint_id: int, action: str):
                 services.close_step(request.user, checkpoint, data["reason"])
                 message = _("The step was closed and the reason recorded.")
             elif action == "mark":
-                body = Body.objects.filter(organization_id=plan.agreement.organization_id, kind=BodyKind.PREPARATORY).first()
+                body = Body.objects.filter(
+                    organization_id=plan.agreement.organization_id, kind=BodyKind.PREPARATORY
+                ).first()
                 services.mark_agreed(request.user, checkpoint, data["meeting_date"], body)
                 message = _("The follow-up is agreed.")
             else:
@@ -254,8 +310,6 @@ def followup_action(request, pk: int, checkpoint_id: int, action: str):
             messages.success(request, message)
             return redirect(reverse("followup", args=[plan.pk, checkpoint.pk]))
     return _page(request, plan, checkpoint, action_forms={action: form})
-
-
 
 
 @require_GET
@@ -283,12 +337,19 @@ def dashboard(request, slug: str):
 
     from .due import overview
 
-    organization = policies.get_scoped_or_404(Organization.objects.for_user(request.user), request.user, slug=slug)
+    organization = policies.get_scoped_or_404(
+        Organization.objects.for_user(request.user), request.user, slug=slug
+    )
     plans = GoalPlan.objects.for_user(request.user).filter(agreement__organization=organization)
     items, overviews = overview(plans, request.user)
     show_items = bool(policies.roles_in(request.user, organization.pk) & policies.FULL_READERS)
     return render(
         request,
         "followup/dashboard.html",
-        {"organization": organization, "items": items if show_items else [], "overviews": overviews, "show_items": show_items},
+        {
+            "organization": organization,
+            "items": items if show_items else [],
+            "overviews": overviews,
+            "show_items": show_items,
+        },
     )
