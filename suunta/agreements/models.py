@@ -333,8 +333,7 @@ class PlanVersionQuerySet(models.QuerySet):
 
     def update(self, **kwargs):
         if (
-            ("status" in kwargs
-            and kwargs["status"] not in FROZEN_STATUSES)
+            ("status" in kwargs and kwargs["status"] not in FROZEN_STATUSES)
             or "plan" in kwargs
             or "plan_id" in kwargs
         ):
