@@ -266,6 +266,13 @@ def mark_agreed(
         raise ValidationError({"meeting_date": _("Enter the meeting date.")})
     if meeting_date > today():
         raise ValidationError({"meeting_date": _("The meeting date cannot be in the future.")})
+    if meeting_date < checkpoint.window_start:
+        raise ValidationError(
+            {
+                "meeting_date": _("The meeting date cannot be before the follow-up opened (%(date)s).")
+                % {"date": formats.date_format(checkpoint.window_start, "SHORT_DATE_FORMAT")}
+            }
+        )
     _set_status(followup, FollowUpStatus.AGREED, user, agreed_on=meeting_date, agreed_body=body)
     return followup
 
@@ -296,6 +303,8 @@ def report_to_board(
         errors["meeting_date"] = _(
             "The board meeting cannot be before the follow-up was agreed (%(date)s)."
         ) % {"date": formats.date_format(followup.agreed_on, "SHORT_DATE_FORMAT")}
+    elif meeting_date > today():
+        errors["meeting_date"] = _("The meeting date cannot be in the future.")
     if errors:
         raise ValidationError(errors)
     handling = Handling.objects.create(

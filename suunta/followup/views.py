@@ -15,6 +15,7 @@ from suunta.lib.forms import apply_validation_error
 from suunta.organizations.models import Body, BodyKind
 
 from . import services
+from .scale import ensure_scale
 from .forms import AssessmentForm, CloseStepForm, MarkAgreedForm, ReportForm
 from .models import Assessment, AssessmentKind, FollowUp, FollowUpStatus, Rating
 
@@ -44,6 +45,7 @@ def _page(request, plan, checkpoint, *, own_forms=None, agreed_forms=None, confl
     user = request.user
     agreement = plan.agreement
     followup = services.followup_of(checkpoint)
+    ensure_scale(agreement.organization)  # organizations set up without the demo get the default
     ratings = Rating.objects.filter(organization_id=agreement.organization_id)
     goals = list(
         GoalArea.objects.filter(version_id=checkpoint.version_id)
@@ -144,6 +146,9 @@ def _page(request, plan, checkpoint, *, own_forms=None, agreed_forms=None, confl
             "report_form": action_forms.get("report")
             or (ReportForm(prefix="report") if can_report else None),
             "statuses": list(FollowUpStatus),
+            # Self-assessments and views are for insiders; readers see only agreed follow-ups.
+            "insider": user.pk == agreement.executive_id
+            or bool(policies.roles_in(user, agreement.organization_id) & policies.FULL_READERS),
         },
     )
 

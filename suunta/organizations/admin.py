@@ -21,6 +21,15 @@ class OrganizationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [BodyInline, MembershipInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A new organization gets the default workflow (from its bodies) and rating scale.
+        from suunta.followup.scale import ensure_scale
+        from suunta.governance.workflow import ensure_workflow
+
+        ensure_workflow(form.instance)
+        ensure_scale(form.instance)
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
