@@ -15,9 +15,9 @@ from suunta.lib.forms import apply_validation_error
 from suunta.organizations.models import Body, BodyKind
 
 from . import services
-from .scale import ensure_scale
 from .forms import AssessmentForm, CloseStepForm, MarkAgreedForm, ReportForm
 from .models import Assessment, AssessmentKind, FollowUp, FollowUpStatus, Rating
+from .scale import ensure_scale
 
 
 class _Rollback(Exception):
