@@ -7,7 +7,7 @@ item (if any) shows a form, so an invalid form comes back in place with the user
 text and the errors next to the fields.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -132,7 +132,6 @@ class Editing:
     item_id: int | None = None
     parent_id: int | None = None
     form: Any = None
-    extra: dict = field(default_factory=dict)
 
 
 def annex_context(request, plan: GoalPlan, version: PlanVersion, editing: Editing | None = None) -> dict:

@@ -20,7 +20,6 @@ from suunta.lib.clock import now, today
 from suunta.organizations.models import Body, BodyKind, Membership, Role
 
 from .models import (
-    STATUS_ORDER,
     Assessment,
     AssessmentKind,
     FollowUp,
@@ -321,7 +320,3 @@ def report_to_board(
     handling.disqualified.set([agreement.executive_id])
     _set_status(followup, FollowUpStatus.REPORTED, user, report=handling)
     return handling
-
-
-def status_rank(status: str) -> int:
-    return STATUS_ORDER.index(status)
