@@ -28,8 +28,9 @@ run: messages
 	$(DEV) $(PY) manage.py load_demo
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# One worker per core (pytest-xdist): each gets its own test database.
 test: messages
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 # Developer helpers (need GNU gettext): refresh the catalogues from the source.
 makemessages: venv
