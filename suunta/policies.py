@@ -32,6 +32,21 @@ WRITE_AGREED = "write_agreed"
 MARK_AGREED = "mark_agreed"
 CLOSE_FOLLOWUP_STEP = "close_followup_step"
 REPORT_FOLLOWUP = "report_followup"
+# Measured goals (obj: a PlanVersion for values and weights, a Checkpoint for evidence)
+RECORD_METRIC_VALUE = "record_metric_value"
+SET_WEIGHTS = "set_weights"
+ATTACH_EVIDENCE = "attach_evidence"
+# Goal and development discussions (obj: a DirectorAgreement for CREATE, else a Discussion)
+CREATE_DISCUSSION = "create_discussion"
+EDIT_DISCUSSION = "edit_discussion"  # date, place, participants, linked plans
+WRITE_MEMO = "write_memo"  # section texts and the development plan
+READ_RESTRICTED = "read_restricted"  # restricted sections, development plan, survey answers
+CONFIRM_MEMO = "confirm_memo"
+CLOSE_MEMO = "close_memo"
+CREATE_SURVEY = "create_survey"
+ANSWER_SURVEY = "answer_survey"  # obj: a Survey
+# Documents (obj: (PlanVersion, kind, follow-up status or None))
+READ_DOCUMENT = "read_document"
 MAYOR = "title:mayor"
 
 PLAN_EDITORS = frozenset({Role.EVALUATOR, Role.PREPARER})
@@ -128,6 +143,34 @@ def scope_plans(qs, user):
     return qs.filter(condition)
 
 
+def scope_discussions(qs, user):
+    """Discussions are for the people who hold them: the executive (own agreement),
+    evaluators, preparers and admins of the organization, and the participants while
+    they still hold a role there (someone whose term ended no longer reads the notes).
+    Board members and auditors never see them."""
+    from suunta.discussions.models import Participant
+
+    condition = _nothing()
+    for org_id, roles in roles_by_organization(user).items():
+        if roles & DISCUSSION_STAFF:
+            condition |= Q(agreement__organization_id=org_id)
+            continue
+        if Role.EXECUTIVE in roles:
+            condition |= Q(agreement__organization_id=org_id, agreement__executive=user)
+        condition |= Q(agreement__organization_id=org_id) & Exists(
+            Participant.objects.filter(discussion=OuterRef("pk"), user_id=user.pk)
+        )
+    return qs.filter(condition)
+
+
+DISCUSSION_STAFF = frozenset({Role.EVALUATOR, Role.PREPARER, Role.ADMIN})
+
+
+def is_participant(user, discussion) -> bool:
+    """Uses the prefetched participants when the caller prefetched them."""
+    return any(p.user_id == user.pk for p in discussion.participants.all())
+
+
 def scope_versions(versions: Iterable, user, organization_id: int) -> list:
     """Filter already-fetched versions of one organization's plan to the visible ones."""
     statuses = visible_version_statuses(user, organization_id)
@@ -172,6 +215,23 @@ def can(user, action: str, obj) -> bool:
             return False
         # Only once: the next period's plan may already exist.
         return not agreement.plans.filter(period_start__gt=obj.plan.period_end).exists()
+    if action == RECORD_METRIC_VALUE:
+        # obj: a PlanVersion. Values are measurements of a plan in force (approved):
+        # the executive reports own numbers, the preparer keeps them up to date.
+        agreement = obj.plan.agreement
+        if obj.status != "approved":
+            return False
+        return user.pk == agreement.executive_id or Role.PREPARER in roles_in(user, agreement.organization_id)
+    if action == SET_WEIGHTS:
+        # obj: a PlanVersion. Weights are part of the goals: same rule as editing them.
+        return obj.plan.agreement.organization.use_weights and can(user, EDIT_PLAN, obj)
+    if action == ATTACH_EVIDENCE:
+        # obj: a Checkpoint. Evidence belongs to the user's own self-assessment or view.
+        return can(user, WRITE_SELF_ASSESSMENT, obj) or can(user, WRITE_VIEW, obj)
+    if action == READ_DOCUMENT:
+        return _can_read_document(user, *obj)
+    if action in DISCUSSION_ACTIONS:
+        return _can_discussion(user, action, obj)
     if action in FOLLOWUP_ACTIONS:
         checkpoint = obj
         agreement = checkpoint.version.plan.agreement
@@ -189,6 +249,92 @@ def can(user, action: str, obj) -> bool:
         # obj: an Organization. Organization admins only; operators use the Django admin.
         return Role.ADMIN in roles_in(user, obj.pk)
     raise ValueError(f"Unknown action {action!r}")
+
+
+def _can_read_document(user, version, kind: str, followup_status: str | None) -> bool:
+    """Documents show what their reader may read in the app: the annex of a visible
+    version; a follow-up report once agreed (insiders) or reported (board members,
+    auditors); the agenda item draft for the people who prepare the board's agenda."""
+    agreement = version.plan.agreement
+    roles = roles_in(user, agreement.organization_id)
+    statuses = visible_version_statuses(user, agreement.organization_id)
+    if statuses is not None and version.status not in statuses:
+        return False
+    insider = user.pk == agreement.executive_id or bool(roles & FULL_READERS)
+    if kind == "annex":
+        return insider or bool(statuses)
+    if kind == "followup-report":
+        if followup_status == "reported":
+            return insider or bool(roles & {Role.BOARD_MEMBER, Role.AUDITOR})
+        return followup_status == "agreed" and insider
+    if kind == "agenda":
+        return bool(roles & PLAN_EDITORS) and user.pk != agreement.executive_id
+    return False
+
+
+DISCUSSION_ACTIONS = frozenset(
+    {
+        CREATE_DISCUSSION,
+        EDIT_DISCUSSION,
+        WRITE_MEMO,
+        READ_RESTRICTED,
+        CONFIRM_MEMO,
+        CLOSE_MEMO,
+        CREATE_SURVEY,
+        ANSWER_SURVEY,
+    }
+)
+
+
+def _can_discussion(user, action: str, obj) -> bool:
+    from suunta.lib.clock import today
+
+    if action == CREATE_DISCUSSION:
+        # obj: a DirectorAgreement. The evaluators or the preparer set the meeting up.
+        return user.pk != obj.executive_id and bool(
+            roles_in(user, obj.organization_id) & {Role.EVALUATOR, Role.PREPARER}
+        )
+    if action == ANSWER_SURVEY:
+        # obj: a Survey. Its recipients, until the day it closes, before the memo is frozen.
+        survey = obj
+        return (
+            any(r.pk == user.pk for r in survey.recipients.all())
+            and today() <= survey.closes_on
+            and not survey.discussion.is_frozen
+        )
+    discussion = obj
+    agreement = discussion.agreement
+    roles = roles_in(user, agreement.organization_id)
+    # A participant counts while holding a role in the organization.
+    participant = bool(roles) and is_participant(user, discussion)
+    is_executive = user.pk == agreement.executive_id
+    if action == READ_RESTRICTED:
+        # Restricted texts are for the people in the room, and the executive they concern.
+        return participant or is_executive
+    if discussion.is_frozen:
+        return False  # a confirmed memo never changes
+    if action == EDIT_DISCUSSION:
+        return not is_executive and (participant or bool(roles & {Role.EVALUATOR, Role.PREPARER}))
+    if action == WRITE_MEMO:
+        # The evaluators (or a preparer taking part as secretary) write; the executive
+        # reads and confirms.
+        return participant and not is_executive
+    if action == CONFIRM_MEMO:
+        return participant
+    if action == CLOSE_MEMO:
+        return not is_executive and MAYOR in roles
+    if action == CREATE_SURVEY:
+        return not is_executive and MAYOR in roles and not hasattr_survey(discussion)
+    raise ValueError(f"Unknown action {action!r}")
+
+
+def hasattr_survey(discussion) -> bool:
+    from suunta.discussions.models import Survey
+
+    try:
+        return discussion.survey is not None
+    except Survey.DoesNotExist:
+        return False
 
 
 FOLLOWUP_ACTIONS = {
@@ -244,6 +390,7 @@ def organization_of(obj) -> int | None:
         "plan.agreement.organization_id",
         "version.plan.agreement.organization_id",
         "goal_area.version.plan.agreement.organization_id",
+        "discussion.agreement.organization_id",
     ):
         value = obj
         try:

@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "suunta.agreements",
     "suunta.governance",
     "suunta.followup",
+    "suunta.measures",
+    "suunta.evidence",
+    "suunta.discussions",
+    "suunta.documents",
     "suunta.site",
     "suunta.demo",
     "suunta.audit",
@@ -163,6 +167,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+
+# --- Evidence files ----------------------------------------------------------------------
+# Uploaded evidence lives outside the web root and is served only by an authorized,
+# audited view (suunta/evidence/views.py).
+EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", VAR_DIR / "evidence"))
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
 
 # --- Security headers -----------------------------------------------------------------
 # No inline scripts or styles anywhere, also in development, so a violation shows up in

@@ -22,5 +22,9 @@ urlpatterns = [
     path("", include("suunta.governance.urls")),
     path("", include("suunta.audit.urls")),
     path("", include("suunta.followup.urls")),
+    path("", include("suunta.evidence.urls")),
+    path("", include("suunta.measures.urls")),
+    path("", include("suunta.discussions.urls")),
+    path("", include("suunta.documents.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -88,10 +88,134 @@ def agreed_goal(demo):
     return [plan_pk, checkpoint_pk, goal.pk]
 
 
+def _submitted_self_assessment(demo):
+    from suunta.followup import services as followup
+    from suunta.followup.models import AssessmentKind, Rating
+
+    _plan_pk, checkpoint_pk, goal_pk = agreed_goal(demo)
+    checkpoint = demo.current.versions.get(status="approved").checkpoints.get(pk=checkpoint_pk)
+    goal = checkpoint.version.goal_areas.get(pk=goal_pk)
+    rating = Rating.objects.filter(organization=demo.org).first()
+    executive = demo.user("kansliapaallikko")
+    followup.save_assessment(
+        executive, checkpoint, goal, AssessmentKind.SELF, rating=rating, text="Eteni.", submit=True
+    )
+    return executive, checkpoint, goal
+
+
+def evidence_link(demo):
+    """A link on the executive's submitted self-assessment at the open checkpoint."""
+    from suunta.evidence import services as evidence
+
+    executive, checkpoint, goal = _submitted_self_assessment(demo)
+    return [evidence.attach_link(executive, checkpoint, goal, "https://example.fi/", "Esimerkki").pk]
+
+
+def evidence_file(demo):
+    """A PDF on the executive's submitted self-assessment at the open checkpoint. The
+    file is written under settings.EVIDENCE_ROOT and deleted when the test lets go of
+    the demo (or at exit)."""
+    import weakref
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from suunta.evidence import services as evidence
+    from suunta.evidence import uploads
+
+    executive, checkpoint, goal = _submitted_self_assessment(demo)
+    upload = SimpleUploadedFile("liite.pdf", b"%PDF-1.4\n%%EOF\n")
+    item = evidence.attach_file(executive, checkpoint, goal, upload)
+    weakref.finalize(demo, uploads.delete, item.stored_name)
+    return [item.pk]
+
+
 def current_without_successor(demo):
     """The 2026 plan, with the fixture's 2027 draft removed so a next period can be made."""
     demo.draft.delete()
     return [demo.current.pk]
+
+
+def savings_metric(demo):
+    """The demo's quantitative savings metric of the approved 2025 plan (12 values)."""
+    version = demo.plan.versions.get(status="approved")
+    metric = version.goal_areas.get(title="Talouden johtaminen").metrics.get(unit="€")
+    return [demo.plan.pk, metric.pk]
+
+
+def savings_value(demo):
+    from suunta.agreements.models import Metric
+    from suunta.measures.models import MetricValue
+
+    plan_pk, metric_pk = savings_metric(demo)
+    lineage = Metric.objects.get(pk=metric_pk).lineage
+    value = MetricValue.objects.filter(plan=demo.plan, metric_lineage=lineage).order_by("measured_on").first()
+    return [plan_pk, metric_pk, value.pk]
+
+
+def weighted_draft(demo):
+    """Toinen kunta weighs its goals: version 2 of its plan, a draft, takes weights."""
+    from suunta.agreements.services import amend
+
+    amend(demo.user("toinen-valmistelija"), demo.other_plan)
+    return [demo.other_plan.pk]
+
+
+def demo_discussion(demo):
+    """The demo's frozen spring 2025 discussion."""
+    from suunta.discussions.models import Discussion
+
+    return [Discussion.objects.get(agreement=demo.plan.agreement, held_on="2025-03-12").pk]
+
+
+def _open_discussion(demo):
+    """An open discussion on 10.12.2026 with pormestari, valtuuston-pj and the executive
+    (apulaispormestari is an evaluator outside the room)."""
+    import datetime as dt
+
+    from suunta.discussions import services as discussions
+
+    participants = [demo.user(u) for u in ("pormestari", "valtuuston-pj", "kansliapaallikko")]
+    return discussions.create_discussion(
+        demo.user("pormestari"),
+        demo.plan.agreement,
+        participants=participants,
+        plans=[demo.current],
+        held_on=dt.date(2026, 12, 10),
+    )
+
+
+def open_discussion(demo):
+    return [_open_discussion(demo).pk]
+
+
+def restricted_section(demo):
+    discussion = _open_discussion(demo)
+    return [discussion.pk, discussion.sections.get(kind="wellbeing").pk]
+
+
+def development_item(demo):
+    from suunta.discussions import services as discussions
+
+    discussion = _open_discussion(demo)
+    item = discussions.save_item(
+        demo.user("pormestari"), discussion, None, need="Tarve", action="Toimi", responsible="Pormestari"
+    )
+    return [discussion.pk, item.pk]
+
+
+def open_survey(demo):
+    import datetime as dt
+
+    from suunta.discussions import services as discussions
+
+    survey = discussions.create_survey(
+        demo.user("pormestari"),
+        _open_discussion(demo),
+        recipients=[demo.user("hallitus"), demo.user("valtuuston-pj")],
+        closes_on=dt.date(2026, 12, 5),
+        anonymous=False,
+    )
+    return [survey.pk]
 
 
 def close_step(demo):
@@ -123,7 +247,41 @@ OWN = expect(403, executive=302, toinen=404, **{"evaluators": 302})
 AGREED = expect(403, editors=200, toinen=404)
 MAYOR_OR_PREPARER = expect(403, toinen=404, **{"mayor_or_preparer": 200})
 PREPARER_ONLY = expect(403, toinen=404, **{"preparer": 200})
+# Evidence on the open checkpoint: the executive and evaluators add to their own
+# assessments (an empty POST re-shows the form: 200); a submitted self-assessment's file
+# is downloaded by insiders, never by board members or auditors (404, as they do not see
+# self-assessments); only its author removes it.
+EVIDENCE_ADD = expect(403, executive=200, evaluators=200, toinen=404)
+EVIDENCE_DOWNLOAD = expect(200, readers=404, toinen=404)
+EVIDENCE_REMOVE = expect(403, executive=302, readers=404, toinen=404)
+# Measured goals: everyone in Esimerkkikunta reads the approved plan's metric page; the
+# executive and the preparer record, remove and import values (others 403). Weights:
+# only in an organization that weighs its goals (Toinen kunta), by its plan editors on
+# a draft (an empty POST re-shows the form: 200); its executive and admin 403; others 404.
+VALUES = expect(403, executive=302, preparer=302, toinen=404)
+VALUES_IMPORT = expect(403, executive=200, preparer=200, toinen=404)
+WEIGHTS = {
+    **expect(404),
+    "toinen-valmistelija": 200,
+    "toinen-kh-pj": 200,
+    "toinen-johtaja": 403,
+    "toinen-paakayttaja": 403,
+}
 ON_APPROVED_POST = expect(302, editors=302, executive=403, admin=403, readers=403, toinen=404)
+# Goal and development discussions. Their people (evaluators, the preparer, the admin,
+# the executive of his own agreement and every participant) see a discussion; board
+# members, auditors and Toinen kunta never do (404). In the open discussion pormestari,
+# valtuuston-pj and the executive take part: only they read a restricted section (others
+# 403), the two evaluators write (an empty POST re-shows the page: 200), all three
+# confirm; only the mayor closes and asks for views. The survey is answered by its
+# recipients (an empty POST saves nothing and returns: 302); to everyone else it is 404.
+DISCUSSION_READERS = expect(404, esimerkki=200, readers=404)
+IN_THE_ROOM = expect(404, esimerkki=403, readers=404)
+DISCUSSION_WRITERS = {**IN_THE_ROOM, "pormestari": 200, "valtuuston-pj": 200}
+RESTRICTED_READERS = {**DISCUSSION_WRITERS, "kansliapaallikko": 200}
+CONFIRMERS = {**IN_THE_ROOM, "pormestari": 302, "valtuuston-pj": 302, "kansliapaallikko": 302}
+MAYOR_ONLY = {**IN_THE_ROOM, "pormestari": 200}
+SURVEY_RECIPIENTS = {**expect(404), "hallitus": 302, "valtuuston-pj": 302}
 EVERYONE = expect(200, anonymous=200)
 LOGGED_IN_ONLY = expect(200)
 POST_REDIRECTS = expect(302, anonymous=302)
@@ -175,8 +333,43 @@ MATRIX: dict[str, Entry] = {
     "followup_close": Entry(MAYOR_OR_PREPARER, method="post", args=open_checkpoint),
     "followup_mark": Entry(MAYOR_OR_PREPARER, method="post", args=open_checkpoint),
     "followup_report": Entry(PREPARER_ONLY, method="post", args=open_checkpoint),
+    "evidence_add": Entry(EVIDENCE_ADD, method="post", args=agreed_goal),
+    "evidence_download": Entry(EVIDENCE_DOWNLOAD, args=evidence_file),
+    "evidence_remove": Entry(EVIDENCE_REMOVE, method="post", args=evidence_link),
+    "metric_detail": Entry(expect(200, toinen=404), args=savings_metric),
+    "metric_value_add": Entry(
+        VALUES, method="post", data={"measured_on": "2025-06-15", "value": "1 000,5"}, args=savings_metric
+    ),
+    "metric_value_delete": Entry(VALUES, method="post", args=savings_value),
+    "metric_value_import": Entry(VALUES_IMPORT, args=savings_metric),
+    "plan_weights": Entry(WEIGHTS, method="post", args=weighted_draft),
     "dashboard": Entry(expect(200, toinen=404), args=lambda demo: ["esimerkkikunta"]),
     "rating_styles": Entry(LOGGED_IN_ONLY),
+    # Documents (the approved 2025 plan's agenda item draft, the strictest kind): the plan
+    # editors preview and download it; the executive (disqualified), board members,
+    # auditors and the admin 403; Toinen kunta 404.
+    "document_preview": Entry(
+        expect(200, executive=403, readers=403, admin=403, toinen=404),
+        args=lambda demo: [demo.plan.pk, "agenda"],
+    ),
+    "document_download": Entry(
+        expect(200, executive=403, readers=403, admin=403, toinen=404),
+        args=lambda demo: [demo.plan.pk, "agenda", "pdf"],
+    ),
+    "discussion_new": Entry(expect(403, editors=200, toinen=404), args=lambda demo: [demo.plan.agreement_id]),
+    "discussion_detail": Entry(DISCUSSION_READERS, args=demo_discussion),
+    "discussion_calendar": Entry(DISCUSSION_READERS, args=demo_discussion),
+    "discussion_edit": Entry(
+        expect(404, editors=200, executive=403, admin=403, readers=404), args=open_discussion
+    ),
+    "discussion_section": Entry(RESTRICTED_READERS, args=restricted_section),
+    "discussion_section_save": Entry(DISCUSSION_WRITERS, method="post", args=restricted_section),
+    "development_item_new": Entry(DISCUSSION_WRITERS, method="post", args=open_discussion),
+    "development_item_save": Entry(DISCUSSION_WRITERS, method="post", args=development_item),
+    "discussion_confirm": Entry(CONFIRMERS, method="post", args=open_discussion),
+    "discussion_close": Entry(MAYOR_ONLY, method="post", args=open_discussion),
+    "survey_new": Entry(MAYOR_ONLY, args=open_discussion),
+    "survey_answer": Entry(SURVEY_RECIPIENTS, method="post", args=open_survey),
     # The Django admin is for operators (superusers) only: every persona is sent to its login.
     "admin:index": Entry(expect(302)),
 }

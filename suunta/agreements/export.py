@@ -19,6 +19,7 @@ def plans_for_export(queryset=None):
     return (
         queryset.select_related("agreement__organization", "agreement__executive")
         .prefetch_related(
+            "metric_values",
             Prefetch(
                 "versions",
                 queryset=PlanVersion.objects.order_by("number").prefetch_related(
@@ -46,7 +47,7 @@ def plans_for_export(queryset=None):
                         ),
                     ),
                 ),
-            )
+            ),
         )
         .order_by("id")
     )
@@ -63,6 +64,9 @@ def plan_to_dict(plan: GoalPlan) -> dict:
     checkpoints = list(version.checkpoints.all()) if version else []
     assessments = _assessments_by_goal(checkpoints)
     organization = agreement.organization
+    values: dict = {}
+    for value in sorted(plan.metric_values.all(), key=lambda v: (v.measured_on, v.pk)):
+        values.setdefault(value.metric_lineage, []).append(value)
     return {
         "format": FORMAT_VERSION,
         "id": plan.pk,
@@ -90,10 +94,8 @@ def plan_to_dict(plan: GoalPlan) -> dict:
                 "title_sv": goal.title_sv,
                 "description": goal.description,
                 "description_sv": goal.description_sv,
-                "metrics": [
-                    {"lineage": str(metric.lineage), "text": metric.text, "text_sv": metric.text_sv}
-                    for metric in goal.metrics.all()
-                ],
+                "weight": goal.weight,
+                "metrics": [_metric(metric, values.get(metric.lineage, [])) for metric in goal.metrics.all()],
                 "followups": assessments.get(goal.pk, []),
             }
             for goal in (version.goal_areas.all() if version else [])
@@ -115,6 +117,32 @@ def plan_to_dict(plan: GoalPlan) -> dict:
             {"sha256": approval.snapshot_sha256, "decision": approval.reference} if approval else None
         ),
     }
+
+
+def _metric(metric, values: list) -> dict:
+    return {
+        "lineage": str(metric.lineage),
+        "text": metric.text,
+        "text_sv": metric.text_sv,
+        "unit": metric.unit,
+        "baseline": _number(metric.baseline),
+        "target": _number(metric.target),
+        "direction": metric.direction,
+        "values": [
+            {
+                "date": v.measured_on.isoformat(),
+                "value": _number(v.value),
+                "comment": v.comment,
+                "source": v.source,
+            }
+            for v in values
+        ],
+    }
+
+
+def _number(value) -> str | None:
+    # Decimals as strings: exact, and the same in every JSON reader.
+    return None if value is None else format(value.normalize(), "f")
 
 
 def _handling(handling) -> dict:

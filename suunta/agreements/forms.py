@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from suunta.lib.numbers import LocalDecimalField
+
 from .models import Checkpoint, GoalArea, GoalPlan, Metric
 
 
@@ -45,11 +47,40 @@ class GoalAreaForm(forms.ModelForm):
 
 
 class MetricForm(forms.ModelForm):
+    # A metric becomes quantitative with a target: then it takes dated values and shows
+    # progress and a chart. Finnish decimal commas are accepted.
+    baseline = LocalDecimalField(label=_("Baseline (optional)"), required=False)
+    target = LocalDecimalField(
+        label=_("Target (optional)"),
+        required=False,
+        help_text=_(
+            "Give a target to follow the metric as numbers; leave empty for a metric assessed in words."
+        ),
+    )
+
     class Meta:
         model = Metric
-        fields = ["text", "text_sv"]
+        fields = ["text", "text_sv", "unit", "baseline", "target", "direction"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2}), "text_sv": forms.Textarea(attrs={"rows": 2})}
-        labels = {"text_sv": _("Metric in Swedish (optional)")}
+        labels = {
+            "text_sv": _("Metric in Swedish (optional)"),
+            "unit": _("Unit (optional)"),
+            "direction": _("Which way is better"),
+        }
+        help_texts = {
+            # xgettext:no-python-format
+            "unit": _("e.g. €, % or residents")
+        }
+
+    def _update_errors(self, errors):
+        # A field the form already rejected (a target that is not a number) reaches
+        # Metric.clean() as empty; its "give a target" would be a second, wrong message.
+        if hasattr(errors, "error_dict"):
+            for name in [n for n in errors.error_dict if n in self._errors]:
+                del errors.error_dict[name]
+            if not errors.error_dict:
+                return
+        super()._update_errors(errors)
 
 
 class CheckpointForm(forms.ModelForm):

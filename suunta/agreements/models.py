@@ -10,6 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import formats
@@ -409,6 +410,10 @@ class GoalArea(FrozenGuardMixin, PublicityMixin, TimestampedModel):
     description = models.TextField(_("description"), max_length=DESCRIPTION_MAX, blank=True)
     description_sv = models.TextField(_("description in Swedish"), max_length=DESCRIPTION_MAX, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+    # Used only where the organization weighs its goals (Organization.use_weights).
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
 
     objects = FrozenGuardQuerySet.as_manager()
 
@@ -470,6 +475,27 @@ class Metric(FrozenGuardMixin, PublicityMixin, TimestampedModel):
     @property
     def is_quantitative(self) -> bool:
         return self.target is not None
+
+    def clean(self):
+        # A quantitative metric needs a target and a direction that agree with the
+        # baseline; progress toward the target is computed from them.
+        quantitative = self.target is not None or self.baseline is not None or self.direction or self.unit
+        if not quantitative:
+            return
+        errors = {}
+        if self.target is None:
+            errors["target"] = _("Give a target, or leave unit, baseline and direction empty.")
+        if not self.direction:
+            errors["direction"] = _("Choose whether a higher or a lower value is better.")
+        if not errors and self.baseline is not None:
+            if self.baseline == self.target:
+                errors["target"] = _("The target cannot equal the baseline.")
+            elif self.direction == Direction.INCREASE and self.target < self.baseline:
+                errors["target"] = _("Higher is better, so the target must be above the baseline.")
+            elif self.direction == Direction.DECREASE and self.target > self.baseline:
+                errors["target"] = _("Lower is better, so the target must be below the baseline.")
+        if errors:
+            raise ValidationError(errors)
 
     def version_of_row(self) -> int:
         return (

@@ -217,6 +217,7 @@ def _copy_content(source: PlanVersion, target: PlanVersion, shift_years: int = 0
             description=goal.description,
             description_sv=goal.description_sv,
             order=goal.order,
+            weight=goal.weight,
             publicity=goal.publicity,
         )
         Metric.objects.bulk_create(

@@ -35,10 +35,9 @@ def version_content(version: PlanVersion, goals=None, checkpoints=None) -> dict:
                 "title_sv": goal.title_sv,
                 "description": goal.description,
                 "description_sv": goal.description_sv,
-                "metrics": [
-                    {"lineage": str(m.lineage), "text": m.text, "text_sv": m.text_sv}
-                    for m in sorted(goal.metrics.all(), key=lambda m: (m.order, m.pk))
-                ],
+                "metrics": [_metric(m) for m in sorted(goal.metrics.all(), key=lambda m: (m.order, m.pk))],
+                # Added only when set, so snapshots of plans without them stay as they were.
+                **({"weight": goal.weight} if goal.weight is not None else {}),
             }
             for goal in goals
         ],
@@ -51,6 +50,19 @@ def version_content(version: PlanVersion, goals=None, checkpoints=None) -> dict:
             for c in checkpoints
         ],
     }
+
+
+def _metric(metric) -> dict:
+    content = {"lineage": str(metric.lineage), "text": metric.text, "text_sv": metric.text_sv}
+    if metric.is_quantitative:
+        # The measure is part of the approved goal: unit, baseline, target and direction.
+        content["measure"] = {
+            "unit": metric.unit,
+            "baseline": None if metric.baseline is None else format(metric.baseline.normalize(), "f"),
+            "target": format(metric.target.normalize(), "f"),
+            "direction": metric.direction,
+        }
+    return content
 
 
 def plan_history(plan, versions: list[PlanVersion]) -> list[tuple[PlanVersion, list["Change"] | None]]:

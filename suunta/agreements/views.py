@@ -74,8 +74,58 @@ def agreement_detail(request, pk: int):
             "organization": agreement.organization,
             "plans": plans,
             "can_create_plan": policies.can(request.user, policies.CREATE_PLAN, agreement),
+            **_discussions(request, agreement),
         },
     )
+
+
+def _document_links(request, plan, version, checkpoints) -> list[dict]:
+    """The documents of the plan the user may read: the annex, each agreed follow-up's
+    report, and the agenda item drafts (one query for the follow-up states)."""
+    from suunta.followup.models import FollowUp
+
+    statuses = dict(
+        FollowUp.objects.filter(checkpoint__in=checkpoints).values_list("checkpoint_id", "status")
+    )
+    base = reverse("document_preview", args=[plan.pk, "annex"])
+    links = []
+    if policies.can(request.user, policies.READ_DOCUMENT, (version, "annex", None)):
+        links.append({"label": _("Goals annex"), "url": base})
+    if policies.can(request.user, policies.READ_DOCUMENT, (version, "agenda", None)):
+        links.append(
+            {
+                "label": _("Agenda item: approval of the goals"),
+                "url": reverse("document_preview", args=[plan.pk, "agenda"]),
+            }
+        )
+    for number, checkpoint in enumerate(checkpoints, start=1):
+        status = statuses.get(checkpoint.pk, "open")
+        for kind, label in (
+            ("followup-report", _("Follow-up report %(label)s")),
+            ("agenda", _("Agenda item: follow-up %(label)s")),
+        ):
+            if status in ("agreed", "reported") and policies.can(
+                request.user, policies.READ_DOCUMENT, (version, kind, status)
+            ):
+                links.append(
+                    {
+                        "label": label % {"label": checkpoint.display_label},
+                        "url": reverse("document_preview", args=[plan.pk, kind]) + f"?checkpoint={number}",
+                    }
+                )
+    return links
+
+
+def _discussions(request, agreement) -> dict:
+    from suunta.discussions.models import Discussion
+
+    discussions = list(Discussion.objects.for_user(request.user).filter(agreement=agreement))
+    can_create = policies.can(request.user, policies.CREATE_DISCUSSION, agreement)
+    return {
+        "discussions": discussions,
+        "show_discussions": bool(discussions) or can_create,
+        "can_create_discussion": can_create,
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -172,7 +222,9 @@ def _agreed_cells(request, plan: GoalPlan, version: PlanVersion) -> dict:
     }
 
 
-def render_plan(request, plan: GoalPlan, version: PlanVersion | None = None, editing=None, focus=None):
+def render_plan(
+    request, plan: GoalPlan, version: PlanVersion | None = None, editing=None, focus=None, weights_form=None
+):
     versions = visible_versions(request, plan)
     if not versions:
         raise Http404
@@ -198,6 +250,18 @@ def render_plan(request, plan: GoalPlan, version: PlanVersion | None = None, edi
             "first_year_warning": first_year_followups_warning(plan) if context["can_edit"] else "",
         }
     )
+    context["documents"] = (
+        _document_links(request, plan, version, context["checkpoints"]) if is_latest else []
+    )
+    if plan.agreement.organization.use_weights:
+        from suunta.measures.forms import WeightsForm
+
+        goals = context["goals"]
+        context["weights_total"] = sum(g.weight or 0 for g in goals)
+        context["weights_complete"] = bool(goals) and all(g.weight is not None for g in goals)
+        if weights_form is None and policies.can(request.user, policies.SET_WEIGHTS, version):
+            weights_form = WeightsForm(goals=goals)
+        context["weights_form"] = weights_form
     return render(request, "agreements/plan_detail.html", context)
 
 

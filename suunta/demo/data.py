@@ -6,6 +6,51 @@ import datetime as dt
 
 D = dt.date
 
+# Two of the seed's metrics are numbers in disguise: the demo follows them as such.
+# (Metric texts stay the seed's; unit, baseline, target and values are the demo's.)
+BUDGET_REALISATION = {
+    "unit": "%",
+    "baseline": "103.4",  # operating expenses against the budget in 2024
+    "target": "100",
+    "direction": "decrease",
+    "source": "Kuukausiraportti",
+    "values": [
+        (D(2025, 1, 31), "102.8", "Talvikunnossapito ylittää arvion"),
+        (D(2025, 2, 28), "102.1", ""),
+        (D(2025, 3, 31), "101.9", ""),
+        (D(2025, 4, 30), "101.2", "Osavuosikatsaus 1"),
+        (D(2025, 5, 31), "100.9", ""),
+        (D(2025, 6, 30), "100.6", ""),
+        (D(2025, 7, 31), "100.8", "Kesän sijaiskulut"),
+        (D(2025, 8, 31), "100.3", "Osavuosikatsaus 2"),
+        (D(2025, 9, 30), "100.1", ""),
+        (D(2025, 10, 31), "99.8", ""),
+        (D(2025, 11, 30), "99.9", ""),
+        (D(2025, 12, 31), "99.6", "Tilinpäätösennuste"),
+    ],
+}
+SAVINGS = {
+    "unit": "€",
+    "baseline": "0",
+    "target": "850000",
+    "direction": "increase",
+    "source": "Talouden tasapainotusohjelman seuranta",
+    "values": [
+        (D(2025, 1, 31), "20000", ""),
+        (D(2025, 2, 28), "45000", ""),
+        (D(2025, 3, 31), "90000", "Hankintojen kilpailutus"),
+        (D(2025, 4, 30), "150000", ""),
+        (D(2025, 5, 31), "210000", ""),
+        (D(2025, 6, 30), "300000", "Tilojen käytön tehostaminen"),
+        (D(2025, 7, 31), "330000", ""),
+        (D(2025, 8, 31), "410000", ""),
+        (D(2025, 9, 30), "520000", ""),
+        (D(2025, 10, 31), "610000", "Palveluverkon muutos voimaan"),
+        (D(2025, 11, 30), "690000", ""),
+        (D(2025, 12, 31), "780000", ""),
+    ],
+}
+
 ORGANIZATIONS = [
     {
         "slug": "esimerkkikunta",
@@ -95,10 +140,15 @@ ORGANIZATIONS = [
                     "Talouden johtaminen",
                     "Ekonomisk ledning",
                     [
-                        ("Talousarvion mukaiset tavoitteet toteutuvat", "Budgetens mål uppnås"),
+                        (
+                            "Talousarvion mukaiset tavoitteet toteutuvat",
+                            "Budgetens mål uppnås",
+                            BUDGET_REALISATION,
+                        ),
                         (
                             "Palveluiden järjestämisen edistäminen siten, että säästötavoitteet toteutuvat 2025",
                             "Ordnandet av tjänster främjas så att sparmålen uppnås 2025",
+                            SAVINGS,
                         ),
                     ],
                 ),
@@ -179,6 +229,8 @@ ORGANIZATIONS = [
     {
         "slug": "toinen-kunta",
         "name": "Toinen kunta",
+        # This organization weighs its goals (40 + 40 + 20).
+        "use_weights": True,
         "name_sv": "Andra kommunen",
         "business_id": "7654321-2",
         "kind": "municipality",
@@ -228,6 +280,7 @@ ORGANIZATIONS = [
                         ("Väestö kasvaa vähintään 0,5 % vuodessa", ""),
                         ("Uusien yritysten määrä vähintään 25", ""),
                     ],
+                    {"weight": 40},
                 ),
                 (
                     "Talouden tasapainottaminen",
@@ -236,6 +289,7 @@ ORGANIZATIONS = [
                         ("Toimintakate asukasta kohden pysyy talousarvion mukaisena", ""),
                         ("Investointiohjelma toteutuu aikataulussa", ""),
                     ],
+                    {"weight": 40},
                 ),
                 (
                     "Henkilöstön hyvinvointi",
@@ -243,6 +297,7 @@ ORGANIZATIONS = [
                     [
                         ("Henkilöstökyselyn johtamista koskeva tulos vähintään 3,8/5", ""),
                     ],
+                    {"weight": 20},
                 ),
             ],
             "checkpoints": [

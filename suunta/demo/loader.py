@@ -1,6 +1,7 @@
 """Loads the demo (suunta/demo/data.py). Idempotent: what exists is left as it is."""
 
 import os
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -10,9 +11,10 @@ from suunta.agreements.models import DirectorAgreement, GoalPlan
 from suunta.followup.scale import ensure_scale
 from suunta.governance import services as governance_services
 from suunta.governance import workflow
+from suunta.measures import services as measure_services
 from suunta.organizations.models import Body, Membership, Organization
 
-from . import data, followups
+from . import data, discussions, followups
 
 DEFAULT_PASSWORD = "suunta-demo"
 
@@ -30,7 +32,10 @@ def load_demo() -> list[str]:
     for spec in data.ORGANIZATIONS:
         org, _ = Organization.objects.get_or_create(
             slug=spec["slug"],
-            defaults={k: spec[k] for k in ("name", "name_sv", "business_id", "kind")},
+            defaults={
+                **{k: spec[k] for k in ("name", "name_sv", "business_id", "kind")},
+                "use_weights": spec.get("use_weights", False),
+            },
         )
         bodies = {}
         for order, body in enumerate(spec["bodies"], start=1):
@@ -62,6 +67,7 @@ def load_demo() -> list[str]:
         ensure_scale(org)
         plan = _load_plan(agreement, spec["plan"], people, bodies)
         if spec.get("followups"):
+            discussions.load_discussion(people, plan)
             followups.load_followups(people, plan)
             followups.load_current_plan(people, plan)
     return usernames
@@ -83,10 +89,21 @@ def _load_plan(agreement, spec, people, bodies) -> GoalPlan:
         period_end=spec["period_end"],
     )
     version = plan.versions.get()
-    for title, title_sv, metrics in spec["goals"]:
+    weights, measured = {}, []
+    for title, title_sv, metrics, *goal_extra in spec["goals"]:
         goal = plan_services.add_goal_area(author, version, title=title, title_sv=title_sv)
-        for text, text_sv in metrics:
-            plan_services.add_metric(author, goal, text=text, text_sv=text_sv)
+        if goal_extra:
+            weights[goal.pk] = goal_extra[0]["weight"]
+        for text, text_sv, *quantity in metrics:
+            fields = {}
+            if quantity:
+                fields = {k: quantity[0][k] for k in ("unit", "direction")}
+                fields.update({k: Decimal(quantity[0][k]) for k in ("baseline", "target")})
+            metric = plan_services.add_metric(author, goal, text=text, text_sv=text_sv, **fields)
+            if quantity:
+                measured.append((metric, quantity[0]))
+    if weights:
+        measure_services.set_weights(author, version, weights)
     for label, label_sv, start, end in spec["checkpoints"]:
         plan_services.add_checkpoint(
             author, version, label=label, label_sv=label_sv, window_start=start, window_end=end
@@ -101,4 +118,16 @@ def _load_plan(agreement, spec, people, bodies) -> GoalPlan:
         if "presenter" in step_spec:
             step_spec["presenter"] = people[step_spec["presenter"]]
         governance_services.take_step(actor, version, step, **step_spec)
+    # Values are measurements of the plan in force: recorded once it is approved.
+    for metric, quantity in measured:
+        for day, value, comment in quantity["values"]:
+            measure_services.record_value(
+                author,
+                plan,
+                metric,
+                measured_on=day,
+                value=Decimal(value),
+                comment=comment,
+                source=quantity["source"],
+            )
     return plan

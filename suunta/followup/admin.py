@@ -7,5 +7,14 @@ from .models import Rating
 class RatingAdmin(admin.ModelAdmin):
     """Operators relabel and recolour an organization's scale; contrast is validated."""
 
-    list_display = ["label", "label_sv", "label_en", "organization", "background", "text_colour", "order"]
+    list_display = [
+        "label",
+        "label_sv",
+        "label_en",
+        "organization",
+        "background",
+        "text_colour",
+        "order",
+        "points",
+    ]
     list_filter = ["organization"]

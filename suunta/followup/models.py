@@ -7,7 +7,7 @@ area, as the seed's Seuranta cells are per goal row.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import formats
@@ -47,6 +47,14 @@ class Rating(TimestampedModel):
     background = models.CharField(_("colour"), max_length=7, validators=[HEX_COLOUR])
     text_colour = models.CharField(_("text colour"), max_length=7, validators=[HEX_COLOUR], default="#000000")
     order = models.PositiveIntegerField(_("order"), default=0)
+    # Points for the weighted overall result (0–100); empty: left out of it.
+    points = models.PositiveSmallIntegerField(
+        _("points"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("0–100, for the weighted overall result. Leave empty for “cannot be assessed”."),
+    )
 
     class Meta:
         ordering = ["order", "id"]

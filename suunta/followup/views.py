@@ -11,7 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from suunta import policies
 from suunta.agreements.models import Checkpoint, GoalArea
 from suunta.agreements.views import get_plan, visible_versions
+from suunta.evidence.forms import evidence_form
 from suunta.lib.forms import apply_validation_error
+from suunta.measures.weights import overall_result
 from suunta.organizations.models import Body, BodyKind
 
 from . import services
@@ -41,7 +43,17 @@ def _own_kind(user, checkpoint) -> str | None:
     return None
 
 
-def _page(request, plan, checkpoint, *, own_forms=None, agreed_forms=None, conflict=None, action_forms=None):
+def _page(
+    request,
+    plan,
+    checkpoint,
+    *,
+    own_forms=None,
+    agreed_forms=None,
+    conflict=None,
+    action_forms=None,
+    evidence_forms=None,
+):
     user = request.user
     agreement = plan.agreement
     followup = services.followup_of(checkpoint)
@@ -55,7 +67,7 @@ def _page(request, plan, checkpoint, *, own_forms=None, agreed_forms=None, confl
     assessments = list(
         Assessment.objects.filter(checkpoint=checkpoint)
         .select_related("rating", "author")
-        .prefetch_related("metric_notes")
+        .prefetch_related("metric_notes", "evidence")
     )
     visible = policies.visible_assessments(user, assessments, agreement, followup.status)
     previous = (
@@ -111,6 +123,10 @@ def _page(request, plan, checkpoint, *, own_forms=None, agreed_forms=None, confl
                 "agreed": agreed.get(goal.pk),
                 "own_form": (own_forms or {}).get(goal.pk),
                 "agreed_form": (agreed_forms or {}).get(goal.pk),
+                # Evidence: own items with a remove button, and the form to add more.
+                "own_evidence": list(own[goal.pk].evidence.all()) if own_kind and goal.pk in own else [],
+                "evidence_form": (evidence_forms or {}).get(goal.pk)
+                or (evidence_form(goal.pk) if own_kind else None),
             }
         )
     action_forms = action_forms or {}
@@ -126,6 +142,7 @@ def _page(request, plan, checkpoint, *, own_forms=None, agreed_forms=None, confl
         user, policies.REPORT_FOLLOWUP, checkpoint
     )
     progress = _progress(checkpoint, goals, assessments)
+    overall = overall_result(goals, agreed) if agreement.organization.use_weights else None
     return render(
         request,
         "followup/followup.html",
@@ -141,6 +158,7 @@ def _page(request, plan, checkpoint, *, own_forms=None, agreed_forms=None, confl
             "problem": problem,
             "conflict": conflict,
             "progress": progress,
+            "overall": overall,
             "close_form": action_forms.get("close") or (CloseStepForm(prefix="close") if can_close else None),
             "mark_form": action_forms.get("mark") or (MarkAgreedForm(prefix="mark") if can_mark else None),
             "report_form": action_forms.get("report")

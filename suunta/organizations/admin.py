@@ -16,7 +16,7 @@ class BodyInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_sv", "kind", "business_id", "slug"]
+    list_display = ["name", "name_sv", "kind", "business_id", "slug", "use_weights"]
     search_fields = ["name", "name_sv", "business_id", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [BodyInline, MembershipInline]

@@ -35,6 +35,14 @@ class Organization(TimestampedModel):
     kind = models.CharField(
         _("kind"), max_length=32, choices=OrganizationKind.choices, default=OrganizationKind.MUNICIPALITY
     )
+    use_weights = models.BooleanField(
+        _("weights for goals"),
+        default=False,
+        help_text=_(
+            "Goals carry weights summing to 100, and each follow-up shows an overall result "
+            "computed from the agreed ratings."
+        ),
+    )
 
     objects = OrganizationQuerySet.as_manager()
 

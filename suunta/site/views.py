@@ -36,6 +36,14 @@ def home(request):
         for org, items in groupby(rows, key=lambda row: row["plan"].agreement.organization)
     ]
     due_items, _overviews = due.overview([row["plan"] for row in rows])
+    from suunta.discussions.services import actions_for
+
     return render(
-        request, "site/home.html", {"groups": groups, "due_items": due.for_user(due_items, request.user)}
+        request,
+        "site/home.html",
+        {
+            "groups": groups,
+            "due_items": due.for_user(due_items, request.user),
+            "discussion_items": actions_for(request.user),
+        },
     )

@@ -1,0 +1,418 @@
+"""The only code that writes discussions, their memo, development plan and survey.
+
+Restricted texts enter the audit log only as hashes (the models' audit_restricted_fields).
+"""
+
+import hashlib
+import json
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from suunta import policies
+from suunta.agreements.models import DirectorAgreement, GoalPlan
+from suunta.audit import services as audit
+from suunta.lib.clock import now, today
+from suunta.organizations.models import Membership, Role
+
+from .defaults import ensure_defaults
+from .models import (
+    AgendaSection,
+    DevelopmentItem,
+    Discussion,
+    DiscussionStatus,
+    Participant,
+    Section,
+    Survey,
+    SurveyAnswer,
+)
+
+PARTICIPANT_ROLES = (Role.EXECUTIVE, Role.EVALUATOR, Role.PREPARER)
+SURVEY_TITLES = ("council_chair",)
+
+
+class ConflictError(Exception):
+    """Someone saved the same section since this form was opened; nothing was saved."""
+
+    def __init__(self, section: Section):
+        super().__init__("conflict")
+        self.section = section
+
+
+def eligible_participants(agreement: DirectorAgreement, day):
+    """People who may take part: the organization's executives, evaluators and
+    preparers whose membership is valid on the day."""
+    user_ids = (
+        Membership.objects.valid_on(day)
+        .filter(organization_id=agreement.organization_id, role__in=PARTICIPANT_ROLES)
+        .values_list("user_id", flat=True)
+    )
+    return get_user_model().objects.filter(pk__in=user_ids).order_by("last_name", "first_name", "username")
+
+
+def _check_participants(agreement, day, users) -> None:
+    allowed = set(eligible_participants(agreement, day).values_list("pk", flat=True))
+    outsiders = [u for u in users if u.pk not in allowed]
+    if outsiders:
+        raise ValidationError(
+            {
+                "participants": _("%(names)s has no valid role in the organization on that date.")
+                % {"names": ", ".join(str(u) for u in outsiders)}
+            }
+        )
+    if agreement.executive_id not in {u.pk for u in users}:
+        raise ValidationError({"participants": _("The executive whose goals are discussed takes part.")})
+
+
+def _check_plans(agreement, plans) -> None:
+    if any(p.agreement_id != agreement.pk for p in plans):
+        raise ValidationError({"plans": _("Link only plans of this agreement.")})
+
+
+def _org(discussion) -> int:
+    return discussion.agreement.organization_id
+
+
+@audit.recording_refusals
+@transaction.atomic
+def create_discussion(user, agreement, *, participants, plans, **fields) -> Discussion:
+    policies.require(user, policies.CREATE_DISCUSSION, agreement)
+    _check_participants(agreement, fields["held_on"], participants)
+    _check_plans(agreement, plans)
+    discussion = Discussion(agreement=agreement, created_by=user, **fields)
+    discussion.full_clean()
+    discussion.save()
+    discussion.plans.set(plans)
+    Participant.objects.bulk_create(Participant(discussion=discussion, user=u) for u in participants)
+    ensure_defaults(agreement.organization)
+    Section.objects.bulk_create(
+        Section(
+            discussion=discussion,
+            kind=s.kind,
+            title=s.title,
+            title_sv=s.title_sv,
+            publicity=s.publicity,
+            secrecy_basis_id=s.secrecy_basis_id,
+            order=s.order,
+        )
+        for s in AgendaSection.objects.filter(organization_id=agreement.organization_id)
+    )
+    audit.record(
+        "discussion.create",
+        actor=user,
+        organization=agreement.organization_id,
+        obj=discussion,
+        changes={
+            "held_on": [None, discussion.held_on.isoformat()],
+            "participants": [None, sorted(u.get_username() for u in participants)],
+        },
+    )
+    return discussion
+
+
+def _locked(discussion: Discussion) -> Discussion:
+    return (
+        Discussion.objects.select_for_update()
+        .select_related("agreement")
+        .prefetch_related("participants")
+        .get(pk=discussion.pk)
+    )
+
+
+@audit.recording_refusals
+@transaction.atomic
+def update_discussion(user, discussion, *, participants, plans, **fields) -> Discussion:
+    discussion = _locked(discussion)
+    policies.require(user, policies.EDIT_DISCUSSION, discussion)
+    _check_participants(discussion.agreement, fields.get("held_on", discussion.held_on), participants)
+    _check_plans(discussion.agreement, plans)
+    before = audit.snapshot(discussion, list(fields))
+    for name, value in fields.items():
+        setattr(discussion, name, value)
+    discussion.full_clean()
+    discussion.save()
+    discussion.plans.set(plans)
+    current = {p.user_id: p for p in discussion.participants.all()}
+    wanted = {u.pk for u in participants}
+    Participant.objects.filter(discussion=discussion).exclude(user_id__in=wanted).delete()
+    Participant.objects.bulk_create(
+        Participant(discussion=discussion, user=u) for u in participants if u.pk not in current
+    )
+    changes = audit.diff(before, audit.snapshot(discussion, list(fields)))
+    if set(current) != wanted:
+        changes["participants"] = [sorted(current), sorted(wanted)]
+        _reset_confirmations(discussion)
+    if changes:
+        audit.record(
+            "discussion.update", actor=user, organization=_org(discussion), obj=discussion, changes=changes
+        )
+    return discussion
+
+
+def _reset_confirmations(discussion) -> int:
+    """A memo confirmed as it read then: a change asks everyone to confirm again."""
+    return Participant.objects.filter(discussion=discussion, confirmed_at__isnull=False).update(
+        confirmed_at=None
+    )
+
+
+@audit.recording_refusals
+@transaction.atomic
+def save_section(user, section: Section, *, text: str, revision: int) -> tuple[Section, int]:
+    """Save a section's memo text. Returns the section and how many confirmations the
+    change cleared."""
+    discussion = _locked(section.discussion)
+    policies.require(user, policies.WRITE_MEMO, discussion)
+    stored = Section.objects.select_for_update().get(pk=section.pk, discussion=discussion)
+    if stored.revision != revision:
+        raise ConflictError(stored)
+    if stored.text == text:
+        return stored, 0
+    before = stored.text
+    stored.text = text
+    stored.revision += 1
+    stored.full_clean()
+    stored.save()
+    cleared = _reset_confirmations(discussion)
+    audit.record(
+        "discussion.section.update",
+        actor=user,
+        organization=_org(discussion),
+        obj=stored,
+        changes={"text": [before, text]},  # restricted or not: the log keeps only a hash
+        restricted=["text"],
+    )
+    return stored, cleared
+
+
+@audit.recording_refusals
+@transaction.atomic
+def save_item(user, discussion, item: DevelopmentItem | None, **fields) -> DevelopmentItem:
+    discussion = _locked(discussion)
+    policies.require(user, policies.WRITE_MEMO, discussion)
+    if item is None:
+        item = DevelopmentItem(agreement=discussion.agreement, raised_in=discussion)
+        before = {}
+    else:
+        item = DevelopmentItem.objects.select_for_update().get(pk=item.pk, agreement=discussion.agreement)
+        before = audit.snapshot(item, list(fields))
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean()
+    item.save()
+    _reset_confirmations(discussion)
+    audit.record(
+        "development_item.create" if not before else "development_item.update",
+        actor=user,
+        organization=_org(discussion),
+        obj=item,
+        changes=audit.diff(before, audit.snapshot(item, list(fields))),
+    )
+    return item
+
+
+def memo_content(discussion) -> dict:
+    """What the participants confirm: every section and the development items raised."""
+    return {
+        "discussion": discussion.pk,
+        "held_on": discussion.held_on.isoformat(),
+        "sections": [
+            {
+                "title": s.title,
+                "publicity": s.publicity,
+                "secrecy_basis": s.secrecy_basis.label if s.secrecy_basis_id else None,
+                "text": s.text,
+            }
+            for s in discussion.sections.select_related("secrecy_basis").order_by("order", "id")
+        ],
+        "items": [
+            {
+                "need": i.need,
+                "action": i.action,
+                "responsible": i.responsible,
+                "due_on": i.due_on.isoformat() if i.due_on else None,
+                "status": i.status,
+            }
+            for i in DevelopmentItem.objects.filter(agreement=discussion.agreement).order_by("id")
+        ],
+    }
+
+
+def _freeze(discussion, user, reason: str = "") -> None:
+    content = json.dumps(memo_content(discussion), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    discussion.status = DiscussionStatus.FROZEN
+    discussion.frozen_at = now()
+    discussion.closed_reason = reason
+    discussion.memo_sha256 = hashlib.sha256(content.encode()).hexdigest()
+    discussion.save(update_fields=["status", "frozen_at", "closed_reason", "memo_sha256", "updated_at"])
+    audit.record(
+        "discussion.freeze",
+        actor=user,
+        organization=_org(discussion),
+        obj=discussion,
+        changes={
+            "status": [DiscussionStatus.OPEN, DiscussionStatus.FROZEN],
+            "memo_sha256": [None, discussion.memo_sha256],
+        },
+    )
+
+
+@audit.recording_refusals
+@transaction.atomic
+def confirm_memo(user, discussion) -> bool:
+    """Record the user's "read and approved". Returns True when that froze the memo."""
+    discussion = _locked(discussion)
+    policies.require(user, policies.CONFIRM_MEMO, discussion)
+    participant = Participant.objects.select_for_update().get(discussion=discussion, user=user)
+    if participant.confirmed_at is None:
+        participant.confirmed_at = now()
+        participant.save(update_fields=["confirmed_at", "updated_at"])
+        audit.record("discussion.confirm", actor=user, organization=_org(discussion), obj=discussion)
+    if not Participant.objects.filter(discussion=discussion, confirmed_at__isnull=True).exists():
+        _freeze(discussion, user)
+        return True
+    return False
+
+
+@audit.recording_refusals
+@transaction.atomic
+def close_memo(user, discussion, reason: str) -> None:
+    discussion = _locked(discussion)
+    policies.require(user, policies.CLOSE_MEMO, discussion)
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": _("Give the reason for closing the memo without every confirmation.")}
+        )
+    _freeze(discussion, user, reason)
+
+
+@audit.recording_refusals
+@transaction.atomic
+def create_survey(user, discussion, *, recipients, closes_on, anonymous: bool) -> Survey:
+    discussion = _locked(discussion)
+    policies.require(user, policies.CREATE_SURVEY, discussion)
+    allowed = set(survey_recipients(discussion.agreement).values_list("pk", flat=True))
+    if not recipients:
+        raise ValidationError({"recipients": _("Choose at least one recipient.")})
+    if any(r.pk not in allowed for r in recipients):
+        raise ValidationError({"recipients": _("Only the board members and the council chair can be asked.")})
+    if closes_on < today() or closes_on > discussion.held_on:
+        raise ValidationError({"closes_on": _("Answers are due between today and the discussion day.")})
+    survey = Survey.objects.create(
+        discussion=discussion, created_by=user, closes_on=closes_on, anonymous=anonymous
+    )
+    survey.recipients.set(recipients)
+    audit.record(
+        "survey.create",
+        actor=user,
+        organization=_org(discussion),
+        obj=survey,
+        changes={
+            "recipients": [None, sorted(r.get_username() for r in recipients)],
+            "anonymous": [None, anonymous],
+        },
+    )
+    return survey
+
+
+def survey_recipients(agreement):
+    """Board members and the council chair, valid today."""
+    from django.db.models import Q
+
+    user_ids = (
+        Membership.objects.valid_on(today())
+        .filter(organization_id=agreement.organization_id)
+        .filter(Q(role=Role.BOARD_MEMBER) | Q(title__in=SURVEY_TITLES))
+        .exclude(user_id=agreement.executive_id)
+        .values_list("user_id", flat=True)
+    )
+    return get_user_model().objects.filter(pk__in=user_ids).order_by("last_name", "first_name")
+
+
+def survey_goals(survey):
+    """The goals asked about: those of the discussion's linked plans (latest versions)."""
+    from suunta.agreements.models import GoalArea
+
+    plans = list(survey.discussion.plans.all())
+    latest = [
+        p.latest_version()
+        for p in GoalPlan.objects.filter(pk__in=[p.pk for p in plans]).prefetch_related("versions")
+    ]
+    return list(
+        GoalArea.objects.filter(version__in=[v for v in latest if v]).order_by(
+            "version__plan__period_start", "order", "id"
+        )
+    )
+
+
+@audit.recording_refusals
+@transaction.atomic
+def answer_survey(user, survey, answers: dict) -> int:
+    """answers: {goal_area: text}; empty texts remove the answer. Returns how many are kept."""
+    survey = Survey.objects.select_for_update().select_related("discussion__agreement").get(pk=survey.pk)
+    policies.require(user, policies.ANSWER_SURVEY, survey)
+    goals = {g.pk: g for g in survey_goals(survey)}
+    kept = 0
+    for goal, text in answers.items():
+        if goal.pk not in goals:
+            raise ValidationError(_("The survey does not ask about that goal."))
+        text = text.strip()
+        if text:
+            SurveyAnswer.objects.update_or_create(
+                survey=survey, goal_area=goal, respondent=user, defaults={"text": text}
+            )
+            kept += 1
+        else:
+            SurveyAnswer.objects.filter(survey=survey, goal_area=goal, respondent=user).delete()
+    audit.record(
+        "survey.answer",
+        actor=user,
+        organization=survey.discussion.agreement.organization_id,
+        obj=survey,
+        changes={"answers": [None, kept]},
+    )
+    return kept
+
+
+def actions_for(user) -> list[dict]:
+    """The user's open discussion tasks for the front page: memos to confirm and
+    surveys to answer (two queries whatever the number)."""
+    from django.urls import reverse
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items = []
+    # The memo is confirmed once the discussion has been held.
+    for participant in Participant.objects.filter(
+        user=user,
+        confirmed_at__isnull=True,
+        discussion__status=DiscussionStatus.OPEN,
+        discussion__held_on__lte=today(),
+    ).select_related("discussion"):
+        discussion = participant.discussion
+        items.append(
+            {
+                "url": reverse("discussion_detail", args=[discussion.pk]),
+                "text": _("Read and confirm the memo of the discussion on %(date)s")
+                % {"date": formats.date_format(discussion.held_on, "SHORT_DATE_FORMAT")},
+            }
+        )
+    for survey in (
+        Survey.objects.filter(
+            recipients=user, closes_on__gte=today(), discussion__status=DiscussionStatus.OPEN
+        )
+        .exclude(answers__respondent=user)
+        .select_related("discussion")
+        .distinct()
+    ):
+        items.append(
+            {
+                "url": reverse("survey_answer", args=[survey.pk]),
+                "text": _("Give your views on the goals before the discussion (by %(date)s)")
+                % {"date": formats.date_format(survey.closes_on, "SHORT_DATE_FORMAT")},
+            }
+        )
+    return items

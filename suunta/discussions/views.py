@@ -1,0 +1,464 @@
+"""Discussion pages. Every path (page, section fragment, calendar file, survey) finds the
+discussion through the scoped query set and asks suunta.policies before showing a
+restricted text."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from suunta import policies
+from suunta.agreements.models import GoalArea, GoalPlan
+from suunta.agreements.views import get_agreement
+from suunta.audit import services as audit
+from suunta.followup.models import Assessment, AssessmentKind, FollowUp, FollowUpStatus
+from suunta.lib.clock import today
+from suunta.lib.forms import apply_validation_error
+
+from . import calendar, services
+from .forms import (
+    CloseMemoForm,
+    DevelopmentItemForm,
+    DiscussionForm,
+    SectionForm,
+    SurveyAnswerForm,
+    SurveyForm,
+)
+from .models import CARRIED_STATUSES, DevelopmentItem, Discussion, Participant, Section, SectionKind, Survey
+
+
+def get_discussion(request, pk: int) -> Discussion:
+    qs = (
+        Discussion.objects.for_user(request.user)
+        .select_related("agreement__organization", "agreement__executive")
+        .prefetch_related(
+            Prefetch("participants", queryset=Participant.objects.select_related("user")),
+            Prefetch("plans", queryset=GoalPlan.objects.order_by("period_start")),
+        )
+    )
+    return policies.get_scoped_or_404(qs, request.user, pk=pk)
+
+
+def _section(request, discussion, section_id: int) -> Section:
+    sections = Section.objects.filter(discussion=discussion).select_related("secrecy_basis")
+    return policies.get_scoped_or_404(sections, request.user, pk=section_id)
+
+
+def _refuse_restricted(request, discussion, section) -> None:
+    """A restricted section asked for by someone outside the room: 403, audited."""
+    if section.is_restricted:
+        policies.require(request.user, policies.READ_RESTRICTED, discussion)
+
+
+def _form_kwargs(agreement, day):
+    return {
+        "people": services.eligible_participants(agreement, day or today()),
+        "plans": GoalPlan.objects.filter(agreement=agreement).order_by("period_start"),
+    }
+
+
+# --- Creating and editing -------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def discussion_new(request, pk: int):
+    agreement = get_agreement(request, pk)
+    policies.require(request.user, policies.CREATE_DISCUSSION, agreement)
+    day = _posted_day(request)
+    form = DiscussionForm(
+        request.POST or None,
+        initial={"participants": [agreement.executive_id], "held_on": today()},
+        **_form_kwargs(agreement, day),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            discussion = services.create_discussion(
+                request.user,
+                agreement,
+                participants=list(data["participants"]),
+                plans=list(data["plans"]),
+                **{k: data[k] for k in DiscussionForm.Meta.fields},
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The discussion was created with the organization's agenda."))
+            return redirect("discussion_detail", pk=discussion.pk)
+    return render(
+        request,
+        "discussions/discussion_form.html",
+        {"agreement": agreement, "organization": agreement.organization, "form": form, "discussion": None},
+    )
+
+
+def _posted_day(request):
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(request.POST.get("held_on", ""))
+    except ValueError:
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def discussion_edit(request, pk: int):
+    discussion = get_discussion(request, pk)
+    policies.require(request.user, policies.EDIT_DISCUSSION, discussion)
+    agreement = discussion.agreement
+    form = DiscussionForm(
+        request.POST or None,
+        instance=discussion,
+        initial={
+            "participants": [p.user_id for p in discussion.participants.all()],
+            "plans": [p.pk for p in discussion.plans.all()],
+        },
+        **_form_kwargs(agreement, _posted_day(request) or discussion.held_on),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_discussion(
+                request.user,
+                discussion,
+                participants=list(data["participants"]),
+                plans=list(data["plans"]),
+                **{k: data[k] for k in DiscussionForm.Meta.fields},
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The discussion details were saved."))
+            return redirect("discussion_detail", pk=discussion.pk)
+    return render(
+        request,
+        "discussions/discussion_form.html",
+        {
+            "agreement": agreement,
+            "organization": agreement.organization,
+            "form": form,
+            "discussion": discussion,
+        },
+    )
+
+
+# --- The discussion page --------------------------------------------------------------------
+
+
+def _context(request, discussion, **overrides) -> dict:
+    user = request.user
+    can_read_restricted = policies.can(user, policies.READ_RESTRICTED, discussion)
+    can_write = policies.can(user, policies.WRITE_MEMO, discussion)
+    sections = list(discussion.sections.select_related("secrecy_basis").order_by("order", "id"))
+    plans = list(discussion.plans.all())
+    versions = {
+        p.pk: p.latest_version()
+        for p in GoalPlan.objects.filter(pk__in=[p.pk for p in plans]).prefetch_related("versions")
+    }
+    goals = list(
+        GoalArea.objects.filter(version__in=[v for v in versions.values() if v])
+        .select_related("version__plan")
+        .prefetch_related("metrics")
+        .order_by("version__plan__period_start", "order", "id")
+    )
+    # The latest agreed follow-up of each goal: what the discussion starts from. An agreed
+    # text counts once its checkpoint was agreed (or reported), not while being drafted.
+    agreed = {}
+    statuses = dict(
+        FollowUp.objects.filter(checkpoint__version__in=[v for v in versions.values() if v]).values_list(
+            "checkpoint_id", "status"
+        )
+    )
+    for assessment in (
+        Assessment.objects.filter(goal_area__in=goals, kind=AssessmentKind.AGREED)
+        .select_related("rating", "checkpoint")
+        .order_by("checkpoint__order", "checkpoint__window_start")
+    ):
+        if statuses.get(assessment.checkpoint_id) in (FollowUpStatus.AGREED, FollowUpStatus.REPORTED):
+            agreed[assessment.goal_area_id] = assessment
+    goals_by_plan = {}
+    for goal in goals:
+        goal.latest_agreed = agreed.get(goal.pk)
+        goals_by_plan.setdefault(goal.version.plan_id, []).append(goal)
+    # Last year's plan ended before the discussion; the coming one is in force or ahead.
+    earlier_plan = next((p for p in reversed(plans) if p.period_end < discussion.held_on), None)
+    coming_plan = next((p for p in plans if p.period_end >= discussion.held_on), None)
+    items = []
+    item_forms = overrides.pop("item_forms", {})
+    if can_read_restricted:
+        # Raised here, or carried over: still open and raised in an earlier discussion
+        # (never one held after this one).
+        earlier = Q(raised_in__held_on__lt=discussion.held_on) | Q(
+            raised_in__held_on=discussion.held_on, raised_in_id__lt=discussion.pk
+        )
+        items = list(
+            DevelopmentItem.objects.filter(
+                Q(raised_in=discussion)
+                | (Q(agreement=discussion.agreement, status__in=CARRIED_STATUSES) & earlier)
+            ).select_related("raised_in")
+        )
+        items.sort(key=lambda i: (i.due_on is None, i.due_on, i.pk))
+        for item in items:
+            item.form = (
+                item_forms.get(item.pk) or DevelopmentItemForm(prefix=f"item{item.pk}", instance=item)
+                if can_write
+                else None
+            )
+    survey = Survey.objects.filter(discussion=discussion).prefetch_related("recipients").first()
+    answers = []
+    if survey is not None and can_read_restricted:
+        answers = list(survey.answers.select_related("goal_area", "respondent"))
+    section_forms = overrides.pop("section_forms", {})
+    for section in sections:
+        section.visible = not section.is_restricted or can_read_restricted
+        section.form = section_forms.get(section.pk) or (
+            SectionForm(prefix=f"s{section.pk}", initial={"text": section.text, "revision": section.revision})
+            if can_write
+            else None
+        )
+    participants = list(discussion.participants.all())
+    me = next((p for p in participants if p.user_id == user.pk), None)
+    context = {
+        "discussion": discussion,
+        "agreement": discussion.agreement,
+        "organization": discussion.agreement.organization,
+        "sections": sections,
+        "participants": participants,
+        "me": me,
+        "plans": plans,
+        "earlier_goals": goals_by_plan.get(earlier_plan.pk, []) if earlier_plan else [],
+        "coming_goals": goals_by_plan.get(coming_plan.pk, []) if coming_plan else [],
+        "earlier_plan": earlier_plan,
+        "coming_plan": coming_plan,
+        "kinds": SectionKind,
+        "can_read_restricted": can_read_restricted,
+        "can_write": can_write,
+        "can_edit": policies.can(user, policies.EDIT_DISCUSSION, discussion),
+        "can_confirm": me is not None
+        and me.confirmed_at is None
+        and policies.can(user, policies.CONFIRM_MEMO, discussion),
+        "close_form": overrides.pop("close_form", None)
+        or (CloseMemoForm() if policies.can(user, policies.CLOSE_MEMO, discussion) else None),
+        "item_form": overrides.pop("item_form", None)
+        or (DevelopmentItemForm(prefix="item") if can_write else None),
+        "items": items,
+        "survey": survey,
+        "answers": answers,
+        "can_create_survey": policies.can(user, policies.CREATE_SURVEY, discussion),
+        "conflict": overrides.pop("conflict", None),
+        "statuses": statuses,
+    }
+    context.update(overrides)
+    return context
+
+
+@require_GET
+def discussion_detail(request, pk: int):
+    discussion = get_discussion(request, pk)
+    return render(request, "discussions/discussion_detail.html", _context(request, discussion))
+
+
+@require_GET
+def section_fragment(request, pk: int, section_id: int):
+    """One section as an HTML fragment (htmx swaps it in after a save)."""
+    discussion = get_discussion(request, pk)
+    section = _section(request, discussion, section_id)
+    _refuse_restricted(request, discussion, section)
+    context = _context(request, discussion)
+    context["section"] = next(s for s in context["sections"] if s.pk == section.pk)
+    return render(request, "discussions/discussion_detail.html#section", context)
+
+
+@require_POST
+def section_save(request, pk: int, section_id: int):
+    discussion = get_discussion(request, pk)
+    section = _section(request, discussion, section_id)
+    _refuse_restricted(request, discussion, section)
+    policies.require(request.user, policies.WRITE_MEMO, discussion)
+    form = SectionForm(request.POST, prefix=f"s{section.pk}")
+    conflict = None
+    message = ""
+    if form.is_valid():
+        try:
+            _saved, cleared = services.save_section(
+                request.user, section, text=form.cleaned_data["text"], revision=form.cleaned_data["revision"]
+            )
+        except services.ConflictError as error:
+            conflict = {"section": section, "theirs": error.section.text}
+            data = request.POST.copy()
+            data[f"s{section.pk}-revision"] = error.section.revision
+            form = SectionForm(data, prefix=f"s{section.pk}")
+            form.is_valid()
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            message = _("Saved: %(title)s.") % {"title": section.display_title}
+            if cleared:
+                message += " " + _("The memo changed, so its confirmations were cleared.")
+            if not request.htmx:
+                messages.success(request, message)
+                return redirect(reverse("discussion_detail", args=[discussion.pk]) + f"#section-{section.pk}")
+            form = None
+    context = _context(
+        request, discussion, section_forms={section.pk: form} if form else {}, conflict=conflict
+    )
+    if request.htmx:
+        context["section"] = next(s for s in context["sections"] if s.pk == section.pk)
+        context["focus_section"] = section.pk
+        response = render(request, "discussions/discussion_detail.html#section", context)
+        if message:
+            response.content += render(request, "agreements/_announce.html", {"message": message}).content
+        return response
+    return render(request, "discussions/discussion_detail.html", context)
+
+
+@require_http_methods(["POST"])
+def item_save(request, pk: int, item_id: int | None = None):
+    discussion = get_discussion(request, pk)
+    policies.require(request.user, policies.WRITE_MEMO, discussion)
+    item = None
+    if item_id is not None:
+        item = policies.get_scoped_or_404(
+            DevelopmentItem.objects.filter(agreement=discussion.agreement), request.user, pk=item_id
+        )
+    prefix = "item" if item is None else f"item{item.pk}"
+    form = DevelopmentItemForm(request.POST, prefix=prefix, instance=item)
+    if form.is_valid():
+        try:
+            services.save_item(request.user, discussion, item, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The development plan was updated."))
+            return redirect(reverse("discussion_detail", args=[discussion.pk]) + "#development-plan")
+    # An edited item's errors show in its own form; a new item's in the form for adding.
+    forms = {"item_form": form} if item is None else {"item_forms": {item.pk: form}}
+    return render(request, "discussions/discussion_detail.html", _context(request, discussion, **forms))
+
+
+@require_POST
+def confirm(request, pk: int):
+    discussion = get_discussion(request, pk)
+    frozen = services.confirm_memo(request.user, discussion)
+    messages.success(
+        request,
+        _("Your confirmation was recorded. Everyone has confirmed: the memo is now frozen.")
+        if frozen
+        else _("Your confirmation was recorded."),
+    )
+    return redirect("discussion_detail", pk=discussion.pk)
+
+
+@require_POST
+def close(request, pk: int):
+    discussion = get_discussion(request, pk)
+    policies.require(request.user, policies.CLOSE_MEMO, discussion)
+    form = CloseMemoForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_memo(request.user, discussion, form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The memo was closed and frozen; the reason was recorded."))
+            return redirect("discussion_detail", pk=discussion.pk)
+    return render(
+        request, "discussions/discussion_detail.html", _context(request, discussion, close_form=form)
+    )
+
+
+@require_GET
+def calendar_file(request, pk: int):
+    """An invitation for the participants' calendars. No memo text goes in it."""
+    discussion = get_discussion(request, pk)
+    body = calendar.invitation(
+        discussion, request.build_absolute_uri(reverse("discussion_detail", args=[pk]))
+    )
+    audit.record(
+        "discussion.calendar",
+        actor=request.user,
+        organization=discussion.agreement.organization_id,
+        obj=discussion,
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="keskustelu-{discussion.held_on.isoformat()}.ics"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Survey ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def survey_new(request, pk: int):
+    discussion = get_discussion(request, pk)
+    policies.require(request.user, policies.CREATE_SURVEY, discussion)
+    people = services.survey_recipients(discussion.agreement)
+    form = SurveyForm(request.POST or None, people=people, initial={"recipients": list(people)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_survey(
+                request.user,
+                discussion,
+                recipients=list(form.cleaned_data["recipients"]),
+                closes_on=form.cleaned_data["closes_on"],
+                anonymous=form.cleaned_data["anonymous"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The survey was opened to the recipients."))
+            return redirect(reverse("discussion_detail", args=[discussion.pk]) + "#survey")
+    return render(
+        request,
+        "discussions/survey_form.html",
+        {"discussion": discussion, "organization": discussion.agreement.organization, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def survey_answer(request, pk: int):
+    """A recipient's answer page. Recipients (board members among them) see the goals
+    asked about and their own answers, never the discussion."""
+    surveys = Survey.objects.filter(recipients=request.user).select_related(
+        "discussion__agreement__organization"
+    )
+    survey = policies.get_scoped_or_404(surveys, request.user, pk=pk)
+    goals = services.survey_goals(survey)
+    mine = {a.goal_area_id: a.text for a in survey.answers.filter(respondent=request.user)}
+    can_answer = policies.can(request.user, policies.ANSWER_SURVEY, survey)
+    form = SurveyAnswerForm(
+        request.POST if request.method == "POST" else None,
+        goals=goals,
+        initial={f"goal_{g}": text for g, text in mine.items()},
+    )
+    if request.method == "POST":
+        policies.require(request.user, policies.ANSWER_SURVEY, survey)
+        if form.is_valid():
+            try:
+                services.answer_survey(request.user, survey, form.answers())
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Thank you. Your answers were saved; you can change them until the survey closes."),
+                )
+                return redirect("survey_answer", pk=survey.pk)
+    return render(
+        request,
+        "discussions/survey_answer.html",
+        {
+            "survey": survey,
+            "organization": survey.discussion.agreement.organization,
+            "agreement": survey.discussion.agreement,
+            "form": form,
+            "can_answer": can_answer,
+        },
+    )

@@ -1,0 +1,362 @@
+"""What a document says, as plain data: the same content feeds the PDF (Typst), the DOCX
+and the HTML preview, so the three always agree.
+
+Only public texts enter: goals, metrics, decisions and agreed follow-ups. Self-
+assessments, evaluators' views and everything restricted (discussion notes) never do.
+Labels are translated into the document's language; user texts are in Swedish where a
+Swedish version exists.
+"""
+
+from django.utils import formats, translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from suunta.agreements.models import Checkpoint, GoalArea, PlanVersion
+from suunta.followup.models import Assessment, AssessmentKind, FollowUp, FollowUpStatus
+from suunta.governance.models import Handling, Outcome
+from suunta.lib.publicity import Publicity
+
+from . import texts
+
+LANGUAGES = ("fi", "sv", "en")
+
+
+def _date(day) -> str:
+    return formats.date_format(day, "j.n.Y")
+
+
+def _user(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def _handlings(version: PlanVersion) -> list[Handling]:
+    return list(
+        Handling.objects.filter(version=version, checkpoint__isnull=True, publicity=Publicity.PUBLIC)
+        .select_related("body", "presenter")
+        .order_by("meeting_date", "id")
+    )
+
+
+def _agreed(version: PlanVersion, checkpoints) -> dict:
+    """{(goal id, checkpoint id): agreed assessment} for agreed or reported follow-ups."""
+    done = set(
+        FollowUp.objects.filter(
+            checkpoint__in=checkpoints, status__in=[FollowUpStatus.AGREED, FollowUpStatus.REPORTED]
+        ).values_list("checkpoint_id", flat=True)
+    )
+    return {
+        (a.goal_area_id, a.checkpoint_id): a
+        for a in Assessment.objects.filter(
+            checkpoint_id__in=done, kind=AssessmentKind.AGREED, publicity=Publicity.PUBLIC
+        ).select_related("rating")
+    }
+
+
+def _rating_text(assessment) -> str:
+    if assessment is None:
+        return ""
+    parts = [assessment.rating.display_label] if assessment.rating else []
+    if assessment.text:
+        parts.append(assessment.text)
+    return ": ".join(parts)
+
+
+def _charts(plan, version) -> list[dict]:
+    """The quantitative metrics with values: the same SVG chart as the metric page, its
+    text summary as the alternative text."""
+    from suunta.agreements.models import Metric
+    from suunta.measures.models import MetricValue
+    from suunta.measures.views import metric_overview
+
+    metrics = list(
+        Metric.objects.filter(
+            goal_area__version=version,
+            target__isnull=False,
+            publicity=Publicity.PUBLIC,
+            goal_area__publicity=Publicity.PUBLIC,
+        )
+        .select_related("goal_area")
+        .order_by("goal_area__order", "order", "id")
+    )
+    values: dict = {}
+    for value in MetricValue.objects.filter(
+        plan=plan, metric_lineage__in=[m.lineage for m in metrics], publicity=Publicity.PUBLIC
+    ):
+        values.setdefault(value.metric_lineage, []).append(value)
+    charts = []
+    for metric in metrics:
+        if metric.lineage not in values:
+            continue
+        overview = metric_overview(plan, metric, sorted(values[metric.lineage], key=lambda v: v.measured_on))
+        charts.append(
+            {"title": metric.display_text, "svg": str(overview["chart"]), "alt": overview["summary"]}
+        )
+    return charts
+
+
+def _board_name(organization) -> str:
+    from suunta.organizations.models import Body, BodyKind
+
+    board = Body.objects.filter(organization=organization, kind=BodyKind.BOARD).first()
+    return board.display_name if board else _("The board")
+
+
+def annex(plan, version: PlanVersion, lang: str) -> dict:
+    """The yearly goals annex laid out as the seed: header, agreement text, purpose,
+    the goal table with the agreed follow-ups, and the evaluation."""
+    with translation.override(lang):
+        agreement = plan.agreement
+        organization = agreement.organization
+        handlings = _handlings(version)
+        approval = next((h for h in handlings if h.snapshot_sha256), None)
+        presenter = next((h.presenter for h in reversed(handlings) if h.presenter_id), None)
+        goals = list(
+            GoalArea.objects.filter(version=version, publicity=Publicity.PUBLIC)
+            .prefetch_related("metrics")
+            .order_by("order", "id")
+        )
+        checkpoints = list(Checkpoint.objects.filter(version=version).order_by("order", "window_start", "id"))
+        agreed = _agreed(version, checkpoints)
+        handling_line = ", ".join(f"{_date(h.meeting_date)} {h.body.display_short}" for h in handlings)
+        evaluation = []
+        if handlings:
+            evaluation.append(
+                _("Handled: %(handlings)s.") % {"handlings": "; ".join(h.history_text for h in handlings)}
+            )
+        if checkpoints:
+            evaluation.append(
+                _("Follow-ups: %(labels)s.") % {"labels": ", ".join(c.display_label for c in checkpoints)}
+            )
+        evaluation += [
+            _("The aim is to support the work."),
+            _("Progress is followed in the preparatory body and reported to the board."),
+        ]
+        footer = [_("Version %(number)s") % {"number": version.number}]
+        if approval:
+            footer.append(approval.reference)
+            footer.append(f"SHA-256 {approval.snapshot_sha256}")
+        return {
+            "kind": "annex",
+            "lang": lang,
+            "organization": organization.display_name,
+            "title": plan.display_title,
+            "handling_line": handling_line,
+            "presenter": _("Presenting official: %(name)s") % {"name": _user(presenter)} if presenter else "",
+            "sections": [
+                {"heading": _("Director agreement"), "paragraphs": [texts.agreement_text(agreement, lang)]},
+                {
+                    "heading": _("Purpose of the goal discussion"),
+                    "items": texts.purpose_items(agreement, lang),
+                },
+            ],
+            "table": {
+                "caption": _("Goals, metrics and follow-ups"),
+                "headers": [_("Goal"), _("Metric")]
+                + [_("Follow-up %(label)s") % {"label": c.display_label} for c in checkpoints],
+                "rows": [
+                    {
+                        "goal": goal.display_title,
+                        "metrics": [
+                            m.display_text for m in goal.metrics.all() if m.publicity == Publicity.PUBLIC
+                        ],
+                        "followups": [_rating_text(agreed.get((goal.pk, c.pk))) for c in checkpoints],
+                    }
+                    for goal in goals
+                ],
+            },
+            "closing": {"heading": _("Evaluation of the goals"), "items": evaluation},
+            "footer": " · ".join(footer),
+            "page_label": _("Page"),
+            "date": (approval.meeting_date if approval else version.updated_at.date()).isoformat(),
+        }
+
+
+def followup_report(plan, checkpoint: Checkpoint, lang: str) -> dict:
+    """One checkpoint's agreed follow-up for the board: per goal the rating and text,
+    a summary of ratings, and a draft decision."""
+    with translation.override(lang):
+        version = checkpoint.version
+        agreement = plan.agreement
+        goals = list(
+            GoalArea.objects.filter(version=version, publicity=Publicity.PUBLIC).order_by("order", "id")
+        )
+        agreed = _agreed(version, [checkpoint])
+        counts: dict[str, int] = {}
+        for goal in goals:
+            a = agreed.get((goal.pk, checkpoint.pk))
+            label = a.rating.display_label if a and a.rating else _("No rating")
+            counts[label] = counts.get(label, 0) + 1
+        report = (
+            Handling.objects.filter(checkpoint=checkpoint, outcome=Outcome.NOTED)
+            .select_related("body")
+            .first()
+        )
+        charts = _charts(plan, version)
+        return {
+            "kind": "followup-report",
+            "lang": lang,
+            "organization": agreement.organization.display_name,
+            "title": _("Follow-up %(label)s: %(title)s")
+            % {"label": checkpoint.display_label, "title": plan.display_title},
+            "handling_line": report.reference if report else "",
+            "presenter": "",
+            "sections": [
+                {
+                    "heading": _("Summary"),
+                    "items": [f"{label}: {count}" for label, count in counts.items()],
+                }
+            ],
+            "table": {
+                "caption": _("Agreed follow-up per goal"),
+                "headers": [_("Goal"), _("Rating"), _("Agreed follow-up")],
+                "rows": [
+                    {
+                        "goal": goal.display_title,
+                        "metrics": [],
+                        "followups": [
+                            agreed[(goal.pk, checkpoint.pk)].rating.display_label
+                            if (goal.pk, checkpoint.pk) in agreed and agreed[(goal.pk, checkpoint.pk)].rating
+                            else "",
+                            agreed[(goal.pk, checkpoint.pk)].text
+                            if (goal.pk, checkpoint.pk) in agreed
+                            else "",
+                        ],
+                    }
+                    for goal in goals
+                ],
+            },
+            "charts": charts,
+            "closing": {
+                "heading": _("Draft decision"),
+                "items": [
+                    _("%(board)s takes note of the follow-up %(label)s of the %(position)s goals.")
+                    % {
+                        "board": _board_name(agreement.organization),
+                        "label": checkpoint.display_label,
+                        "position": agreement.display_genitive,
+                    }
+                ],
+            },
+            "footer": _("Version %(number)s") % {"number": version.number},
+            "page_label": _("Page"),
+            "date": (report.meeting_date if report else checkpoint.window_end).isoformat(),
+        }
+
+
+# Record metadata a case system needs (CaseM, Dynasty, Tweb, Ahjo); per-organization
+# values come from RecordSettings, these are the defaults.
+def agenda(plan, version: PlanVersion, lang: str, checkpoint: Checkpoint | None = None) -> dict:
+    """The agenda item draft (esityslistateksti): approving the goals, or taking a
+    follow-up for information when a checkpoint is given."""
+    from suunta.organizations.models import Membership, Role
+
+    from .models import record_settings
+
+    with translation.override(lang):
+        agreement = plan.agreement
+        organization = agreement.organization
+        board = _board_name(organization)
+        records = record_settings(organization)
+        handlings = _handlings(version)
+        presenter = next((h.presenter for h in reversed(handlings) if h.presenter_id), None)
+        if presenter is None:
+            # The mayor or the board chair presents: the executive is disqualified.
+            membership = (
+                Membership.objects.valid_on()
+                .filter(organization=organization, title__in=["mayor", "board_chair"])
+                .exclude(user_id=agreement.executive_id)
+                .select_related("user")
+                .order_by("title")
+                .first()
+            )
+            presenter = membership.user if membership else None
+        preparers = [
+            _user(m.user)
+            for m in Membership.objects.valid_on()
+            .filter(organization=organization, role=Role.PREPARER)
+            .select_related("user")
+            .order_by("user__last_name")
+        ]
+        if checkpoint is None:
+            subject = capfirst(
+                _("Approval of the %(position)s goals for %(period)s")
+                % {"position": agreement.display_genitive, "period": plan.period_start.year}
+            )
+            proposal = _("%(board)s approves the %(position)s annual goals %(year)s as in the annex.") % {
+                "board": board,
+                "position": agreement.display_genitive,
+                "year": plan.period_start.year,
+            }
+            background = [
+                texts.agreement_text(agreement, lang),
+                _("Preparatory handling: %(handlings)s.")
+                % {"handlings": "; ".join(h.history_text for h in handlings) or "–"},
+            ]
+            annex_title = plan.display_title
+            document_type = _("Agenda item: approval of goals")
+        else:
+            subject = capfirst(
+                _("Follow-up %(label)s of the %(position)s goals")
+                % {"label": checkpoint.display_label, "position": agreement.display_genitive}
+            )
+            proposal = _("%(board)s takes note of the follow-up %(label)s of the %(position)s goals.") % {
+                "board": board,
+                "label": checkpoint.display_label,
+                "position": agreement.display_genitive,
+            }
+            background = [
+                _("The goals were approved: %(reference)s.")
+                % {"reference": next((h.reference for h in handlings if h.snapshot_sha256), "–")},
+                _("The follow-up was agreed in the preparatory body and is reported to the board."),
+            ]
+            annex_title = _("Follow-up %(label)s: %(title)s") % {
+                "label": checkpoint.display_label,
+                "title": plan.display_title,
+            }
+            document_type = _("Agenda item: follow-up report")
+        metadata = [
+            (_("Document type"), document_type),
+            (_("Publicity"), records.publicity_label()),
+            (_("Secrecy basis and period"), records.secrecy_text() or "–"),
+            (_("Contains personal data"), _("Yes") if records.personal_data else _("No")),
+            (_("Task class"), records.task_class or "–"),
+            (_("Retention"), records.retention or "–"),
+        ]
+        return {
+            "kind": "agenda",
+            "lang": lang,
+            "organization": organization.display_name,
+            "title": subject,
+            "handling_line": "",
+            "presenter": "",
+            "sections": [
+                {
+                    "heading": _("Preparation"),
+                    "items": [
+                        _("Prepared by: %(names)s") % {"names": ", ".join(preparers) or "–"},
+                        _("Presenting official: %(name)s") % {"name": _user(presenter) or "–"},
+                        _("The %(position)s is disqualified and does not take part in the handling.")
+                        % {"position": agreement.display_position},
+                    ],
+                },
+                {"heading": _("Background"), "paragraphs": background},
+                {"heading": _("Proposal"), "paragraphs": [proposal]},
+                {"heading": _("Annexes"), "items": [annex_title]},
+                {"heading": _("For information"), "items": [_user(agreement.executive)]},
+                {
+                    "heading": _("Appeal"),
+                    "paragraphs": [
+                        _("Instructions for requesting an administrative review (oikaisuvaatimusohje).")
+                    ],
+                },
+            ],
+            "table": {
+                "caption": _("Record metadata"),
+                "headers": [_("Field"), _("Value")],
+                "rows": [{"goal": label, "metrics": [], "followups": [value]} for label, value in metadata],
+            },
+            "closing": {"heading": _("Decision"), "items": [proposal]},
+            "footer": _("Draft") + " · " + _("Version %(number)s") % {"number": version.number},
+            "page_label": _("Page"),
+            "date": version.updated_at.date().isoformat(),
+        }

@@ -1,0 +1,89 @@
+"""The same content as a Word document (python-docx): real headings, a real table whose
+header row repeats on every page, the same texts as the PDF."""
+
+import io
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from .pdf import printable
+
+
+def _repeat_header(row) -> None:
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def _bullets(document, items) -> None:
+    for item in items:
+        document.add_paragraph(printable(item), style="List Bullet")
+
+
+def render(content: dict) -> bytes:
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2)
+    style = document.styles["Normal"]
+    style.font.name = "Liberation Sans"
+    style.font.size = Pt(10)
+    properties = document.core_properties
+    properties.title = printable(content["title"])
+    properties.author = printable(content["organization"])
+    properties.language = content["lang"]
+    # Fixed metadata dates: the same content gives the same document text.
+    import datetime
+
+    day = datetime.datetime.fromisoformat(content["date"] + "T12:00:00")
+    properties.created = properties.modified = day
+    properties.last_modified_by = "Suunta"
+    properties.revision = 1
+
+    section.header.paragraphs[0].text = printable(f"{content['organization']}\t\t{content['title']}")
+    section.footer.paragraphs[0].text = printable(content["footer"])
+
+    document.add_heading(printable(content["title"]), level=1)
+    for line in (content["handling_line"], content["presenter"]):
+        if line:
+            document.add_paragraph(printable(line))
+    for part in content["sections"]:
+        document.add_heading(printable(part["heading"]), level=2)
+        for paragraph in part.get("paragraphs", []):
+            document.add_paragraph(printable(paragraph))
+        _bullets(document, part.get("items", []))
+
+    table_content = content["table"]
+    document.add_paragraph(printable(table_content["caption"]), style="Caption")
+    headers = table_content["headers"]
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(printable(text)).bold = True
+    _repeat_header(table.rows[0])
+    annex = content["kind"] == "annex"
+    for row in table_content["rows"]:
+        cells = table.add_row().cells
+        cells[0].paragraphs[0].add_run(printable(row["goal"])).bold = True
+        offset = 1
+        if annex:
+            cells[1].text = ""
+            for index, metric in enumerate(row["metrics"]):
+                paragraph = cells[1].paragraphs[0] if index == 0 else cells[1].add_paragraph()
+                paragraph.style = document.styles["List Bullet"]
+                paragraph.add_run(printable(metric))
+            offset = 2
+        for index, text in enumerate(row["followups"]):
+            cells[offset + index].text = printable(text)
+
+    document.add_heading(printable(content["closing"]["heading"]), level=2)
+    _bullets(document, content["closing"]["items"])
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

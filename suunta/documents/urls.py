@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("plans/<int:pk>/documents/<slug:kind>/", views.preview, name="document_preview"),
+    path("plans/<int:pk>/documents/<slug:kind>.<slug:fmt>", views.download, name="document_download"),
+]

@@ -1,0 +1,80 @@
+"""Document preview (HTML) and downloads (PDF/A, DOCX). The plan comes from the user's
+scope; what the document shows is decided by policies.READ_DOCUMENT; every download is
+audited."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from suunta import policies
+from suunta.agreements.views import get_plan, visible_versions
+from suunta.audit import services as audit
+
+from . import render as documents
+
+
+def _request(request, pk: int, kind: str, fmt: str | None):
+    plan = get_plan(request, pk)
+    versions = visible_versions(request, plan)
+    if not versions:
+        raise Http404
+    version = versions[-1]
+    version.plan = plan
+    lang = request.GET.get("lang") or (get_language() or "fi")[:2]
+    try:
+        documents.check(kind, fmt, lang)
+        number = int(request.GET["checkpoint"]) if request.GET.get("checkpoint") else None
+        checkpoint = documents.checkpoint_of(version, number, kind)
+    except ValueError:
+        raise Http404 from None
+    except ValidationError as error:
+        return None, error
+    policies.require(
+        request.user, policies.READ_DOCUMENT, (version, kind, documents.followup_status(checkpoint))
+    )
+    return documents.Request(kind, version, lang, checkpoint), None
+
+
+@require_GET
+def preview(request, pk: int, kind: str):
+    doc, error = _request(request, pk, kind, None)
+    if error is not None:
+        return render(request, "documents/error.html", {"messages_": error.messages}, status=400)
+    content = documents.build(doc)
+    for section in content["sections"]:
+        # A section has paragraphs, items or both; where the key is missing, the
+        # template's `section.items` would find the dict's items() method instead.
+        section.setdefault("paragraphs", [])
+        section.setdefault("items", [])
+    return render(
+        request,
+        "documents/preview.html",
+        {
+            "doc": content,
+            "plan": doc.version.plan,
+            "organization": doc.version.plan.agreement.organization,
+            "kind": kind,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_GET
+def download(request, pk: int, kind: str, fmt: str):
+    doc, error = _request(request, pk, kind, fmt)
+    if error is not None:
+        return render(request, "documents/error.html", {"messages_": error.messages}, status=400)
+    body, name, content_type = documents.render(doc, fmt)
+    audit.record(
+        "document.download",
+        actor=request.user,
+        organization=doc.version.plan.agreement.organization_id,
+        obj=doc.version,
+        changes={"kind": [None, kind], "format": [None, fmt], "lang": [None, doc.lang]},
+    )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

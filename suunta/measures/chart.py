@@ -1,0 +1,146 @@
+"""A server-rendered SVG chart of one metric: values over the plan period, the target
+line and the checkpoints. No JavaScript and no styles: presentation attributes only,
+so the same markup works in the page (under the CSP) and in documents.
+
+The picture is never the only carrier of the numbers: the page shows the text summary
+(also the SVG's <desc>) and the table of values beside it.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import formats
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from suunta.lib.numbers import format_decimal
+
+WIDTH, HEIGHT = 640, 300
+LEFT, RIGHT, TOP, BOTTOM = 96, 24, 28, 44
+# Colours with at least 3:1 contrast on white (WCAG 1.4.11, graphical objects).
+VALUE_COLOUR = "#1f5c99"
+TARGET_COLOUR = "#1d6b2f"
+BASELINE_COLOUR = "#6b4c00"
+GRID_COLOUR = "#767676"
+TEXT_COLOUR = "#1a1a1a"
+
+
+@dataclass(frozen=True)
+class Marker:
+    day: datetime.date
+    label: str
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values covering [low, high] (1, 2 or 5 times a power of ten apart)."""
+    if high == low:
+        high, low = high + 1, low - 1
+    raw = (high - low) / max(1, count - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    start = math.floor(low / step) * step
+    ticks = []
+    value = start
+    while value < high + step * 0.999:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+def render(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    unit: str,
+    period: tuple[datetime.date, datetime.date],
+    values: list[tuple[datetime.date, Decimal]],
+    target: Decimal | None = None,
+    baseline: Decimal | None = None,
+    markers: list[Marker] = (),
+) -> SafeString:
+    start, end = period
+    span_days = max(1, (end - start).days)
+    numbers = [float(v) for _, v in values]
+    numbers += [float(x) for x in (target, baseline) if x is not None]
+    if not numbers:
+        numbers = [0.0, 1.0]
+    ticks = nice_ticks(min(numbers), max(numbers))
+    y_low, y_high = ticks[0], ticks[-1]
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x(day: datetime.date) -> float:
+        return round(LEFT + plot_w * (day - start).days / span_days, 1)
+
+    def y(value: float) -> float:
+        return round(TOP + plot_h * (1 - (value - y_low) / ((y_high - y_low) or 1)), 1)
+
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="{title_id} {desc_id}" '
+        f'font-family="sans-serif" font-size="12" fill="{TEXT_COLOUR}">',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(description)}</desc>',
+    ]
+    # Horizontal grid with the value axis labels.
+    for tick in ticks:
+        ty = y(tick)
+        label = format_decimal(Decimal(str(tick)), unit)
+        out.append(
+            f'<line x1="{LEFT}" y1="{ty}" x2="{WIDTH - RIGHT}" y2="{ty}" stroke="{GRID_COLOUR}" '
+            f'stroke-width="0.5"/>'
+        )
+        out.append(f'<text x="{LEFT - 6}" y="{ty + 4}" text-anchor="end">{escape(label)}</text>')
+    # Time axis: the period's ends and the checkpoints.
+    out.append(
+        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" '
+        f'stroke="{TEXT_COLOUR}" stroke-width="1"/>'
+    )
+    for day, anchor in ((start, "start"), (end, "end")):
+        out.append(
+            f'<text x="{x(day)}" y="{HEIGHT - 10}" text-anchor="{anchor}">'
+            f"{escape(formats.date_format(day, 'SHORT_DATE_FORMAT'))}</text>"
+        )
+    for marker in markers:
+        if not start <= marker.day <= end:
+            continue
+        mx = x(marker.day)
+        out.append(
+            f'<line x1="{mx}" y1="{TOP}" x2="{mx}" y2="{TOP + plot_h}" stroke="{GRID_COLOUR}" '
+            f'stroke-width="1" stroke-dasharray="2 3"/>'
+        )
+        out.append(f'<text x="{mx}" y="{TOP - 8}" text-anchor="middle">{escape(marker.label)}</text>')
+    if baseline is not None:
+        by = y(float(baseline))
+        out.append(
+            f'<line x1="{LEFT}" y1="{by}" x2="{WIDTH - RIGHT}" y2="{by}" stroke="{BASELINE_COLOUR}" '
+            f'stroke-width="1.5" stroke-dasharray="2 2"/>'
+        )
+        out.append(
+            f'<text x="{LEFT + 4}" y="{by - 4}" fill="{BASELINE_COLOUR}">'
+            f"{escape(_('Baseline'))} {escape(format_decimal(baseline, unit))}</text>"
+        )
+    if target is not None:
+        gy = y(float(target))
+        out.append(
+            f'<line x1="{LEFT}" y1="{gy}" x2="{WIDTH - RIGHT}" y2="{gy}" stroke="{TARGET_COLOUR}" '
+            f'stroke-width="2" stroke-dasharray="8 4"/>'
+        )
+        out.append(
+            f'<text x="{WIDTH - RIGHT - 4}" y="{gy - 6}" text-anchor="end" fill="{TARGET_COLOUR}" '
+            f'font-weight="bold">{escape(_("Target"))} {escape(format_decimal(target, unit))}</text>'
+        )
+    points = [(x(day), y(float(value))) for day, value in sorted(values)]
+    if len(points) > 1:
+        path = " ".join(f"{px},{py}" for px, py in points)
+        out.append(f'<polyline points="{path}" fill="none" stroke="{VALUE_COLOUR}" stroke-width="2.5"/>')
+    for px, py in points:
+        out.append(
+            f'<circle cx="{px}" cy="{py}" r="4" fill="{VALUE_COLOUR}" stroke="#ffffff" stroke-width="1"/>'
+        )
+    out.append("</svg>")
+    return mark_safe("\n".join(out))  # noqa: S308 - every text above is escaped

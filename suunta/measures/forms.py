@@ -1,0 +1,69 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from suunta.agreements.forms import DateInput
+from suunta.lib.numbers import LocalDecimalField
+
+from .models import COMMENT_MAX, SOURCE_MAX
+
+
+class MetricValueForm(forms.Form):
+    measured_on = forms.DateField(label=_("Date"), widget=DateInput())
+    value = LocalDecimalField(label=_("Value"))
+    comment = forms.CharField(label=_("Comment (optional)"), max_length=COMMENT_MAX, required=False)
+    source = forms.CharField(
+        label=_("Source (optional)"),
+        max_length=SOURCE_MAX,
+        required=False,
+        help_text=_("e.g. monthly financial report"),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        required=False,
+        help_text=_(
+            "One value per row: date; value; comment (optional). Dates as 31.1.2025 or 2025-01-31, "
+            "decimal comma or point. A header row is allowed."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    text = forms.CharField(
+        label=_("…or paste the rows here"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        # An empty file already has its own error ("The submitted file is empty.").
+        if not cleaned.get("file") and not (cleaned.get("text") or "").strip() and not self.has_error("file"):
+            self.add_error("file", _("Choose a CSV file or paste the rows."))
+        return cleaned
+
+
+class WeightsForm(forms.Form):
+    """One weight per goal; together 100."""
+
+    def __init__(self, *args, goals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goals = goals
+        for goal in goals:
+            self.fields[f"goal_{goal.pk}"] = forms.IntegerField(
+                label=goal.display_title,
+                min_value=0,
+                max_value=100,
+                initial=goal.weight,
+                widget=forms.NumberInput(attrs={"class": "input--short"}),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        values = [cleaned.get(f"goal_{g.pk}") for g in self.goals]
+        if self.goals and all(v is not None for v in values) and sum(values) != 100:
+            raise forms.ValidationError(
+                _("The weights must sum to 100; now they sum to %(total)s.") % {"total": sum(values)}
+            )
+        return cleaned
+
+    def weights(self) -> dict[int, int]:
+        return {g.pk: self.cleaned_data[f"goal_{g.pk}"] for g in self.goals}

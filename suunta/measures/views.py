@@ -1,0 +1,209 @@
+"""The metric page: a quantitative metric's values, progress and chart; entering and
+importing values."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from suunta import policies
+from suunta.agreements.models import Checkpoint, Metric
+from suunta.agreements.views import get_plan, visible_versions
+from suunta.lib.clock import today
+from suunta.lib.forms import apply_validation_error
+from suunta.lib.numbers import format_decimal
+
+from . import chart, csv_import, services
+from .forms import ImportForm, MetricValueForm
+from .models import MetricValue
+from .progress import progress, summary
+
+
+def _context(request, pk: int, metric_id: int):
+    plan = get_plan(request, pk)
+    versions = visible_versions(request, plan)
+    metrics = Metric.objects.filter(goal_area__version__in=versions).select_related("goal_area__version")
+    metric = policies.get_scoped_or_404(metrics, request.user, pk=metric_id)
+    metric.goal_area.version.plan = plan
+    return plan, metric
+
+
+def _can_record(user, metric) -> bool:
+    return metric.is_quantitative and policies.can(
+        user, policies.RECORD_METRIC_VALUE, metric.goal_area.version
+    )
+
+
+def metric_overview(plan, metric, values) -> dict:
+    """Progress, text summary and chart of one metric (also for documents later)."""
+    result = progress(metric, values)
+    text = summary(metric, values, result)
+    checkpoints = Checkpoint.objects.filter(version_id=metric.goal_area.version_id)
+    svg = chart.render(
+        chart_id=f"chart-{metric.pk}",
+        title=metric.display_text,
+        description=text,
+        unit=metric.unit,
+        period=(plan.period_start, plan.period_end),
+        values=[(v.measured_on, v.value) for v in values],
+        target=metric.target,
+        baseline=metric.baseline,
+        markers=[chart.Marker(c.window_start, c.display_label) for c in checkpoints],
+    )
+    return {"progress": result, "summary": text, "chart": svg}
+
+
+def _page(request, plan, metric, *, value_form=None):
+    values = list(
+        MetricValue.objects.filter(plan=plan, metric_lineage=metric.lineage).select_related("recorded_by")
+    )
+    can_record = _can_record(request.user, metric)
+    version = metric.goal_area.version
+    in_force = services.version_in_force(plan)
+    context = {
+        "organization": plan.agreement.organization,
+        "plan": plan,
+        "metric": metric,
+        "goal": metric.goal_area,
+        "version": version,
+        "current_metric": (
+            Metric.objects.filter(goal_area__version=in_force, lineage=metric.lineage).first()
+            if in_force is not None and in_force.pk != version.pk
+            else None
+        ),
+        "values": values,
+        "can_record": can_record,
+        "value_form": value_form
+        or (MetricValueForm(initial={"measured_on": min(today(), plan.period_end)}) if can_record else None),
+        "target_text": format_decimal(metric.target, metric.unit),
+        "baseline_text": format_decimal(metric.baseline, metric.unit),
+    }
+    if metric.is_quantitative:
+        context.update(metric_overview(plan, metric, values))
+    return render(request, "measures/metric_detail.html", context)
+
+
+@require_GET
+def metric_detail(request, pk: int, metric_id: int):
+    plan, metric = _context(request, pk, metric_id)
+    return _page(request, plan, metric)
+
+
+@require_POST
+def value_add(request, pk: int, metric_id: int):
+    plan, metric = _context(request, pk, metric_id)
+    policies.require(request.user, policies.RECORD_METRIC_VALUE, metric.goal_area.version)
+    form = MetricValueForm(request.POST)
+    if form.is_valid():
+        try:
+            entry = services.record_value(request.user, plan, metric, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The value %(value)s for %(date)s was saved.")
+                % {
+                    "value": format_decimal(entry.value, metric.unit),
+                    "date": formats.date_format(entry.measured_on, "SHORT_DATE_FORMAT"),
+                },
+            )
+            return redirect(reverse("metric_detail", args=[plan.pk, metric.pk]) + "#values")
+    return _page(request, plan, metric, value_form=form)
+
+
+@require_POST
+def value_delete(request, pk: int, metric_id: int, value_id: int):
+    plan, metric = _context(request, pk, metric_id)
+    policies.require(request.user, policies.RECORD_METRIC_VALUE, metric.goal_area.version)
+    entry = policies.get_scoped_or_404(
+        MetricValue.objects.filter(plan=plan, metric_lineage=metric.lineage), request.user, pk=value_id
+    )
+    services.delete_value(request.user, plan, metric, entry)
+    messages.success(
+        request,
+        _("The value %(value)s for %(date)s was removed.")
+        % {
+            "value": format_decimal(entry.value, metric.unit),
+            "date": formats.date_format(entry.measured_on, "SHORT_DATE_FORMAT"),
+        },
+    )
+    return redirect(reverse("metric_detail", args=[plan.pk, metric.pk]) + "#values")
+
+
+@require_http_methods(["GET", "POST"])
+def value_import(request, pk: int, metric_id: int):
+    """Upload or paste → preview with per-row errors → confirm. The confirmation carries
+    the CSV text back in the form and parses it again: nothing is kept in between."""
+    plan, metric = _context(request, pk, metric_id)
+    policies.require(request.user, policies.RECORD_METRIC_VALUE, metric.goal_area.version)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    rows = None
+    csv_text = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        try:
+            if upload is not None and upload.size > csv_import.MAX_BYTES:
+                raise ValidationError(_("The file is too large: at most 1 MB."))
+            csv_text = csv_import.decode(upload.read()) if upload else form.cleaned_data["text"]
+            rows = csv_import.parse(csv_text, period=(plan.period_start, plan.period_end), today=today())
+            services.preview(plan, metric, rows)
+        except ValidationError as error:
+            form.add_error("file" if upload else "text", error)
+            rows = None
+        if rows is not None and "confirm" in request.POST:
+            try:
+                created, replaced = services.import_values(request.user, plan, metric, rows)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Imported %(created)s new values and replaced %(replaced)s.")
+                    % {"created": created, "replaced": replaced},
+                )
+                return redirect(reverse("metric_detail", args=[plan.pk, metric.pk]) + "#values")
+    return render(
+        request,
+        "measures/import.html",
+        {
+            "organization": plan.agreement.organization,
+            "plan": plan,
+            "metric": metric,
+            "form": form,
+            "rows": rows,
+            "csv_text": csv_text,
+            "error_count": sum(1 for r in rows if r.errors) if rows else 0,
+        },
+    )
+
+
+@require_POST
+def plan_weights(request, pk: int):
+    """Set the weights of every goal of the plan's draft at once."""
+    from suunta.agreements.models import GoalArea
+    from suunta.agreements.views import render_plan
+
+    from .forms import WeightsForm
+
+    plan = get_plan(request, pk)
+    versions = visible_versions(request, plan)
+    if not versions:
+        raise Http404
+    version = versions[-1]
+    policies.require(request.user, policies.SET_WEIGHTS, version)
+    goals = list(GoalArea.objects.filter(version=version))
+    form = WeightsForm(request.POST, goals=goals)
+    if form.is_valid():
+        try:
+            services.set_weights(request.user, version, form.weights())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The weights were saved."))
+            return redirect(reverse("plan_detail", args=[plan.pk]) + "#weights")
+    return render_plan(request, plan, version, weights_form=form)
