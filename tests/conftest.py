@@ -41,6 +41,14 @@ def fixed_today():
 
 
 @pytest.fixture(autouse=True)
+def evidence_root(settings, tmp_path):
+    """Evidence files of every test go to the test's own temporary directory."""
+    root = tmp_path / "evidence"
+    settings.EVIDENCE_ROOT = root
+    return root
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     # argon2 in production; the suite only needs hashes that work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -360,9 +360,14 @@ def test_the_mayor_closes_the_memo_with_a_reason(demo, discussion):
     assert len(discussion.memo_sha256) == 64
     # The missing confirmations stay missing: the reason tells why.
     assert confirmed(discussion) == {MAYOR: False, CHAIR: False, EXECUTIVE: True}
-    shown = main_text(demo.client(PREPARER).get(detail_url(discussion)))
+    shown = main_text(demo.client(MAYOR).get(detail_url(discussion)))
     assert CLOSE_REASON in shown
     assert fi("The memo is confirmed and frozen: it can no longer change.") in shown
+    # The reason may be personal (here: sick leave): staff outside the room see only
+    # that the memo was closed without every confirmation.
+    outside = main_text(demo.client(PREPARER).get(detail_url(discussion)))
+    assert CLOSE_REASON not in outside
+    assert fi("Closed without every confirmation") in outside
     (freeze,) = AuditEvent.objects.filter(action="discussion.freeze", object_id=str(discussion.pk))
     assert freeze.actor_label == MAYOR
     assert demo.client(CHAIR).post(confirm_url(discussion)).status_code == 403

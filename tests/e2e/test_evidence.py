@@ -12,9 +12,8 @@ from suunta.agreements.models import Checkpoint, GoalArea, GoalPlan
 from suunta.evidence.models import Evidence
 from suunta.followup.models import Assessment
 
-from ..e2e.browser import assert_accessible, login
-from ..e2e.conftest import browser, context, live_demo, page  # noqa: F401 (the browser fixtures)
-from . import files
+from ..evidence import files
+from .browser import assert_accessible, login
 
 PLAN_TITLE = "Kansliapäällikön tavoitteet 2026"
 
@@ -28,7 +27,7 @@ def the_checkpoint():
 
 
 @pytest.mark.browser
-def test_evidence_without_javascript(live_demo, browser, evidence_root):  # noqa: F811
+def test_evidence_without_javascript(live_demo, browser, evidence_root):
     path, goal = the_checkpoint()
     url = f"{live_demo}{path}"
     no_js = browser.new_context(
@@ -99,7 +98,7 @@ def test_evidence_without_javascript(live_demo, browser, evidence_root):  # noqa
 
 
 @pytest.mark.browser
-def test_evidence_on_the_page_is_accessible(live_demo, page, evidence_root):  # noqa: F811
+def test_evidence_on_the_page_is_accessible(live_demo, page, evidence_root):
     path, goal = the_checkpoint()
     login(page, live_demo, "kansliapaallikko")
     page.goto(f"{live_demo}{path}")
