@@ -5,6 +5,7 @@ import datetime
 import functools
 import json
 import re
+import threading
 import unicodedata
 from pathlib import Path
 
@@ -74,6 +75,9 @@ def _breakable_table(content: dict) -> dict:
     return {**content, "table": {**table, "headers": [breakable(h) for h in table["headers"]], "rows": rows}}
 
 
+_COMPILE_LOCK = threading.Lock()
+
+
 @functools.cache
 def _compiler() -> typst.Compiler:
     return typst.Compiler(str(TEMPLATE), font_paths=[str(FONTS)], ignore_system_fonts=True)
@@ -85,6 +89,9 @@ def render(content: dict) -> bytes:
     # The document's date is the content's own (the decision day), not the clock: the
     # same data gives the same bytes.
     timestamp = int(datetime.datetime(day.year, day.month, day.day, 12, tzinfo=datetime.UTC).timestamp())
-    return _compiler().compile(
-        format="pdf", pdf_standards=STANDARDS, sys_inputs={"data": data}, timestamp=timestamp
-    )
+    # One compiler per process keeps Typst's caches warm; it is not safe to enter from
+    # two threads at once (a threaded server), so compiles take turns.
+    with _COMPILE_LOCK:
+        return _compiler().compile(
+            format="pdf", pdf_standards=STANDARDS, sys_inputs={"data": data}, timestamp=timestamp
+        )
