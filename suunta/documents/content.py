@@ -66,7 +66,7 @@ def _charts(plan, version) -> list[dict]:
     text summary as the alternative text."""
     from suunta.agreements.models import Metric
     from suunta.measures.models import MetricValue
-    from suunta.measures.views import metric_overview
+    from suunta.measures.progress import overview
 
     metrics = list(
         Metric.objects.filter(
@@ -83,14 +83,15 @@ def _charts(plan, version) -> list[dict]:
         plan=plan, metric_lineage__in=[m.lineage for m in metrics], publicity=Publicity.PUBLIC
     ):
         values.setdefault(value.metric_lineage, []).append(value)
+    checkpoints = list(Checkpoint.objects.filter(version=version))  # once for every chart
     charts = []
     for metric in metrics:
         if metric.lineage not in values:
             continue
-        overview = metric_overview(plan, metric, sorted(values[metric.lineage], key=lambda v: v.measured_on))
-        charts.append(
-            {"title": metric.display_text, "svg": str(overview["chart"]), "alt": overview["summary"]}
+        drawn = overview(
+            plan, metric, sorted(values[metric.lineage], key=lambda v: v.measured_on), checkpoints
         )
+        charts.append({"title": metric.display_text, "svg": str(drawn["chart"]), "alt": drawn["summary"]})
     return charts
 
 

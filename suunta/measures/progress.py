@@ -102,3 +102,29 @@ def summary(metric: Metric, values: list[MetricValue], result: Progress) -> str:
             _("%(percent)s of the way from the baseline to the target.") % {"percent": result.percent}
         )
     return " ".join(parts)
+
+
+def overview(plan, metric: Metric, values: list[MetricValue], checkpoints=None) -> dict:
+    """Progress, text summary and SVG chart of one metric: the metric page and the
+    follow-up report show the same. `checkpoints` (the metric's version's) may be given
+    by a caller drawing several charts."""
+    from suunta.agreements.models import Checkpoint
+
+    from . import chart
+
+    result = progress(metric, values)
+    text = summary(metric, values, result)
+    if checkpoints is None:
+        checkpoints = Checkpoint.objects.filter(version_id=metric.goal_area.version_id)
+    svg = chart.render(
+        chart_id=f"chart-{metric.pk}",
+        title=metric.display_text,
+        description=text,
+        unit=metric.unit,
+        period=(plan.period_start, plan.period_end),
+        values=[(v.measured_on, v.value) for v in values],
+        target=metric.target,
+        baseline=metric.baseline,
+        markers=[chart.Marker(c.window_start, c.display_label) for c in checkpoints],
+    )
+    return {"progress": result, "summary": text, "chart": svg}

@@ -11,16 +11,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from suunta import policies
-from suunta.agreements.models import Checkpoint, Metric
+from suunta.agreements.models import Metric
 from suunta.agreements.views import get_plan, visible_versions
 from suunta.lib.clock import today
 from suunta.lib.forms import apply_validation_error
 from suunta.lib.numbers import format_decimal
 
-from . import chart, csv_import, services
+from . import csv_import, services
 from .forms import ImportForm, MetricValueForm
 from .models import MetricValue
-from .progress import progress, summary
+from .progress import overview
 
 
 def _context(request, pk: int, metric_id: int):
@@ -36,25 +36,6 @@ def _can_record(user, metric) -> bool:
     return metric.is_quantitative and policies.can(
         user, policies.RECORD_METRIC_VALUE, metric.goal_area.version
     )
-
-
-def metric_overview(plan, metric, values) -> dict:
-    """Progress, text summary and chart of one metric (also for documents later)."""
-    result = progress(metric, values)
-    text = summary(metric, values, result)
-    checkpoints = Checkpoint.objects.filter(version_id=metric.goal_area.version_id)
-    svg = chart.render(
-        chart_id=f"chart-{metric.pk}",
-        title=metric.display_text,
-        description=text,
-        unit=metric.unit,
-        period=(plan.period_start, plan.period_end),
-        values=[(v.measured_on, v.value) for v in values],
-        target=metric.target,
-        baseline=metric.baseline,
-        markers=[chart.Marker(c.window_start, c.display_label) for c in checkpoints],
-    )
-    return {"progress": result, "summary": text, "chart": svg}
 
 
 def _page(request, plan, metric, *, value_form=None):
@@ -83,7 +64,7 @@ def _page(request, plan, metric, *, value_form=None):
         "baseline_text": format_decimal(metric.baseline, metric.unit),
     }
     if metric.is_quantitative:
-        context.update(metric_overview(plan, metric, values))
+        context.update(overview(plan, metric, values))
     return render(request, "measures/metric_detail.html", context)
 
 
