@@ -222,6 +222,22 @@ else:
     EMAIL_HOST = EMAIL_HOST or "localhost"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 
+# --- Accessibility statement (laki digitaalisten palvelujen tarjoamisesta 306/2019) ------
+# What each installation must state for itself: who provides the service, where users
+# send accessibility feedback (answered within 14 days, § 15), and the supervisory
+# authority. Since 1.1.2025 supervision belongs to Traficom (HE 71/2024); an operator
+# checks these contacts against saavutettavuusvaatimukset.fi when deploying.
+ACCESSIBILITY_PROVIDER = os.environ.get("SUUNTA_ACCESSIBILITY_PROVIDER", "")
+ACCESSIBILITY_FEEDBACK_EMAIL = os.environ.get("SUUNTA_ACCESSIBILITY_FEEDBACK_EMAIL", "")
+ACCESSIBILITY_FEEDBACK_URL = os.environ.get("SUUNTA_ACCESSIBILITY_FEEDBACK_URL", "")
+ACCESSIBILITY_STATEMENT_DATE = os.environ.get("SUUNTA_ACCESSIBILITY_STATEMENT_DATE", "2026-11-28")
+ACCESSIBILITY_REVIEWED_DATE = os.environ.get("SUUNTA_ACCESSIBILITY_REVIEWED_DATE", "2026-11-28")
+ACCESSIBILITY_SUPERVISOR_EMAIL = os.environ.get("SUUNTA_ACCESSIBILITY_SUPERVISOR_EMAIL", "saavutettavuus@traficom.fi")
+ACCESSIBILITY_SUPERVISOR_PHONE = os.environ.get("SUUNTA_ACCESSIBILITY_SUPERVISOR_PHONE", "029 534 5000")
+ACCESSIBILITY_SUPERVISOR_URL = os.environ.get(
+    "SUUNTA_ACCESSIBILITY_SUPERVISOR_URL", "https://www.saavutettavuusvaatimukset.fi/"
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from suunta import policies
 from suunta.accounts import views as account_views
@@ -16,7 +14,8 @@ urlpatterns = [
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("suunta.accounts.urls")),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
+    path("accessibility/", site_views.accessibility_statement, name="accessibility"),
     path("", include("suunta.organizations.urls")),
     path("", include("suunta.agreements.urls")),
     path("", include("suunta.governance.urls")),

@@ -75,6 +75,12 @@ class Demo:
 @pytest.fixture
 def demo(db) -> Demo:
     load_demo()
+    return demo_handles()
+
+
+def demo_handles() -> Demo:
+    """The loaded demo's objects, with the 2027 draft made from the 2026 plan (also used
+    by the browser tests, whose live server reads a transactional database)."""
     plan = GoalPlan.objects.get(title="Kansliapäällikön tavoitteet 2025")
     current = GoalPlan.objects.get(title="Kansliapäällikön tavoitteet 2026")
     preparer = get_user_model().objects.get(username="valmistelija")

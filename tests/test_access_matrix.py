@@ -297,6 +297,8 @@ MATRIX: dict[str, Entry] = {
     "password_reset_complete": Entry(EVERYONE),
     "password_change": Entry(LOGGED_IN_ONLY),
     "password_change_done": Entry(LOGGED_IN_ONLY),
+    "preferences": Entry(LOGGED_IN_ONLY),
+    "accessibility": Entry(EVERYONE),
     "organization_list": Entry(LOGGED_IN_ONLY),
     "organization_detail": Entry(expect(200, toinen=404), args=lambda demo: ["esimerkkikunta"]),
     "member_list": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),

@@ -6,3 +6,6 @@ class SiteConfig(AppConfig):
     name = "suunta.site"
     label = "suunta_site"
     verbose_name = _("Site")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deployment checks)

@@ -8,8 +8,11 @@ BROWSER_LANGUAGES = ("fi", "sv")
 
 
 class LanguageMiddleware:
-    """Picks the language: the switcher's cookie, then the user's preference, then
-    Finnish or Swedish from the browser, then Finnish (settings.LANGUAGE_CODE)."""
+    """Picks the language: a logged-in user's preference (the switcher and the
+    preferences page set it), then the switcher's cookie, then Finnish or Swedish from
+    the browser, then Finnish (settings.LANGUAGE_CODE). The preference comes first so a
+    Swedish-speaking councillor gets Swedish on a shared computer whatever the last
+    user chose there."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -25,13 +28,13 @@ class LanguageMiddleware:
         return response
 
     def choose(self, request) -> str:
-        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if cookie in self.available:
-            return cookie
         user = getattr(request, "user", None)
         preferred = getattr(user, "preferred_language", "") if user and user.is_authenticated else ""
         if preferred in self.available:
             return preferred
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if cookie in self.available:
+            return cookie
         accept = request.headers.get("Accept-Language", "")
         for part in accept.split(","):
             code = part.split(";")[0].strip().lower()[:2]

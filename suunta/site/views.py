@@ -1,7 +1,10 @@
 from itertools import groupby
 
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.shortcuts import render
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET
 
 from suunta import policies
@@ -45,5 +48,28 @@ def home(request):
             "groups": groups,
             "due_items": due.for_user(due_items, request.user),
             "discussion_items": actions_for(request.user),
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def accessibility_statement(request):
+    """The accessibility statement (saavutettavuusseloste) that the law on digital
+    services (306/2019, § 15) requires: open to everyone, also before logging in. The
+    installation's own details (provider, feedback channel, dates, supervisory
+    authority) come from settings; the assessment itself is the product's."""
+    return render(
+        request,
+        "site/accessibility.html",
+        {
+            "provider": settings.ACCESSIBILITY_PROVIDER,
+            "feedback_email": settings.ACCESSIBILITY_FEEDBACK_EMAIL,
+            "feedback_url": settings.ACCESSIBILITY_FEEDBACK_URL,
+            "statement_date": parse_date(settings.ACCESSIBILITY_STATEMENT_DATE),
+            "reviewed_date": parse_date(settings.ACCESSIBILITY_REVIEWED_DATE),
+            "supervisor_email": settings.ACCESSIBILITY_SUPERVISOR_EMAIL,
+            "supervisor_phone": settings.ACCESSIBILITY_SUPERVISOR_PHONE,
+            "supervisor_url": settings.ACCESSIBILITY_SUPERVISOR_URL,
         },
     )

@@ -149,6 +149,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
         "ALLOWED_HOSTS": "suunta.example.fi",
         "SUUNTA_VAR_DIR": str(tmp_path),
+        "SUUNTA_ACCESSIBILITY_FEEDBACK_EMAIL": "saavutettavuus@example.fi",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -1,0 +1,101 @@
+"""Every HTML page of the product, for the checks that must see them all: axe-core in
+the browser (tests/e2e/test_every_page.py) and the Nu Html Checker (tests/test_html_valid.py).
+
+The list is derived from the access matrix (tests/test_access_matrix.py), which already
+has an entry for every URL pattern and knows who may open it, so a new page is checked
+as soon as it is given its access entry. Each page is opened as the first persona of
+PREFERENCE the matrix lets in (anonymous visitors for the pages everyone may open).
+Pages whose matrix entry is a POST are listed too: most of them also answer GET with a
+form (a survey answer, an agreed text), and `required` is False for them.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from tests.test_access_matrix import ANON, MATRIX
+
+# Not HTML (a style sheet, a calendar file, downloads), the logout and language
+# actions, the operators' Django admin, and plan_next_period, whose matrix set-up
+# deletes the demo's 2027 draft that the plan-editing pages open.
+NOT_PAGES = {
+    "rating_styles",
+    "discussion_calendar",
+    "evidence_download",
+    "document_download",
+    "logout",
+    "set_language",
+    "admin:index",
+    "plan_next_period",
+}
+
+# The preparer sees the most (drafts, documents, every form); then the mayor, who
+# alone closes discussions and asks for views; then the rest.
+PREFERENCE = (
+    "valmistelija",
+    "pormestari",
+    "valtuuston-pj",
+    "kansliapaallikko",
+    "paakayttaja",
+    "tarkastaja",
+    "hallitus",
+    "apulaispormestari",
+    "toinen-valmistelija",
+    "toinen-kh-pj",
+    "toinen-johtaja",
+    "toinen-paakayttaja",
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # the URL pattern's name, with a suffix for an extra state
+    persona: str | None  # None: an anonymous visitor
+    url: str
+    required: bool = True  # False: a POST endpoint that may also answer GET
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} as {self.persona or 'anonymous'}"
+
+
+def persona_for(name: str) -> str | None:
+    entry = MATRIX[name]
+    if entry.method == "get" and entry.expected[ANON] == 200:
+        return None
+    allowed = {200} if entry.method == "get" else {200, 302}
+    for persona in PREFERENCE:
+        if entry.expected[persona] in allowed:
+            return persona
+    raise AssertionError(f"no persona may open {name}")
+
+
+def every_page(demo) -> list[Page]:
+    """Every page pattern once, plus the states that differ most from the matrix's:
+    the other documents, the 2025 plan's reported follow-up and an open discussion."""
+    pages = []
+    for name in sorted(MATRIX.keys() - NOT_PAGES):
+        entry = MATRIX[name]
+        url = reverse(name, args=entry.args(demo) if entry.args else None)
+        pages.append(Page(name, persona_for(name), url, required=entry.method == "get"))
+    return pages + extra_states(demo)
+
+
+def extra_states(demo) -> list[Page]:
+    from tests.test_access_matrix import open_discussion
+
+    version = demo.plan.versions.get(status="approved")
+    reported = version.checkpoints.order_by("order").first()
+    return [
+        Page("document_preview/annex", "valmistelija", reverse("document_preview", args=[demo.plan.pk, "annex"])),
+        Page(
+            "document_preview/followup_report",
+            "valmistelija",
+            reverse("document_preview", args=[demo.plan.pk, "followup-report"])
+            + "?checkpoint=1",  # counted from 1
+        ),
+        Page("followup/reported", "pormestari", reverse("followup", args=[demo.plan.pk, reported.pk])),
+        Page("discussion_detail/open", "pormestari", reverse("discussion_detail", args=open_discussion(demo))),
+        Page("plan_detail/draft", "valmistelija", reverse("plan_detail", args=[demo.draft.pk])),
+        Page("plan_detail/current", "kansliapaallikko", reverse("plan_detail", args=[demo.current.pk])),
+    ]
