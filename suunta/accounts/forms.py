@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -18,4 +19,9 @@ class PreferencesForm(forms.ModelForm):
         field = self.fields["preferred_language"]
         field.label = _("Language of the service")
         field.help_text = _("Suunta uses this language whenever you are logged in, on any device.")
-        field.choices = [("", _("The language of my browser")), *field.choices[1:]]
+        # Each language by its own name, as in the header's switcher: a Swedish speaker
+        # looks for "svenska", not for the Finnish word for it.
+        field.choices = [
+            ("", _("The language of my browser")),
+            *((code, get_language_info(code)["name_local"]) for code, _name in field.choices[1:]),
+        ]
