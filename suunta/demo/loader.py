@@ -26,46 +26,12 @@ def demo_password() -> str:
 @transaction.atomic
 def load_demo() -> list[str]:
     """Create the demo organizations, people and plans; return the usernames."""
-    user_model = get_user_model()
     password = demo_password()
     usernames = []
     for spec in data.ORGANIZATIONS:
-        org, _ = Organization.objects.get_or_create(
-            slug=spec["slug"],
-            defaults={
-                **{k: spec[k] for k in ("name", "name_sv", "business_id", "kind")},
-                "use_weights": spec.get("use_weights", False),
-            },
-        )
-        bodies = {}
-        for order, body in enumerate(spec["bodies"], start=1):
-            bodies[body["name"]], _ = Body.objects.get_or_create(
-                organization=org, name=body["name"], defaults={**body, "order": order}
-            )
-        people = {}
-        for username, first, last, role, title in spec["people"]:
-            user, created = user_model.objects.get_or_create(
-                username=username, defaults={"first_name": first, "last_name": last}
-            )
-            if created:
-                user.set_password(password)
-                user.save(update_fields=["password"])
-            Membership.objects.get_or_create(
-                organization=org,
-                user=user,
-                role=role,
-                defaults={"title": title, "valid_from": data.MEMBERSHIP_START},
-            )
-            people[username] = user
-            usernames.append(username)
-        agreement_spec = dict(spec["agreement"])
-        executive = people[agreement_spec.pop("executive")]
-        agreement, _ = DirectorAgreement.objects.get_or_create(
-            organization=org, executive=executive, defaults=agreement_spec
-        )
-        workflow.ensure_workflow(org)
-        ensure_scale(org)
-        plan = _load_plan(agreement, spec["plan"], people, bodies)
+        _org, bodies, people, agreement = load_organization(spec, password)
+        usernames += list(people)
+        plan = load_plan(agreement, spec["plan"], people, bodies)
         if spec.get("followups"):
             discussions.load_discussion(people, plan)
             followups.load_followups(people, plan)
@@ -73,7 +39,50 @@ def load_demo() -> list[str]:
     return usernames
 
 
-def _load_plan(agreement, spec, people, bodies) -> GoalPlan:
+def load_organization(spec: dict, password: str | None = None):
+    """One organization of `spec` (as in data.ORGANIZATIONS, without its plan): its
+    bodies, people and memberships, the director agreement, the default workflow and
+    rating scale. Returns (organization, bodies by name, people by username, agreement)."""
+    user_model = get_user_model()
+    password = password or demo_password()
+    org, _ = Organization.objects.get_or_create(
+        slug=spec["slug"],
+        defaults={
+            **{k: spec[k] for k in ("name", "name_sv", "business_id", "kind")},
+            "use_weights": spec.get("use_weights", False),
+        },
+    )
+    bodies = {}
+    for order, body in enumerate(spec["bodies"], start=1):
+        bodies[body["name"]], _ = Body.objects.get_or_create(
+            organization=org, name=body["name"], defaults={**body, "order": order}
+        )
+    people = {}
+    for username, first, last, role, title in spec["people"]:
+        user, created = user_model.objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last}
+        )
+        if created:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        Membership.objects.get_or_create(
+            organization=org,
+            user=user,
+            role=role,
+            defaults={"title": title, "valid_from": data.MEMBERSHIP_START},
+        )
+        people[username] = user
+    agreement_spec = dict(spec["agreement"])
+    executive = people[agreement_spec.pop("executive")]
+    agreement, _ = DirectorAgreement.objects.get_or_create(
+        organization=org, executive=executive, defaults=agreement_spec
+    )
+    workflow.ensure_workflow(org)
+    ensure_scale(org)
+    return org, bodies, people, agreement
+
+
+def load_plan(agreement, spec, people, bodies) -> GoalPlan:
     existing = GoalPlan.objects.filter(
         agreement=agreement, period_start=spec["period_start"], period_end=spec["period_end"]
     ).first()
