@@ -102,6 +102,16 @@ def _board_name(organization) -> str:
     return board.display_name if board else _("The board")
 
 
+def followup_decision(agreement, checkpoint: Checkpoint) -> str:
+    """The draft decision on a follow-up report, in the active language: the report's
+    closing line, the agenda item's proposal and the report form's starting text."""
+    return _("%(board)s takes note of the follow-up %(label)s of the %(position)s goals.") % {
+        "board": _board_name(agreement.organization),
+        "label": checkpoint.display_label,
+        "position": agreement.display_genitive,
+    }
+
+
 def annex(plan, version: PlanVersion, lang: str) -> dict:
     """The yearly goals annex laid out as the seed: header, agreement text, purpose,
     the goal table with the agreed follow-ups, and the evaluation."""
@@ -229,14 +239,7 @@ def followup_report(plan, checkpoint: Checkpoint, lang: str) -> dict:
             "charts": charts,
             "closing": {
                 "heading": _("Draft decision"),
-                "items": [
-                    _("%(board)s takes note of the follow-up %(label)s of the %(position)s goals.")
-                    % {
-                        "board": _board_name(agreement.organization),
-                        "label": checkpoint.display_label,
-                        "position": agreement.display_genitive,
-                    }
-                ],
+                "items": [followup_decision(agreement, checkpoint)],
             },
             "footer": _("Version %(number)s") % {"number": version.number},
             "page_label": _("Page"),

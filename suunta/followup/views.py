@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from suunta import policies
 from suunta.agreements.models import Checkpoint, GoalArea
 from suunta.agreements.views import get_plan, visible_versions
+from suunta.documents.content import followup_decision
 from suunta.evidence.forms import evidence_form
 from suunta.lib.forms import apply_validation_error
 from suunta.measures.weights import overall_result
@@ -162,7 +163,11 @@ def _page(
             "close_form": action_forms.get("close") or (CloseStepForm(prefix="close") if can_close else None),
             "mark_form": action_forms.get("mark") or (MarkAgreedForm(prefix="mark") if can_mark else None),
             "report_form": action_forms.get("report")
-            or (ReportForm(prefix="report") if can_report else None),
+            or (
+                ReportForm(prefix="report", initial={"text": followup_decision(agreement, checkpoint)})
+                if can_report
+                else None
+            ),
             "statuses": list(FollowUpStatus),
             # Self-assessments and views are for insiders; readers see only agreed follow-ups.
             "insider": user.pk == agreement.executive_id

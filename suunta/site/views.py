@@ -8,7 +8,7 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET
 
 from suunta import policies
-from suunta.agreements.models import GoalPlan, PlanVersion
+from suunta.agreements.models import DirectorAgreement, GoalPlan, PlanVersion
 from suunta.followup import due
 from suunta.governance.models import Handling
 
@@ -39,6 +39,15 @@ def home(request):
         for org, items in groupby(rows, key=lambda row: row["plan"].agreement.organization)
     ]
     due_items, _overviews = due.overview([row["plan"] for row in rows])
+    # A new agreement has no plan yet: its preparer starts here (later years are made
+    # from the previous plan on its own page).
+    first_plans = [
+        agreement
+        for agreement in DirectorAgreement.objects.for_user(request.user)
+        .filter(plans__isnull=True)
+        .select_related("organization", "executive")
+        if policies.can(request.user, policies.CREATE_PLAN, agreement)
+    ]
     from suunta.discussions.services import actions_for
 
     return render(
@@ -48,6 +57,7 @@ def home(request):
             "groups": groups,
             "due_items": due.for_user(due_items, request.user),
             "discussion_items": actions_for(request.user),
+            "first_plans": first_plans,
         },
     )
 

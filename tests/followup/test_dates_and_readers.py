@@ -52,3 +52,22 @@ def test_readers_see_agreed_follow_ups_but_no_self_assessment_or_view_rows(demo,
     assert "Samaa mieltä itsearvion kanssa." not in body  # an evaluator's view
     insider = demo.client("pormestari").get(reverse("followup", args=[demo.plan.pk, seed_checkpoint.pk]))
     assert "Vuositavoitteiden seuranta on käynnissä" in insider.content.decode()
+
+
+@pytest.mark.parametrize(("language", "board"), [("fi", "Kunnanhallitus"), ("sv", "Kommunstyrelsen")])
+def test_the_report_form_starts_from_the_draft_decision(demo, language, board):
+    """The preparer's report form offers the board's draft decision (the report
+    document's closing line) in the user's language, with the board's own name."""
+    from django.conf import settings
+
+    from tests.dom import parse
+
+    checkpoint = open_checkpoint(demo)
+    preparer = agree_everything(demo, checkpoint)
+    services.mark_agreed(preparer, checkpoint, dt.date(2026, 11, 25))
+    client = demo.client("valmistelija")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = parse(client.get(reverse("followup", args=[demo.current.pk, checkpoint.pk])).content)
+    text = page.find_all(lambda el: el.tag == "textarea" and el.attrs.get("name") == "report-text")[0].text()
+    assert text.strip().startswith(board)
+    assert checkpoint.display_label in text
