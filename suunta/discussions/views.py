@@ -264,11 +264,14 @@ def discussion_detail(request, pk: int):
 
 @require_GET
 def section_fragment(request, pk: int, section_id: int):
-    """One section as an HTML fragment (htmx swaps it in after a save)."""
+    """One section as an HTML fragment (htmx swaps it in after a save); opened directly
+    (a bookmark, a new tab), the whole discussion page, a complete document."""
     discussion = get_discussion(request, pk)
     section = _section(request, discussion, section_id)
     _refuse_restricted(request, discussion, section)
     context = _context(request, discussion)
+    if not request.htmx:
+        return render(request, "discussions/discussion_detail.html", context)
     context["section"] = next(s for s in context["sections"] if s.pk == section.pk)
     return render(request, "discussions/discussion_detail.html#section", context)
 

@@ -158,13 +158,16 @@ def test_an_anonymous_visitor_is_sent_to_log_in(demo):
 def test_a_participant_gets_a_restricted_section_as_a_fragment(demo, kind):
     discussion = demo_discussion_of(demo)
     section = section_of(discussion, kind)
-    response = demo.client(EXECUTIVE).get(fragment_url(section))
+    response = demo.client(EXECUTIVE).get(fragment_url(section), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     body = response.content.decode()
     assert "<html" not in body and "<body" not in body
     assert f'id="section-{section.pk}"' in body
     assert demo_data.NOTES[kind] in body
     assert body.count('class="card discussion-section') == 1  # this section only
+    # Opened directly (not by htmx), the URL gives the whole page: a titled document.
+    page = demo.client(EXECUTIVE).get(fragment_url(section)).content.decode()
+    assert "<html lang=" in page and "<title>" in page and f'id="section-{section.pk}"' in page
 
 
 @pytest.mark.parametrize("username", NON_PARTICIPANT_STAFF)
