@@ -7,7 +7,7 @@ PORT   ?= 8000
 # production sets SECRET_KEY and runs manage.py itself (docs/deployment.md).
 DEV    := DEBUG=1
 
-.PHONY: run test venv messages makemessages check-messages lint format lock clean
+.PHONY: run test venv node-tools messages makemessages check-messages lint format lock clean
 
 # The stamp is rebuilt whenever the lock file changes, so a pull that bumps a pin reinstalls.
 $(VENV)/.installed: requirements-dev.lock
@@ -17,6 +17,15 @@ $(VENV)/.installed: requirements-dev.lock
 	touch $@
 
 venv: $(VENV)/.installed
+
+# The Nu Html Checker (npm vnu-jar, run with the system's Java) for tests/test_html_valid.py.
+# Reinstalled whenever package-lock.json changes, like the venv. --ignore-scripts: vnu-jar's
+# postinstall would download a JDK when none is found; the suite uses the system's `java`.
+node_modules/.installed-stamp: package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+node-tools: node_modules/.installed-stamp
 
 # Compiles the gettext catalogues with polib, so a fresh machine needs no gettext tools.
 messages: venv
@@ -29,7 +38,7 @@ run: messages
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # One worker per core (pytest-xdist): each gets its own test database.
-test: messages
+test: messages node-tools
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 # Developer helpers (need GNU gettext): refresh the catalogues from the source.
@@ -54,4 +63,4 @@ lock:
 	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3*
+	rm -rf $(VENV) node_modules var/*.sqlite3*
