@@ -87,7 +87,11 @@ def extra_states(demo) -> list[Page]:
     version = demo.plan.versions.get(status="approved")
     reported = version.checkpoints.order_by("order").first()
     return [
-        Page("document_preview/annex", "valmistelija", reverse("document_preview", args=[demo.plan.pk, "annex"])),
+        Page(
+            "document_preview/annex",
+            "valmistelija",
+            reverse("document_preview", args=[demo.plan.pk, "annex"]),
+        ),
         Page(
             "document_preview/followup_report",
             "valmistelija",
@@ -95,7 +99,9 @@ def extra_states(demo) -> list[Page]:
             + "?checkpoint=1",  # counted from 1
         ),
         Page("followup/reported", "pormestari", reverse("followup", args=[demo.plan.pk, reported.pk])),
-        Page("discussion_detail/open", "pormestari", reverse("discussion_detail", args=open_discussion(demo))),
+        Page(
+            "discussion_detail/open", "pormestari", reverse("discussion_detail", args=open_discussion(demo))
+        ),
         Page("plan_detail/draft", "valmistelija", reverse("plan_detail", args=[demo.draft.pk])),
         Page("plan_detail/current", "kansliapaallikko", reverse("plan_detail", args=[demo.current.pk])),
     ]

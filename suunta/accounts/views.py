@@ -83,7 +83,11 @@ def _save_language(request, user, before: str, language: str) -> None:
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
         audit.record(
-            "user.preferences", actor=user, obj=user, changes={"preferred_language": [before, language]}, request=request
+            "user.preferences",
+            actor=user,
+            obj=user,
+            changes={"preferred_language": [before, language]},
+            request=request,
         )
 
 
