@@ -1,5 +1,10 @@
 """Assertions shared by the editor, bad-input and access tests."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from django.utils import translation
 
 from suunta.agreements.models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion
@@ -89,3 +94,32 @@ def assert_field_error(response, field_id: str, message: str, typed: str | None 
     assert any(ul.attrs.get("id") in described for ul in errors), "the error is not tied to the control"
     if typed is not None:
         assert control.value() == typed, f"typed text lost in {field_id}: {control.value()!r}"
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def check_deploy(tmp_path, **extra_env) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy --fail-level WARNING` in a production-like environment
+    (DEBUG off, a real-looking key, one host), without the suite's own settings: the
+    browser tests' DJANGO_ALLOW_ASYNC_UNSAFE and any SUUNTA_ACCESSIBILITY_* variables."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k != "DJANGO_ALLOW_ASYNC_UNSAFE" and not k.startswith("SUUNTA_ACCESSIBILITY")
+    }
+    env |= {
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
+        "ALLOWED_HOSTS": "suunta.example.fi",
+        "SUUNTA_VAR_DIR": str(tmp_path),
+        **extra_env,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, override
 
 from suunta import settings as project_settings
+from tests.helpers import check_deploy
 
 LOGIN = "/accounts/login/"
 REPO = Path(__file__).resolve().parents[2]
@@ -142,23 +143,7 @@ def test_pages_send_a_csp_without_unsafe_inline(demo):
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
-    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a "deployment".
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env |= {
-        "DEBUG": "0",
-        "SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
-        "ALLOWED_HOSTS": "suunta.example.fi",
-        "SUUNTA_VAR_DIR": str(tmp_path),
-        "SUUNTA_ACCESSIBILITY_FEEDBACK_EMAIL": "saavutettavuus@example.fi",
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = check_deploy(tmp_path, SUUNTA_ACCESSIBILITY_FEEDBACK_EMAIL="saavutettavuus@example.fi")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

@@ -1,18 +1,12 @@
 """The accessibility statement (306/2019 § 15): public, linked from every page, with the
 installation's feedback channel and the supervisory authority's contacts."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 from django.test import Client
 
 from tests.dom import parse
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers import check_deploy
 
 
 def links(response) -> set[str]:
@@ -57,21 +51,6 @@ def test_every_page_links_to_the_statement(demo):
 
 
 def test_check_deploy_warns_without_a_feedback_channel(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SUUNTA_ACCESSIBILITY")}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    env |= {
-        "DEBUG": "0",
-        "SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
-        "ALLOWED_HOSTS": "suunta.example.fi",
-        "SUUNTA_VAR_DIR": str(tmp_path),
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = check_deploy(tmp_path)
     assert result.returncode != 0
     assert "suunta.W001" in result.stdout + result.stderr
