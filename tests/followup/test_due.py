@@ -299,7 +299,10 @@ def test_the_dashboard_matrix_shows_ratings_as_text(demo):
         ]
     # The current plan: nothing agreed yet, a dash; the draft plan is not there.
     current = matrix(response, demo.current)
-    assert current["headers"] == [(LABEL, fi("Open")), ("tammikuu/helmikuu 2027", fi("Open"))]
+    # The open follow-up says so; the one whose window is still ahead says when it opens.
+    later = demo.current.versions.get().checkpoints.order_by("order")[1]
+    opens = fi("Opens on %(date)s", date=f"{later.window_start:%-d.%-m.%Y}")
+    assert current["headers"] == [(LABEL, fi("Open")), ("tammikuu/helmikuu 2027", opens)]
     assert all(cells == [("–", []), ("–", [])] for cells in current["rows"].values())
     assert not parse(response.content).find_all(
         lambda e: e.attrs.get("aria-labelledby") == f"matrix-{demo.draft.pk}"

@@ -1,4 +1,7 @@
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from suunta.followup.models import FollowUpStatus
 
@@ -14,4 +17,9 @@ def cell(cells: dict, goal, checkpoint):
 @register.simple_tag
 def followup_status(followups: dict, checkpoint) -> str:
     followup = followups.get(checkpoint.pk)
-    return followup.get_status_display() if followup else FollowUpStatus.OPEN.label
+    if followup:
+        return followup.get_status_display()
+    # Nothing written yet: "open" would mislead about a checkpoint whose window is ahead.
+    if checkpoint.window_start and checkpoint.window_start > timezone.localdate():
+        return _("Opens on %(date)s") % {"date": date_format(checkpoint.window_start, "j.n.Y")}
+    return FollowUpStatus.OPEN.label
