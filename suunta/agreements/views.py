@@ -370,10 +370,16 @@ def _done(request, plan: GoalPlan, version: PlanVersion, message: str, kind: str
     return redirect(reverse("plan_detail", args=[plan.pk]) + f"#{anchor}")
 
 
-def _with_focus(form):
-    """Focus the first field with an error, or the first field: htmx honours autofocus."""
+def _with_focus(request, form):
+    """Focus the first field with an error, or the first field.
+
+    A whole page uses autofocus. A fragment must not: Chromium focuses an inserted
+    autofocus field at its next frame, before htmx has wired the new form, and an Enter
+    typed then submits it as a plain page load. `data-focus` is focused by
+    static/js/suunta.js after htmx has settled (and wired) the fragment.
+    """
     names = [name for name in form.fields if name in form.errors] or list(form.fields)
-    form.fields[names[0]].widget.attrs["autofocus"] = True
+    form.fields[names[0]].widget.attrs["data-focus" if request.htmx else "autofocus"] = True
     return form
 
 
@@ -396,7 +402,7 @@ def item_new(request, pk: int, kind: str, parent_id: int | None = None):
             apply_validation_error(form, error)
         else:
             return _done(request, plan, version, _saved_message(kind, "new"), kind, item.pk)
-    editing = Editing(kind=kind, mode="new", parent_id=parent_id, form=_with_focus(form))
+    editing = Editing(kind=kind, mode="new", parent_id=parent_id, form=_with_focus(request, form))
     return render_plan(request, plan, version, editing)
 
 
@@ -417,7 +423,7 @@ def item_edit(request, pk: int, kind: str, item_id: int):
             apply_validation_error(form, error)
         else:
             return _done(request, plan, version, _saved_message(kind, "edit"), kind, item.pk)
-    editing = Editing(kind=kind, mode="edit", item_id=item.pk, form=_with_focus(form))
+    editing = Editing(kind=kind, mode="edit", item_id=item.pk, form=_with_focus(request, form))
     return render_plan(request, plan, version, editing)
 
 
