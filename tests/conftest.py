@@ -7,11 +7,14 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone, translation
 
 from suunta.agreements.models import GoalPlan
 from suunta.agreements.services import create_next_period_plan
 from suunta.demo.loader import load_demo
 from suunta.organizations.models import Organization
+
+from .demo_snapshot import Snapshot, capture, restore
 
 DEMO_PERSONAS = (
     "pormestari",
@@ -72,25 +75,47 @@ class Demo:
         return client
 
 
+# This process's demo: its rows as the first test that asked loaded them, the draft's
+# id, and the clock when the load had finished (see tests/demo_snapshot.py).
+_loaded_demo: tuple[Snapshot, int, dt.datetime] | None = None
+
+
 @pytest.fixture
-def demo(db) -> Demo:
+def demo(db, fixed_today) -> Demo:
+    global _loaded_demo
+    if _loaded_demo is None:
+        # In the default language, whatever the first test has switched to: the copy
+        # serves every later test in this process.
+        with translation.override("fi"):
+            handles, snapshot = capture(demo_handles_after_load)
+        _loaded_demo = (snapshot, handles.draft.pk, timezone.now())
+        return handles
+    snapshot, draft_pk, loaded_at = _loaded_demo
+    restore(snapshot)
+    fixed_today.move_to(loaded_at)  # time goes on from where the load left it
+    return demo_handles(draft=GoalPlan.objects.get(pk=draft_pk))
+
+
+def demo_handles_after_load() -> Demo:
     load_demo()
     return demo_handles()
 
 
-def demo_handles() -> Demo:
-    """The loaded demo's objects, with the 2027 draft made from the 2026 plan (also used
-    by the browser tests, whose live server reads a transactional database)."""
+def demo_handles(draft: GoalPlan | None = None) -> Demo:
+    """The loaded demo's objects. Without `draft`, the 2027 draft is made from the 2026
+    plan (as the browser tests do: their live server reads a transactional database)."""
     plan = GoalPlan.objects.get(title="Kansliapäällikön tavoitteet 2025")
     current = GoalPlan.objects.get(title="Kansliapäällikön tavoitteet 2026")
-    preparer = get_user_model().objects.get(username="valmistelija")
+    if draft is None:
+        preparer = get_user_model().objects.get(username="valmistelija")
+        draft = create_next_period_plan(preparer, current)
     return Demo(
         org=Organization.objects.get(slug="esimerkkikunta"),
         other_org=Organization.objects.get(slug="toinen-kunta"),
         plan=plan,
         other_plan=GoalPlan.objects.get(title="Kunnanjohtajan tavoitteet 2025"),
         current=current,
-        draft=create_next_period_plan(preparer, current),
+        draft=draft,
     )
 
 
