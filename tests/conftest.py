@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone, translation
@@ -41,6 +42,16 @@ TEST_TODAY = dt.datetime(2026, 11, 27, 10, 0, tzinfo=dt.UTC)
 def fixed_today():
     with time_machine.travel(TEST_TODAY, tick=True) as traveller:
         yield traveller
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language, as a fresh process would. A request
+    through the test client leaves its language active in the thread (the middleware
+    activates one per request, as Django's does), and nothing else resets it."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
