@@ -115,6 +115,11 @@ class Discussion(TimestampedModel):
     closed_reason = models.TextField(_("reason for closing"), max_length=DESCRIPTION_MAX, blank=True)
     frozen_at = models.DateTimeField(_("frozen"), null=True, blank=True)
     memo_sha256 = models.CharField(_("memo checksum"), max_length=64, blank=True)
+    # The memo as it was confirmed (canonical JSON; memo_sha256 is its checksum). The
+    # development items belong to the agreement and move on after the freeze; a frozen
+    # memo shows them from here, as they were when confirmed. Holds restricted texts:
+    # never shown in the admin or the audit log.
+    memo_json = models.TextField(_("confirmed memo"), blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)  # calendar identity
 
@@ -219,6 +224,17 @@ class DevelopmentItem(TimestampedModel):
     responsible = models.CharField(_("responsible"), max_length=200, validators=[validate_not_blank])
     due_on = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=ItemStatus.choices, default=ItemStatus.OPEN)
+    # The discussion in which the item was marked done or dropped: it stops carrying
+    # over, but stays on that discussion's memo, which records the decision.
+    closed_in = models.ForeignKey(
+        Discussion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="closed_items",
+        verbose_name=_("closed in"),
+    )
 
     # The whole development plan is restricted: who is responsible for a training or
     # a wellbeing measure says as much as the need itself.
@@ -231,6 +247,10 @@ class DevelopmentItem(TimestampedModel):
 
     def __str__(self) -> str:
         return str(_("development item"))
+
+    @property
+    def raised_on(self):
+        return self.raised_in.held_on
 
 
 class Survey(TimestampedModel):

@@ -3,12 +3,15 @@
 Restricted texts enter the audit log only as hashes (the models' audit_restricted_fields).
 """
 
+import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -20,10 +23,12 @@ from suunta.organizations.models import Membership, Role
 
 from .defaults import ensure_defaults
 from .models import (
+    CARRIED_STATUSES,
     AgendaSection,
     DevelopmentItem,
     Discussion,
     DiscussionStatus,
+    ItemStatus,
     Participant,
     Section,
     Survey,
@@ -201,6 +206,10 @@ def save_item(user, discussion, item: DevelopmentItem | None, **fields) -> Devel
         before = audit.snapshot(item, list(fields))
     for name, value in fields.items():
         setattr(item, name, value)
+    if item.status in CARRIED_STATUSES:
+        item.closed_in = None
+    elif item.closed_in_id is None:
+        item.closed_in = discussion
     item.full_clean()
     item.save()
     _reset_confirmations(discussion)
@@ -214,8 +223,26 @@ def save_item(user, discussion, item: DevelopmentItem | None, **fields) -> Devel
     return item
 
 
+def development_items(discussion) -> list[DevelopmentItem]:
+    """The development plan on a discussion's memo, by due date: the items raised or
+    closed (marked done or dropped) in it, and those carried over (still open, raised in
+    an earlier discussion of the agreement, never one held after this one)."""
+    earlier = Q(raised_in__held_on__lt=discussion.held_on) | Q(
+        raised_in__held_on=discussion.held_on, raised_in_id__lt=discussion.pk
+    )
+    items = list(
+        DevelopmentItem.objects.filter(
+            Q(raised_in=discussion)
+            | Q(closed_in=discussion)
+            | (Q(agreement=discussion.agreement, status__in=CARRIED_STATUSES) & earlier)
+        ).select_related("raised_in")
+    )
+    items.sort(key=lambda i: (i.due_on is None, i.due_on, i.pk))
+    return items
+
+
 def memo_content(discussion) -> dict:
-    """What the participants confirm: every section and the development items raised."""
+    """What the participants confirm: every section and the development plan as shown."""
     return {
         "discussion": discussion.pk,
         "held_on": discussion.held_on.isoformat(),
@@ -230,24 +257,69 @@ def memo_content(discussion) -> dict:
         ],
         "items": [
             {
+                "id": i.pk,
+                "raised_in": i.raised_in_id,
+                "raised_on": i.raised_on.isoformat(),
                 "need": i.need,
                 "action": i.action,
                 "responsible": i.responsible,
                 "due_on": i.due_on.isoformat() if i.due_on else None,
                 "status": i.status,
             }
-            for i in DevelopmentItem.objects.filter(agreement=discussion.agreement).order_by("id")
+            for i in development_items(discussion)
         ],
     }
 
 
+def canonical_memo(discussion) -> str:
+    """The memo as the JSON text whose SHA-256 is stored at the freeze."""
+    return json.dumps(memo_content(discussion), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class ConfirmedItem:
+    """A development item as the frozen memo recorded it (the live item may have moved on)."""
+
+    need: str
+    action: str
+    responsible: str
+    due_on: dt.date | None
+    status: str
+    raised_in_id: int
+    raised_on: dt.date
+
+    def get_status_display(self) -> str:
+        return ItemStatus(self.status).label
+
+
+def confirmed_items(discussion) -> list[ConfirmedItem] | None:
+    """The development plan as confirmed, or None for a memo not frozen with a copy."""
+    if not discussion.memo_json:
+        return None
+    return [
+        ConfirmedItem(
+            need=item["need"],
+            action=item["action"],
+            responsible=item["responsible"],
+            due_on=dt.date.fromisoformat(item["due_on"]) if item["due_on"] else None,
+            status=item["status"],
+            raised_in_id=item["raised_in"],
+            raised_on=dt.date.fromisoformat(item["raised_on"]),
+        )
+        for item in json.loads(discussion.memo_json)["items"]
+    ]
+
+
 def _freeze(discussion, user, reason: str = "") -> None:
-    content = json.dumps(memo_content(discussion), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    content = canonical_memo(discussion)
     discussion.status = DiscussionStatus.FROZEN
     discussion.frozen_at = now()
     discussion.closed_reason = reason
+    discussion.memo_json = content
     discussion.memo_sha256 = hashlib.sha256(content.encode()).hexdigest()
-    discussion.save(update_fields=["status", "frozen_at", "closed_reason", "memo_sha256", "updated_at"])
+    discussion.save(
+        update_fields=["status", "frozen_at", "closed_reason", "memo_json", "memo_sha256", "updated_at"]
+    )
     audit.record(
         "discussion.freeze",
         actor=user,

@@ -4,7 +4,7 @@ restricted text."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +28,7 @@ from .forms import (
     SurveyAnswerForm,
     SurveyForm,
 )
-from .models import CARRIED_STATUSES, DevelopmentItem, Discussion, Participant, Section, SectionKind, Survey
+from .models import DevelopmentItem, Discussion, Participant, Section, SectionKind, Survey
 
 
 def get_discussion(request, pk: int) -> Discussion:
@@ -189,19 +189,11 @@ def _context(request, discussion, **overrides) -> dict:
     coming_plan = next((p for p in plans if p.period_end >= discussion.held_on), None)
     items = []
     item_forms = overrides.pop("item_forms", {})
-    if can_read_restricted:
-        # Raised here, or carried over: still open and raised in an earlier discussion
-        # (never one held after this one).
-        earlier = Q(raised_in__held_on__lt=discussion.held_on) | Q(
-            raised_in__held_on=discussion.held_on, raised_in_id__lt=discussion.pk
-        )
-        items = list(
-            DevelopmentItem.objects.filter(
-                Q(raised_in=discussion)
-                | (Q(agreement=discussion.agreement, status__in=CARRIED_STATUSES) & earlier)
-            ).select_related("raised_in")
-        )
-        items.sort(key=lambda i: (i.due_on is None, i.due_on, i.pk))
+    confirmed = services.confirmed_items(discussion) if discussion.is_frozen else None
+    if can_read_restricted and confirmed is not None:
+        items = confirmed  # as confirmed: the live items may have moved on since
+    elif can_read_restricted:
+        items = services.development_items(discussion)
         for item in items:
             item.form = (
                 item_forms.get(item.pk) or DevelopmentItemForm(prefix=f"item{item.pk}", instance=item)
@@ -246,6 +238,7 @@ def _context(request, discussion, **overrides) -> dict:
         "item_form": overrides.pop("item_form", None)
         or (DevelopmentItemForm(prefix="item") if can_write else None),
         "items": items,
+        "items_as_confirmed": can_read_restricted and confirmed is not None,
         "survey": survey,
         "answers": answers,
         "can_create_survey": policies.can(user, policies.CREATE_SURVEY, discussion),

@@ -3,6 +3,8 @@ status) raised in one discussion carry over to the agreement's later discussions
 done or dropped; only the people in the room read them."""
 
 import datetime as dt
+import hashlib
+import json
 
 import pytest
 
@@ -17,6 +19,7 @@ from .common import (
     MAYOR,
     PREPARER,
     assert_not_in_audit,
+    confirm_url,
     create_discussion,
     demo_discussion_of,
     detail_url,
@@ -140,6 +143,86 @@ def test_an_earlier_discussion_does_not_list_items_raised_later(demo, first):
     assert response.status_code == 302
     assert "Uusi tarve keväällä" in rows(demo.client(MAYOR).get(detail_url(later)))
     assert "Uusi tarve keväällä" not in main_text(demo.client(MAYOR).get(detail_url(first)))
+
+
+def test_a_frozen_memo_keeps_its_development_plan_as_it_was_confirmed(demo, first):
+    confirmed = rows(demo.client(EXECUTIVE).get(detail_url(first)))
+    for username in (MAYOR, CHAIR, EXECUTIVE):
+        assert demo.client(username).post(confirm_url(first)).status_code == 302
+    first.refresh_from_db()
+    assert first.is_frozen
+    assert hashlib.sha256(first.memo_json.encode()).hexdigest() == first.memo_sha256
+    assert {item["need"] for item in json.loads(first.memo_json)["items"]} == set(confirmed)
+
+    # Later, one item is done and a carried demo item's action is rewritten.
+    later = create_discussion(demo, held_on=LATER)
+    mayor = demo.client(MAYOR)
+    done = DevelopmentItem.objects.get(need=NEEDS["in_progress"])
+    response = mayor.post(item_url(later, done), item_data(f"item{done.pk}", need=done.need, status="done"))
+    assert response.status_code == 302
+    rewritten = DevelopmentItem.objects.get(need=DEMO_NEEDS[0])
+    response = mayor.post(
+        item_url(later, rewritten),
+        item_data(f"item{rewritten.pk}", need=rewritten.need, action="Uusi toimenpide", status="done"),
+    )
+    assert response.status_code == 302
+    assert state_of(done) == state_of(rewritten) == "done"
+
+    # The frozen memo still reads as confirmed, and says so.
+    response = demo.client(EXECUTIVE).get(detail_url(first))
+    assert rows(response) == confirmed
+    assert "Uusi toimenpide" not in main_text(response)
+    assert fi(
+        "As confirmed when the memo was frozen on %(date)s. Later changes to the items show on the"
+        " agreement's later discussions.",
+        date=fi_date(first.frozen_at.date()),
+    ) in main_text(response)
+    assert [
+        e.tag
+        for e in parse(response.content).find_all(
+            lambda e: e.tag == "form" and "item" in e.attrs.get("action", "")
+        )
+    ] == []
+    # The later discussion, where both were closed, shows them as they are now.
+    now = rows(mayor.get(detail_url(later)))
+    assert "Uusi toimenpide" in now[DEMO_NEEDS[0]]
+    assert fi("Done") in now[DEMO_NEEDS[0]] and fi("Done") in now[NEEDS["in_progress"]]
+
+
+def test_an_item_closed_in_a_discussion_stays_on_its_memo_and_stops_carrying(demo, first):
+    later = create_discussion(demo, held_on=LATER)
+    item = DevelopmentItem.objects.get(need=NEEDS["open"])
+    mayor = demo.client(MAYOR)
+    response = mayor.post(
+        item_url(later, item), item_data(f"item{item.pk}", need=item.need, status="dropped")
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.raised_in_id, item.closed_in_id) == (first.pk, later.pk)
+    listed = rows(mayor.get(detail_url(later)))
+    assert fi("Dropped") in listed[NEEDS["open"]]
+    assert fi("carried over from %(date)s", date=fi_date(first.held_on)) in listed[NEEDS["open"]]
+    third = create_discussion(demo, held_on=dt.date(2027, 5, 20))
+    assert NEEDS["open"] not in rows(mayor.get(detail_url(third)))
+
+    # Opened again, it carries over again and belongs to no discussion's closing.
+    response = mayor.post(item_url(third, item), item_data(f"item{item.pk}", need=item.need, status="open"))
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.closed_in_id is None
+    assert NEEDS["open"] in rows(mayor.get(detail_url(third)))
+    assert fi("Not started") in rows(mayor.get(detail_url(later)))[NEEDS["open"]]  # open: it carries
+
+
+def test_an_open_memo_shows_the_items_as_they_are(demo, first):
+    item = DevelopmentItem.objects.get(need=NEEDS["open"])
+    DevelopmentItem.objects.filter(pk=item.pk).update(action="Muutettu suoraan")
+    assert "Muutettu suoraan" in rows(demo.client(EXECUTIVE).get(detail_url(first)))[NEEDS["open"]]
+
+
+def state_of(item) -> str:
+    item.refresh_from_db()
+    return item.status
 
 
 def test_the_demo_items_carry_over_to_a_discussion_of_the_next_year(demo):
