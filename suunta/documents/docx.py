@@ -7,9 +7,54 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Emu, Pt
 
 from .pdf import printable
+
+TEXT_WIDTH = Cm(17)  # A4 less the 2 cm margins
+TABLE_FONT_SIZE = Pt(9.5)  # four columns of text on a portrait page
+MIN_SHARED = Cm(3.2)
+
+
+# The leading columns' widths by document: the goal wide enough for a long Finnish
+# compound on one line, then the annex's metrics (a bulleted list) or the report's
+# rating (one word); the rest share what is left. Word and LibreOffice would otherwise
+# give every column the same width.
+LEADING_COLUMNS = {"annex": [Cm(4.5), Cm(5.0)], "followup-report": [Cm(4.5), Cm(3.0)]}
+
+
+def _column_widths(count: int, kind: str) -> list:
+    fixed = LEADING_COLUMNS.get(kind, [Cm(4.5)])[:count]
+    rest = count - len(fixed)
+    left = TEXT_WIDTH - sum(fixed)
+    if not rest:  # nothing to share: the last column takes what is left
+        return [*fixed[:-1], Emu(fixed[-1] + left)]
+    # Many follow-ups (quarterly, say): the leading columns give way so that no shared
+    # column gets narrower than MIN_SHARED, or than an equal share when even that is not
+    # possible.
+    shared = max(left // rest, min(MIN_SHARED, TEXT_WIDTH // count))
+    scale = (TEXT_WIDTH - shared * rest) / sum(fixed)
+    return [Emu(int(width * scale)) for width in fixed] + [Emu(shared)] * rest
+
+
+def _set_font_size(table, size) -> None:
+    # On every run: the paragraph styles (Normal, List Bullet) would win over a table
+    # style's size.
+    for row in table.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = size
+
+
+def _set_column_widths(table, widths: list) -> None:
+    # A fixed layout with the grid and every cell's width: Word reads the cells',
+    # LibreOffice the grid's.
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
 
 
 def _repeat_header(row) -> None:
@@ -81,6 +126,8 @@ def render(content: dict) -> bytes:
             offset = 2
         for index, text in enumerate(row["followups"]):
             cells[offset + index].text = printable(text)
+    _set_column_widths(table, _column_widths(len(headers), content["kind"]))
+    _set_font_size(table, TABLE_FONT_SIZE)
 
     document.add_heading(printable(content["closing"]["heading"]), level=2)
     _bullets(document, content["closing"]["items"])

@@ -139,9 +139,9 @@ def docx_text(body: bytes) -> str:
     return "\n".join(parts)
 
 
-def soffice_text(body: bytes, workdir: Path) -> str:
-    """The DOCX converted to plain text by Debian's LibreOffice, with its own profile
-    (no lock on the user's) and HOME in the work directory."""
+def soffice_convert(body: bytes, workdir: Path, target: str) -> bytes:
+    """The DOCX converted by Debian's LibreOffice (`target`: "pdf" or a text filter), with
+    its own profile (no lock on the user's) and HOME in the work directory."""
     exe = require_tool("soffice", "libreoffice-writer-nogui")
     workdir.mkdir(parents=True, exist_ok=True)
     source = workdir / "document.docx"
@@ -154,7 +154,7 @@ def soffice_text(body: bytes, workdir: Path) -> str:
             f"-env:UserInstallation={profile.as_uri()}",
             "--headless",
             "--convert-to",
-            "txt:Text (encoded):UTF8",
+            target,
             "--outdir",
             str(workdir),
             str(source),
@@ -163,12 +163,22 @@ def soffice_text(body: bytes, workdir: Path) -> str:
         timeout=180,
         env=env,
     )
-    target = workdir / "document.txt"
-    assert result.returncode == 0 and target.exists(), (
+    converted = workdir / f"document.{target.split(':')[0]}"
+    assert result.returncode == 0 and converted.exists(), (
         f"LibreOffice did not convert the DOCX (exit {result.returncode}):\n"
         f"{result.stdout.decode(errors='replace')}\n{result.stderr.decode(errors='replace')}"
     )
-    return target.read_text(encoding="utf-8-sig")
+    return converted.read_bytes()
+
+
+def soffice_text(body: bytes, workdir: Path) -> str:
+    """The DOCX as plain text, by LibreOffice."""
+    return soffice_convert(body, workdir, "txt:Text (encoded):UTF8").decode("utf-8-sig")
+
+
+def soffice_pdf(body: bytes, workdir: Path) -> bytes:
+    """The DOCX laid out as a PDF by LibreOffice."""
+    return soffice_convert(body, workdir, "pdf")
 
 
 def assert_in_order(text: str, expected: list[str], what: str = "document") -> None:

@@ -3,6 +3,7 @@ A4, and the seed's goals and metrics in order, read by python-docx and by Debian
 LibreOffice (which also lays it out as a PDF with the header on every table page)."""
 
 import io
+import re
 
 import pypdf
 import pytest
@@ -12,6 +13,7 @@ from docx.shared import Cm
 
 from .common import (
     A4,
+    SOFT_HYPHEN,
     assert_in_order,
     build_content,
     docx_text,
@@ -20,8 +22,8 @@ from .common import (
     normalise,
     pdftotext,
     render_with_command,
-    require_tool,
     seed_texts,
+    soffice_pdf,
     soffice_text,
     squeeze,
 )
@@ -82,9 +84,6 @@ def test_libreoffice_opens_the_docx_and_finds_the_same_texts_in_order(demo, anne
 def test_libreoffice_lays_the_docx_out_on_a4_with_the_header_row_on_every_table_page(demo, tmp_path):
     """Enough goals for the table to run over pages; LibreOffice's PDF of the DOCX shows
     the header row (w:tblHeader) on each of them."""
-    import os
-    import subprocess
-
     from suunta.agreements import services
 
     preparer = demo.user("valmistelija")
@@ -94,27 +93,7 @@ def test_libreoffice_lays_the_docx_out_on_a4_with_the_header_row_on_every_table_
         for metric in range(1, 4):
             services.add_metric(preparer, goal, text=f"Lisätavoitteen {number} mittari {metric}")
     body = render_with_command(tmp_path, "annex", demo.draft, fmt="docx")
-    workdir = tmp_path / "lo"
-    workdir.mkdir()
-    (workdir / "long.docx").write_bytes(body)
-    exe = require_tool("soffice", "libreoffice-writer-nogui")
-    result = subprocess.run(
-        [
-            exe,
-            f"-env:UserInstallation={(workdir / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(workdir),
-            str(workdir / "long.docx"),
-        ],
-        capture_output=True,
-        timeout=180,
-        env={**os.environ, "HOME": str(workdir / "home")},
-    )
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    converted = (workdir / "long.pdf").read_bytes()
+    converted = soffice_pdf(body, tmp_path / "lo")
     reader = pypdf.PdfReader(io.BytesIO(converted))
     for page in reader.pages:
         assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(A4, abs=1)
@@ -125,6 +104,51 @@ def test_libreoffice_lays_the_docx_out_on_a4_with_the_header_row_on_every_table_
     for number in table:
         missing = [h for h in headers if squeeze(h) not in pages[number - 1]]
         assert not missing, f"LibreOffice page {number} lacks the header {missing}"
+
+
+def cm(length) -> float:
+    return round(length / 360_000, 2)
+
+
+def test_the_docx_table_columns_fit_their_content_not_equal_shares(demo, annex_docx):
+    table = Document(io.BytesIO(annex_docx)).tables[0]
+    grid = [cm(int(column.get(qn("w:w"))) * 635) for column in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    # Goal, metrics (a bulleted list), then the two follow-ups share the rest of 17 cm.
+    assert grid == [4.5, 5.0, 3.75, 3.75]
+    assert sum(grid) == pytest.approx(17.0, abs=0.02)
+    for row in table.rows:  # Word reads the cells' widths
+        assert [cm(cell.width) for cell in row.cells] == grid
+    sizes = {
+        run.font.size.pt
+        for row in table.rows
+        for cell in row.cells
+        for p in cell.paragraphs
+        for run in p.runs
+    }
+    assert sizes == {9.5}
+
+
+def test_the_report_docx_gives_the_agreed_text_the_room(demo, tmp_path):
+    body = render_with_command(tmp_path, "followup-report", demo.plan, fmt="docx", checkpoint=1)
+    table = Document(io.BytesIO(body)).tables[0]
+    assert [cm(cell.width) for cell in table.rows[0].cells] == [4.5, 3.0, 9.5]
+
+
+def test_libreoffice_breaks_no_word_of_the_goals_or_headers(demo, annex_docx, tmp_path):
+    """Equal columns broke "Johtoryhmätyöskentelyn" and "tammikuu/helmikuu" mid-word."""
+    text = pdftotext(soffice_pdf(annex_docx, tmp_path / "lo")).replace(SOFT_HYPHEN, "")
+    table = build_content(demo.plan.latest_version(), "annex", "fi")["table"]
+    words = {
+        word for line in [*table["headers"], *(row["goal"] for row in table["rows"])] for word in line.split()
+    }
+    broken = [
+        f"{word[:cut]}|{word[cut:]}"
+        for word in sorted(words)
+        for cut in range(1, len(word))
+        if re.search(rf"{re.escape(word[:cut])}[ \t]*\n[ \t]*{re.escape(word[cut:])}", text)
+    ]
+    assert not broken, f"words broken across lines: {broken}"
+    assert "Johtoryhmätyöskentelyn" in text and "tammikuu/helmikuu" in text
 
 
 def test_the_docx_download(demo):
