@@ -18,14 +18,33 @@ from django.utils.translation import gettext as _
 
 from suunta.lib.numbers import format_decimal
 
-WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 96, 24, 28, 44
+
+@dataclass(frozen=True)
+class Layout:
+    """The drawing's size in its own units; the page scales it to the width it has."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+
+
+# The page and the documents. Squeezed onto a phone (about 340 px) its 12-unit text
+# would shrink to about 6 px, so the metric page also draws a COMPACT one for narrow
+# screens, whose text keeps about 11 px there.
+WIDE = Layout(width=640, height=300, left=96, right=24, top=28, bottom=44)
+COMPACT = Layout(width=340, height=240, left=66, right=10, top=28, bottom=40)
 # Colours with at least 3:1 contrast on white (WCAG 1.4.11, graphical objects).
 VALUE_COLOUR = "#1f5c99"
 TARGET_COLOUR = "#1d6b2f"
 BASELINE_COLOUR = "#6b4c00"
 GRID_COLOUR = "#767676"
 TEXT_COLOUR = "#1a1a1a"
+# A white outline drawn under a label's letters: a line crossing the label (the value
+# line through "Target 100 %") no longer runs through its letters.
+HALO = 'stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'
 
 
 @dataclass(frozen=True)
@@ -61,6 +80,7 @@ def render(
     target: Decimal | None = None,
     baseline: Decimal | None = None,
     markers: list[Marker] = (),
+    layout: Layout = WIDE,
 ) -> SafeString:
     start, end = period
     span_days = max(1, (end - start).days)
@@ -70,39 +90,43 @@ def render(
         numbers = [0.0, 1.0]
     ticks = nice_ticks(min(numbers), max(numbers))
     y_low, y_high = ticks[0], ticks[-1]
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    tick_labels = [format_decimal(Decimal(str(tick)), unit) for tick in ticks]
+    width, height = layout.width, layout.height
+    # Room for the longest value label ("1 000 000 €"), at about 7 units a character.
+    left = max(layout.left, 7 * max(len(label) for label in tick_labels) + 10)
+    right, top = layout.right, layout.top
+    plot_w, plot_h = width - left - right, height - top - layout.bottom
 
     def x(day: datetime.date) -> float:
-        return round(LEFT + plot_w * (day - start).days / span_days, 1)
+        return round(left + plot_w * (day - start).days / span_days, 1)
 
     def y(value: float) -> float:
-        return round(TOP + plot_h * (1 - (value - y_low) / ((y_high - y_low) or 1)), 1)
+        return round(top + plot_h * (1 - (value - y_low) / ((y_high - y_low) or 1)), 1)
 
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="{title_id} {desc_id}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-labelledby="{title_id} {desc_id}" '
         f'font-family="sans-serif" font-size="12" fill="{TEXT_COLOUR}">',
         f'<title id="{title_id}">{escape(title)}</title>',
         f'<desc id="{desc_id}">{escape(description)}</desc>',
     ]
     # Horizontal grid with the value axis labels.
-    for tick in ticks:
+    for tick, label in zip(ticks, tick_labels, strict=True):
         ty = y(tick)
-        label = format_decimal(Decimal(str(tick)), unit)
         out.append(
-            f'<line x1="{LEFT}" y1="{ty}" x2="{WIDTH - RIGHT}" y2="{ty}" stroke="{GRID_COLOUR}" '
+            f'<line x1="{left}" y1="{ty}" x2="{width - right}" y2="{ty}" stroke="{GRID_COLOUR}" '
             f'stroke-width="0.5"/>'
         )
-        out.append(f'<text x="{LEFT - 6}" y="{ty + 4}" text-anchor="end">{escape(label)}</text>')
+        out.append(f'<text x="{left - 6}" y="{ty + 4}" text-anchor="end">{escape(label)}</text>')
     # Time axis: the period's ends and the checkpoints.
     out.append(
-        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" '
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '
         f'stroke="{TEXT_COLOUR}" stroke-width="1"/>'
     )
     for day, anchor in ((start, "start"), (end, "end")):
         out.append(
-            f'<text x="{x(day)}" y="{HEIGHT - 10}" text-anchor="{anchor}">'
+            f'<text x="{x(day)}" y="{height - 10}" text-anchor="{anchor}">'
             f"{escape(formats.date_format(day, 'SHORT_DATE_FORMAT'))}</text>"
         )
     for marker in markers:
@@ -110,28 +134,29 @@ def render(
             continue
         mx = x(marker.day)
         out.append(
-            f'<line x1="{mx}" y1="{TOP}" x2="{mx}" y2="{TOP + plot_h}" stroke="{GRID_COLOUR}" '
+            f'<line x1="{mx}" y1="{top}" x2="{mx}" y2="{top + plot_h}" stroke="{GRID_COLOUR}" '
             f'stroke-width="1" stroke-dasharray="2 3"/>'
         )
-        out.append(f'<text x="{mx}" y="{TOP - 8}" text-anchor="middle">{escape(marker.label)}</text>')
+        out.append(f'<text x="{mx}" y="{top - 8}" text-anchor="middle" {HALO}>{escape(marker.label)}</text>')
+    labels = []  # the baseline's and target's, drawn over the values with their halo
     if baseline is not None:
         by = y(float(baseline))
         out.append(
-            f'<line x1="{LEFT}" y1="{by}" x2="{WIDTH - RIGHT}" y2="{by}" stroke="{BASELINE_COLOUR}" '
+            f'<line x1="{left}" y1="{by}" x2="{width - right}" y2="{by}" stroke="{BASELINE_COLOUR}" '
             f'stroke-width="1.5" stroke-dasharray="2 2"/>'
         )
-        out.append(
-            f'<text x="{LEFT + 4}" y="{by - 4}" fill="{BASELINE_COLOUR}">'
+        labels.append(
+            f'<text x="{left + 4}" y="{by - 4}" fill="{BASELINE_COLOUR}" {HALO}>'
             f"{escape(_('Baseline'))} {escape(format_decimal(baseline, unit))}</text>"
         )
     if target is not None:
         gy = y(float(target))
         out.append(
-            f'<line x1="{LEFT}" y1="{gy}" x2="{WIDTH - RIGHT}" y2="{gy}" stroke="{TARGET_COLOUR}" '
+            f'<line x1="{left}" y1="{gy}" x2="{width - right}" y2="{gy}" stroke="{TARGET_COLOUR}" '
             f'stroke-width="2" stroke-dasharray="8 4"/>'
         )
-        out.append(
-            f'<text x="{WIDTH - RIGHT - 4}" y="{gy - 6}" text-anchor="end" fill="{TARGET_COLOUR}" '
+        labels.append(
+            f'<text x="{width - right - 4}" y="{gy - 6}" text-anchor="end" fill="{TARGET_COLOUR}" {HALO} '
             f'font-weight="bold">{escape(_("Target"))} {escape(format_decimal(target, unit))}</text>'
         )
     points = [(x(day), y(float(value))) for day, value in sorted(values)]
@@ -142,5 +167,6 @@ def render(
         out.append(
             f'<circle cx="{px}" cy="{py}" r="4" fill="{VALUE_COLOUR}" stroke="#ffffff" stroke-width="1"/>'
         )
+    out += labels
     out.append("</svg>")
     return mark_safe("\n".join(out))  # noqa: S308 - every text above is escaped

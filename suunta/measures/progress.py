@@ -105,8 +105,8 @@ def summary(metric: Metric, values: list[MetricValue], result: Progress) -> str:
 
 
 def overview(plan, metric: Metric, values: list[MetricValue], checkpoints=None) -> dict:
-    """Progress, text summary and SVG chart of one metric: the metric page and the
-    follow-up report show the same. `checkpoints` (the metric's version's) may be given
+    """Progress, text summary and SVG chart (wide, and compact for phones) of one metric:
+    the metric page and the documents show the same. `checkpoints` (the metric's version's) may be given
     by a caller drawing several charts."""
     from suunta.agreements.models import Checkpoint
 
@@ -116,15 +116,20 @@ def overview(plan, metric: Metric, values: list[MetricValue], checkpoints=None) 
     text = summary(metric, values, result)
     if checkpoints is None:
         checkpoints = Checkpoint.objects.filter(version_id=metric.goal_area.version_id)
-    svg = chart.render(
-        chart_id=f"chart-{metric.pk}",
-        title=metric.display_text,
-        description=text,
-        unit=metric.unit,
-        period=(plan.period_start, plan.period_end),
-        values=[(v.measured_on, v.value) for v in values],
-        target=metric.target,
-        baseline=metric.baseline,
-        markers=[chart.Marker(c.window_start, c.display_label) for c in checkpoints],
-    )
-    return {"progress": result, "summary": text, "chart": svg}
+    drawing = {
+        "title": metric.display_text,
+        "description": text,
+        "unit": metric.unit,
+        "period": (plan.period_start, plan.period_end),
+        "values": [(v.measured_on, v.value) for v in values],
+        "target": metric.target,
+        "baseline": metric.baseline,
+        "markers": [chart.Marker(c.window_start, c.display_label) for c in checkpoints],
+    }
+    return {
+        "progress": result,
+        "summary": text,
+        "chart": chart.render(chart_id=f"chart-{metric.pk}", **drawing),
+        # The metric page shows this one instead on a phone (see chart.COMPACT).
+        "chart_compact": chart.render(chart_id=f"chart-{metric.pk}-compact", layout=chart.COMPACT, **drawing),
+    }

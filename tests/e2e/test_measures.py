@@ -35,11 +35,12 @@ def test_metric_page_chart_values_and_import(live_demo, page, language):
 
     # The chart is an image whose accessible name is the metric and whose description
     # is the same text summary that is printed under it.
-    chart = page.locator("svg[role=img]")
+    chart = page.locator(".chart-wide svg[role=img]")
     expect(chart).to_be_visible()
+    expect(page.locator(".chart-compact svg[role=img]")).to_be_hidden()  # that one is for phones
     names = page.evaluate(
         """() => {
-            const svg = document.querySelector('svg[role=img]');
+            const svg = document.querySelector('.chart-wide svg[role=img]');
             const ids = svg.getAttribute('aria-labelledby').split(' ');
             return ids.map(id => document.getElementById(id).textContent);
         }"""
@@ -125,7 +126,15 @@ def test_metric_page_on_a_phone(live_demo, browser):
     try:
         login(page, live_demo, "pormestari")
         page.goto(f"{live_demo}/plans/{plan.pk}/metrics/{metric.pk}/")
-        expect(page.locator("svg[role=img]")).to_be_visible()
+        # The compact drawing replaces the wide one, and its text stays readable.
+        compact = page.locator(".chart-compact svg[role=img]")
+        expect(compact).to_be_visible()
+        expect(page.locator(".chart-wide svg[role=img]")).to_be_hidden()
+        smallest = page.evaluate(
+            """() => Math.min(...[...document.querySelectorAll('.chart-compact svg text')]
+                .map(t => t.getBoundingClientRect().height))"""
+        )
+        assert smallest >= 10, f"chart text {smallest:.1f} px high on a phone"
         assert_fits_viewport(page, "phone-metric")
     finally:
         context.close()

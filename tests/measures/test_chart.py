@@ -57,22 +57,26 @@ def figcaption(doc) -> str:
 def test_the_chart_is_an_image_labelled_by_its_title_and_description(demo, savings_page):
     doc = page(savings_page)
     svgs = doc.find_all(lambda e: e.tag == "svg")
-    assert len(svgs) == 1
-    svg = svgs[0]
-    assert svg.attrs.get("role") == "img"
-    label_ids = svg.attrs["aria-labelledby"].split()
-    assert len(label_ids) == 2
-    title, desc = (doc.by_id(i) for i in label_ids)
-    assert (title.tag, desc.tag) == ("title", "desc")
-    assert title.parent is svg and desc.parent is svg
-    assert title.text() == SAVINGS_TEXT
-    # The text alternative is the caption everyone reads below the picture.
-    assert desc.text() == figcaption(doc)
-    assert desc.text()
-    # The figure holds the chart and its caption together.
-    caption = doc.by_id("chart-summary")
-    assert caption.tag == "figcaption"
-    assert svg.closest(lambda e: e.tag == "figure") is caption.parent
+    # The wide drawing, and the compact one the stylesheet shows on a phone instead.
+    assert [svg.parent.classes & {"chart-wide", "chart-compact"} for svg in svgs] == [
+        {"chart-wide"},
+        {"chart-compact"},
+    ]
+    for svg in svgs:
+        assert svg.attrs.get("role") == "img"
+        label_ids = svg.attrs["aria-labelledby"].split()
+        assert len(label_ids) == 2
+        title, desc = (doc.by_id(i) for i in label_ids)
+        assert (title.tag, desc.tag) == ("title", "desc")
+        assert title.parent is svg and desc.parent is svg
+        assert title.text() == SAVINGS_TEXT
+        # The text alternative is the caption everyone reads below the picture.
+        assert desc.text() == figcaption(doc)
+        assert desc.text()
+        # The figure holds the chart and its caption together.
+        caption = doc.by_id("chart-summary")
+        assert caption.tag == "figcaption"
+        assert svg.closest(lambda e: e.tag == "figure") is caption.parent
 
 
 @pytest.mark.django_db
@@ -226,7 +230,63 @@ def test_render_one_value_is_a_point_without_a_line():
     assert len(root.findall(f"{SVG}circle")) == 1
     assert root.findall(f"{SVG}polyline") == []
     cy = float(root.find(f"{SVG}circle").get("cy"))
-    assert chart.TOP <= cy <= chart.HEIGHT - chart.BOTTOM
+    assert chart.WIDE.top <= cy <= chart.WIDE.height - chart.WIDE.bottom
+
+
+def savings_drawing(**extra):
+    return chart.render(
+        chart_id="c",
+        title="T",
+        description="D",
+        unit="€",
+        period=(dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+        values=[(dt.date(2025, month, 28), Decimal(month * 70_000)) for month in range(1, 13)],
+        target=Decimal("850000"),
+        baseline=Decimal("0"),
+        markers=[chart.Marker(dt.date(2025, 8, 1), "elokuu 2025")],
+        **extra,
+    )
+
+
+def test_the_compact_drawing_is_narrower_with_the_same_content():
+    wide, compact = (
+        ET.fromstring(str(savings_drawing())),
+        ET.fromstring(str(savings_drawing(layout=chart.COMPACT))),
+    )
+    assert (wide.get("viewBox"), compact.get("viewBox")) == ("0 0 640 300", "0 0 340 240")
+    # Drawn at a phone's 340 px, its 12-unit text stays 12 px; the wide one's would be 6.
+    assert compact.get("font-size") == wide.get("font-size") == "12"
+    texts = [["".join(t.itertext()) for t in root.iter(f"{SVG}text")] for root in (wide, compact)]
+    assert texts[0] == texts[1]
+    assert len(compact.findall(f"{SVG}circle")) == len(wide.findall(f"{SVG}circle")) == 12
+
+
+@pytest.mark.parametrize("layout", [chart.WIDE, chart.COMPACT])
+def test_the_value_labels_have_room_left_of_the_plot(layout):
+    root = ET.fromstring(str(savings_drawing(layout=layout)))
+    grid_start = float(root.find(f"{SVG}line").get("x1"))
+    longest = max(
+        len("".join(t.itertext()))
+        for t in root.iter(f"{SVG}text")
+        if t.get("text-anchor") == "end" and t.get("fill") is None  # the value axis
+    )
+    assert longest == len("1 000 000 €")
+    assert grid_start >= 7 * longest + 10
+
+
+def test_the_target_and_baseline_labels_are_drawn_over_the_values_with_a_halo():
+    root = ET.fromstring(str(savings_drawing(layout=chart.COMPACT)))
+    children = list(root)
+    line = next(i for i, e in enumerate(children) if e.tag == f"{SVG}polyline")
+    labels = {
+        "".join(e.itertext()): i
+        for i, e in enumerate(children)
+        if e.tag == f"{SVG}text" and e.get("paint-order") == "stroke" and e.get("stroke") == "#ffffff"
+    }
+    with translation.override("fi"):
+        target, baseline = fi("Target"), fi("Baseline")
+    assert {name.split(" ")[0] for name in labels} >= {target, baseline}
+    assert all(index > line for name, index in labels.items() if name.startswith((target, baseline)))
 
 
 def test_render_leaves_out_markers_outside_the_period():
