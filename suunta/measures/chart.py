@@ -138,7 +138,7 @@ def render(
             f'stroke-width="1" stroke-dasharray="2 3"/>'
         )
         out.append(f'<text x="{mx}" y="{top - 8}" text-anchor="middle" {HALO}>{escape(marker.label)}</text>')
-    labels = []  # the baseline's and target's, drawn over the values with their halo
+    labels = []  # the baseline's and target's, drawn with their halo after the line
     if baseline is not None:
         by = y(float(baseline))
         out.append(
@@ -163,10 +163,11 @@ def render(
     if len(points) > 1:
         path = " ".join(f"{px},{py}" for px, py in points)
         out.append(f'<polyline points="{path}" fill="none" stroke="{VALUE_COLOUR}" stroke-width="2.5"/>')
+    # Over the line, under the points: the label is readable, and no value disappears.
+    out += labels
     for px, py in points:
         out.append(
             f'<circle cx="{px}" cy="{py}" r="4" fill="{VALUE_COLOUR}" stroke="#ffffff" stroke-width="1"/>'
         )
-    out += labels
     out.append("</svg>")
     return mark_safe("\n".join(out))  # noqa: S308 - every text above is escaped
