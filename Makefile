@@ -31,10 +31,13 @@ node-tools: node_modules/.installed-stamp
 messages: venv
 	$(DEV) $(PY) manage.py compile_catalogues
 
+# The tasks worker (mail) runs beside the development server and stops with it.
 run: messages
 	mkdir -p var
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py load_demo
+	$(DEV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # One worker per core (pytest-xdist): each gets its own test database.

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "suunta.accounts",
     "suunta.organizations",
     "suunta.agreements",
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
     "suunta.discussions",
     "suunta.documents",
     "suunta.site",
+    "suunta.mail",
     "suunta.demo",
     "suunta.audit",
 ]
@@ -221,6 +224,16 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = EMAIL_HOST or "localhost"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
+# Mail leaves through a task (suunta/mail): a failed delivery is tried again after these
+# many seconds, then marked failed with its reason for an admin to see and resend.
+MAIL_RETRY_DELAYS = [int(s) for s in env_list("SUUNTA_MAIL_RETRY_DELAYS", "60,300,1800")]
+# How long an invitation's link works after the mail left.
+INVITATION_VALID_DAYS = int(os.environ.get("SUUNTA_INVITATION_VALID_DAYS", 14))
+
+# --- Background tasks -----------------------------------------------------------------
+# Django's tasks framework (the django-tasks backport) with the database backend: no
+# other server. `manage.py db_worker` runs them; `make run` starts one beside the server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- Accessibility statement (laki digitaalisten palvelujen tarjoamisesta 306/2019) ------
 # What each installation must state for itself: who provides the service, where users

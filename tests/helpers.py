@@ -29,6 +29,13 @@ def fi(msgid: str, **params) -> str:
     return text % params if params else text
 
 
+def fi_n(singular: str, plural: str, count: int, **params) -> str:
+    """A plural message of ours as a Finnish user reads it for `count`."""
+    with translation.override("fi"):
+        text = translation.ngettext(singular, plural, count)
+    return text % {"counter": count, **params}
+
+
 def snapshot() -> dict[str, list]:
     """Every row the editor can touch, with every column: compare before and after."""
     models = (DirectorAgreement, GoalPlan, PlanVersion, GoalArea, Metric, Checkpoint, Handling)

@@ -1,6 +1,10 @@
 from django import forms
-from django.utils.translation import get_language_info
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
+
+from suunta.mail.services import queue_password_reset
 
 from .models import User
 
@@ -25,3 +29,18 @@ class PreferencesForm(forms.ModelForm):
             ("", _("The language of my browser")),
             *((code, get_language_info(code)["name_local"]) for code, _name in field.choices[1:]),
         ]
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, but the mail leaves through the mail queue (suunta/mail): an
+    unreachable mail server never shows the user an error page, and the link (with its
+    token) is made when the mail is delivered, not stored in the queue."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        user = context["user"]
+        queue_password_reset(
+            user,
+            to=to_email,
+            base_url=f"{context['protocol']}://{context['domain']}",
+            language=user.preferred_language or get_language() or settings.LANGUAGE_CODE,
+        )

@@ -21,7 +21,7 @@ from django.views.i18n import set_language as django_set_language
 
 from suunta.audit import services as audit
 
-from .forms import PreferencesForm
+from .forms import PreferencesForm, QueuedPasswordResetForm
 
 PasswordResetDoneView = auth_views.PasswordResetDoneView
 PasswordResetCompleteView = auth_views.PasswordResetCompleteView
@@ -51,15 +51,19 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
+
     def form_valid(self, form):
         email = form.cleaned_data["email"].strip().lower()
-        audit.record(
-            "auth.password_reset_requested",
-            actor=None,
-            changes={"email_sha256": [None, hashlib.sha256(email.encode()).hexdigest()]},
-            request=self.request,
-        )
-        return super().form_valid(form)
+        # The event and the queued mails (form.save) commit together.
+        with transaction.atomic():
+            audit.record(
+                "auth.password_reset_requested",
+                actor=None,
+                changes={"email_sha256": [None, hashlib.sha256(email.encode()).hexdigest()]},
+                request=self.request,
+            )
+            return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

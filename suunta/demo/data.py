@@ -322,3 +322,13 @@ ORGANIZATIONS = [
 
 # Memberships start before any demo plan, so every persona has its role on any date.
 MEMBERSHIP_START = D(2023, 1, 1)
+# The decisions the demo's confidential roles rest on (by username): an admin gives
+# such a role only with one, and the executive sees it.
+ROLE_BASIS = {
+    "pormestari": "KV 13.6.2021 § 31, pormestarin valinta",
+    "apulaispormestari": "KV 13.6.2021 § 32, apulaispormestarien valinta",
+    "valtuuston-pj": "KV 13.6.2021 § 30, valtuuston puheenjohtajiston valinta",
+    "kansliapaallikko": "KH 12.12.2022 § 210, kansliapäällikön valinta ja johtajasopimus",
+    "toinen-johtaja": "KV 14.11.2022 § 58, kunnanjohtajan valinta",
+    "toinen-kh-pj": "KV 20.6.2021 § 25, kunnanhallituksen puheenjohtajan valinta",
+}

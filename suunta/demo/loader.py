@@ -69,7 +69,11 @@ def load_organization(spec: dict, password: str | None = None):
             organization=org,
             user=user,
             role=role,
-            defaults={"title": title, "valid_from": data.MEMBERSHIP_START},
+            defaults={
+                "title": title,
+                "valid_from": data.MEMBERSHIP_START,
+                "basis": data.ROLE_BASIS.get(username, ""),
+            },
         )
         people[username] = user
     agreement_spec = dict(spec["agreement"])

@@ -1,30 +1,25 @@
+import re
+
 from django import forms
-from django.contrib.auth import get_user_model
+from django.conf import settings
+from django.contrib.auth.forms import UsernameField
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from suunta.agreements.forms import DateInput
 
-from .models import EvaluatorTitle, Role
+from .models import CONFIDENTIAL_ROLES, EvaluatorTitle, Role
+
+BASIS_HELP = _(
+    "Required for evaluators and the executive, whose roles open confidential notes: e.g. "
+    "“KH 12.1.2026 § 3, election of the board chair”. The executive sees it."
+)
 
 
-class MembershipForm(forms.Form):
-    """Add a person to the organization in a role. The organization comes from the URL,
-    never from the form; the person is named by username, never by an id."""
+class RoleFields(forms.Form):
+    """The role part of adding a person or inviting one. The organization comes from the
+    URL, never from the form."""
 
-    username = forms.RegexField(
-        label=_("Username"),
-        max_length=150,
-        regex=r"^[\w.@+-]+$",
-        help_text=_("Letters, digits and . @ + - _ only. An existing user keeps their password."),
-        error_messages={"invalid": _("Use only letters, digits and . @ + - _ in the username.")},
-    )
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    email = forms.EmailField(
-        label=_("E-mail"),
-        required=False,
-        help_text=_("A new user gets a link for setting a password to this address."),
-    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     title = forms.ChoiceField(
         label=_("Title (evaluators)"),
@@ -33,6 +28,9 @@ class MembershipForm(forms.Form):
     )
     valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
     valid_to = forms.DateField(label=_("Valid to (optional)"), widget=DateInput(), required=False)
+    basis = forms.CharField(
+        label=_("Decision the role rests on"), max_length=300, required=False, help_text=BASIS_HELP
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -44,11 +42,87 @@ class MembershipForm(forms.Form):
         start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
         if start and end and end < start:
             self.add_error("valid_to", _("The end date cannot be before the start date."))
-        username = cleaned.get("username")
-        if username and not get_user_model().objects.filter(username=username).exists():
-            for name in ("first_name", "last_name"):
-                if not (cleaned.get(name) or "").strip():
-                    self.add_error(name, _("A new user needs a first and last name."))
+        if role in CONFIDENTIAL_ROLES and not (cleaned.get("basis") or "").strip():
+            self.add_error(
+                "basis",
+                _(
+                    "Name the decision this role rests on, e.g. the board’s election of its chair "
+                    "(KH 12.1.2026 § 3)."
+                ),
+            )
+        return cleaned
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.get_full_name()
+        return f"{name} ({obj.get_username()})" if name else obj.get_username()
+
+
+class MembershipForm(RoleFields):
+    """A role for someone already among the organization's people."""
+
+    person = PersonChoiceField(queryset=None, label=_("Person"))
+    field_order = ["person", "role", "title", "valid_from", "valid_to", "basis"]
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+
+class InvitationForm(RoleFields):
+    """A new person, invited by e-mail: they accept with a new account or the one they
+    already have."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-mail"), help_text=_("The invitation link goes to this address. It works once.")
+    )
+    language = forms.ChoiceField(label=_("Language of the invitation"))
+    field_order = [
+        "first_name",
+        "last_name",
+        "email",
+        "language",
+        "role",
+        "title",
+        "valid_from",
+        "valid_to",
+        "basis",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+        ]
+        self.fields["language"].initial = (get_language() or settings.LANGUAGE_CODE)[:2]
+
+
+class AcceptWithNewAccountForm(forms.Form):
+    username = UsernameField(
+        label=_("Username"),
+        max_length=150,
+        help_text=_("Letters, digits and . @ + - _ only. You log in with it."),
+    )
+    password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+    password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if not re.fullmatch(r"[\w.@+-]+", username):
+            raise forms.ValidationError(_("Use only letters, digits and . @ + - _ in the username."))
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("password1")
+            and cleaned.get("password2")
+            and cleaned["password1"] != cleaned["password2"]
+        ):
+            self.add_error("password2", _("The passwords differ. Type the same password twice."))
         return cleaned
 
 

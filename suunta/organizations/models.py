@@ -76,10 +76,21 @@ class EvaluatorTitle(models.TextChoices):
     BOARD_VICE_CHAIR = "board_vice_chair", _("Board vice-chair")
 
 
+# Roles that open confidential content: evaluators take part in the discussions and read
+# their restricted notes; the executive reads his or her own. Granting them needs the
+# decision it rests on, is shown to the executive, and never goes to the admin granting
+# it (see policies.GRANT_ROLE).
+CONFIDENTIAL_ROLES = frozenset({"evaluator", "executive"})
+
+
 class MembershipQuerySet(models.QuerySet):
     def valid_on(self, date: datetime.date | None = None):
+        """Memberships in force on the day; a grant waiting for a second admin's
+        confirmation is not in force yet."""
         date = date or today()
-        return self.filter(valid_from__lte=date).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=date))
+        return self.filter(valid_from__lte=date, awaiting_confirmation=False).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=date)
+        )
 
 
 class Membership(TimestampedModel):
@@ -99,6 +110,31 @@ class Membership(TimestampedModel):
     title = models.CharField(_("title"), max_length=32, choices=EvaluatorTitle.choices, blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    basis = models.CharField(
+        _("decision the role rests on"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. KV 12.6.2025 § 30, election of the board chair."),
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    # A confidential role given to an organization admin waits for a second admin.
+    awaiting_confirmation = models.BooleanField(_("waiting for confirmation"), default=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -110,6 +146,10 @@ class Membership(TimestampedModel):
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="membership_valid_to_after_from",
+            ),
+            # A retried or doubled submit never adds the same role twice.
+            models.UniqueConstraint(
+                fields=["organization", "user", "role", "title", "valid_from"], name="membership_unique_start"
             ),
         ]
 
@@ -127,6 +167,76 @@ class Membership(TimestampedModel):
             errors["title"] = _("Only evaluators carry a title.")
         if errors:
             raise ValidationError(errors)
+
+
+class InvitationStatus(models.TextChoices):
+    OPEN = "open", _("waiting for acceptance")
+    ACCEPTED = "accepted", _("accepted")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Invitation(TimestampedModel):
+    """A role offered to a person by e-mail. The person accepts with the link: with a new
+    account, or with the account they already have (e.g. from another organization).
+    An organization never looks people up across organizations: it knows only the
+    address it typed."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("organization")
+    )
+    email = models.EmailField(_("e-mail"))
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    title = models.CharField(_("title"), max_length=32, choices=EvaluatorTitle.choices, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    basis = models.CharField(_("decision the role rests on"), max_length=300, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("invited by")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.OPEN
+    )
+    # The SHA-256 of the link's token in the latest mail: the link itself is made when the
+    # mail leaves and never stored. A new mail makes a new link; the old one stops working.
+    token_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    link_expires_at = models.DateTimeField(_("link valid until"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            # One open invitation per address and role: a retry shows the one waiting.
+            models.UniqueConstraint(
+                fields=["organization", "email", "role", "title", "valid_from"],
+                condition=Q(status="open"),
+                name="invitation_unique_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} <{self.email}>"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def role_label(self) -> str:
+        return EvaluatorTitle(self.title).label if self.title else Role(self.role).label
 
 
 class BodyKind(models.TextChoices):

@@ -1,22 +1,118 @@
-"""Memberships: the only code that adds people to organizations or ends their roles."""
+"""Memberships and invitations: the only code that adds people to organizations, gives
+and ends their roles.
+
+Who is added:
+- someone already among the organization's people (a current or past member) gets a
+  role directly (`add_membership`);
+- anyone else is invited by e-mail (`invite`): the person accepts with the link, with
+  a new account or the one they already have. An organization never looks up or learns
+  of users of another organization.
+
+Roles that open confidential notes (evaluator, executive; organizations.models.
+CONFIDENTIAL_ROLES) carry the decision they rest on, are never given by an admin to
+him- or herself, and wait for a second admin's confirmation when the person is an admin
+of the organization (policies.GRANT_ROLE, CONFIRM_GRANT). Every step is audited.
+"""
 
 import datetime
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.db import IntegrityError, transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from suunta import policies
 from suunta.audit import services as audit
+from suunta.lib.clock import now
+from suunta.mail import services as mail
+from suunta.mail.messages import token_digest
+from suunta.mail.models import OutgoingMail
 
-from .models import Membership, Organization, Role
+from .models import CONFIDENTIAL_ROLES, Invitation, InvitationStatus, Membership, Organization, Role
+
+
+class GrantRefused(audit.Refused):
+    """A role grant the rules forbid (an admin making him- or herself an evaluator).
+    A 403 with the reason, audited as a refusal."""
+
+    def __init__(self, message: str, **audit_fields):
+        super().__init__("membership.grant.denied", **audit_fields)
+        self.message = message
+
+
+def organization_people(organization: Organization):
+    """The people of the organization: everyone who holds or has held a role in it."""
+    return (
+        get_user_model()
+        .objects.filter(memberships__organization=organization)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def _check_grant(actor, organization, person, role: str, basis: str) -> None:
+    if role in CONFIDENTIAL_ROLES and not basis.strip():
+        raise ValidationError(
+            {
+                "basis": _(
+                    "Name the decision this role rests on, e.g. the board’s election of its chair "
+                    "(KH 12.1.2026 § 3)."
+                )
+            }
+        )
+    if not policies.can(actor, policies.GRANT_ROLE, (organization, person, role)):
+        raise GrantRefused(
+            _(
+                "You cannot give yourself a role that opens confidential notes. Another organization "
+                "admin must give it, with the decision it rests on."
+            ),
+            actor=actor,
+            organization=organization.pk,
+            obj=person,
+            changes={"role": [None, role]},
+        )
+
+
+def _create_membership(actor, organization, person, *, granted_by, **fields) -> Membership:
+    awaiting = policies.grant_needs_confirmation(organization.pk, person, fields["role"])
+    membership = Membership(
+        organization=organization,
+        user=person,
+        granted_by=granted_by,
+        awaiting_confirmation=awaiting,
+        **fields,
+    )
+    membership.full_clean(validate_constraints=False)
+    duplicate = Membership.objects.filter(
+        organization=organization,
+        user=person,
+        role=membership.role,
+        title=membership.title,
+        valid_from=membership.valid_from,
+    ).first()
+    if duplicate is not None:
+        raise ValidationError(
+            {
+                "valid_from": _("%(name)s already has this role from %(date)s.")
+                % {"name": person, "date": formats.date_format(membership.valid_from, "SHORT_DATE_FORMAT")}
+            }
+        )
+    try:
+        with transaction.atomic():  # the constraint decides a race the check above lost
+            membership.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"valid_from": _("%(name)s already has this role from that date.") % {"name": person}}
+        ) from None
+    audit.record(
+        "membership.propose" if awaiting else "membership.create",
+        actor=actor,
+        organization=organization,
+        obj=membership,
+        changes=audit.diff({}, audit.snapshot(membership)),
+    )
+    return membership
 
 
 @audit.recording_refusals
@@ -25,64 +121,296 @@ def add_membership(
     actor,
     organization: Organization,
     *,
-    username: str,
+    person,
     role: str,
     valid_from: datetime.date,
     valid_to: datetime.date | None = None,
     title: str = "",
-    first_name: str = "",
-    last_name: str = "",
-    email: str = "",
-    base_url: str = "",
+    basis: str = "",
 ) -> Membership:
+    """Give a role to one of the organization's people. A confidential role for an
+    admin of the organization waits for another admin (membership.awaiting_confirmation)."""
     policies.require(actor, policies.MANAGE_MEMBERS, organization)
-    user_model = get_user_model()
-    user, created = user_model.objects.get_or_create(
-        username=username, defaults={"first_name": first_name, "last_name": last_name, "email": email}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    membership = Membership(
-        organization=organization,
-        user=user,
+    if not organization_people(organization).filter(pk=person.pk).exists():
+        # Never trust an id: only the organization's own people are offered or accepted.
+        raise ValidationError({"person": _("Choose one of the organization's people, or invite by e-mail.")})
+    _check_grant(actor, organization, person, role, basis)
+    membership = _create_membership(
+        actor,
+        organization,
+        person,
+        granted_by=actor,
         role=role,
         title=title,
         valid_from=valid_from,
         valid_to=valid_to,
-    )
-    membership.full_clean()
-    membership.save()
-    if created:
-        audit.record(
-            "user.create",
-            actor=actor,
-            organization=organization,
-            obj=user,
-            changes=audit.diff({}, audit.snapshot(user, ["username", "first_name", "last_name", "email"])),
-        )
-    audit.record(
-        "membership.create",
-        actor=actor,
-        organization=organization,
-        obj=membership,
-        changes=audit.diff({}, audit.snapshot(membership)),
+        basis=basis.strip(),
     )
     policies.forget_roles(actor)
-    if created and email and base_url:
-        # Sent after commit: no invitation for a membership that was rolled back.
-        transaction.on_commit(lambda: send_invitation(user, organization, base_url))
     return membership
 
 
-def send_invitation(user, organization: Organization, base_url: str) -> None:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    link = base_url + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    body = render_to_string(
-        "organizations/invitation_email.txt", {"user": user, "organization": organization, "link": link}
+@audit.recording_refusals
+@transaction.atomic
+def confirm_membership(actor, membership: Membership) -> Membership:
+    """A second admin confirms a confidential role given to an admin."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    policies.require(actor, policies.CONFIRM_GRANT, membership)
+    membership.awaiting_confirmation = False
+    membership.confirmed_by = actor
+    membership.confirmed_at = now()
+    membership.save(update_fields=["awaiting_confirmation", "confirmed_by", "confirmed_at", "updated_at"])
+    audit.record(
+        "membership.confirm",
+        actor=actor,
+        organization=membership.organization_id,
+        obj=membership,
+        changes={"awaiting_confirmation": [True, False]},
     )
-    send_mail(_("You have been added to Suunta"), body, None, [user.email])
+    return membership
+
+
+@audit.recording_refusals
+@transaction.atomic
+def reject_membership(actor, membership: Membership) -> None:
+    """Take back a role that is still waiting for confirmation: it never came into force.
+    The admin who gave it, or a second admin, may do so."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    policies.require(actor, policies.MANAGE_MEMBERS, membership.organization)
+    if not membership.awaiting_confirmation or actor.pk == membership.user_id:
+        raise audit.Refused(
+            "membership.reject.denied", actor=actor, organization=membership.organization_id, obj=membership
+        )
+    audit.record(
+        "membership.reject",
+        actor=actor,
+        organization=membership.organization_id,
+        obj=membership,
+        changes=audit.diff(audit.snapshot(membership), {}),
+    )
+    membership.delete()
+
+
+# --- Invitations ---------------------------------------------------------------------------
+
+
+@audit.recording_refusals
+@transaction.atomic
+def invite(
+    actor,
+    organization: Organization,
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    valid_from: datetime.date,
+    valid_to: datetime.date | None = None,
+    title: str = "",
+    basis: str = "",
+    base_url: str,
+    language: str,
+) -> Invitation:
+    """Invite a person by e-mail to a role. The mail is queued with the invitation (in
+    this transaction) and delivered by the mail task."""
+    policies.require(actor, policies.MANAGE_MEMBERS, organization)
+    _check_grant(actor, organization, None, role, basis)
+    invitation = Invitation(
+        organization=organization,
+        email=email.strip().lower(),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        role=role,
+        title=title,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        basis=basis.strip(),
+        invited_by=actor,
+    )
+    invitation.full_clean(validate_constraints=False)
+    waiting = Invitation.objects.filter(
+        organization=organization,
+        email=invitation.email,
+        role=role,
+        title=title,
+        valid_from=valid_from,
+        status=InvitationStatus.OPEN,
+    ).first()
+    if waiting is not None:
+        raise ValidationError(
+            {
+                "email": _(
+                    "An invitation to this address for this role is already waiting (made on %(date)s). "
+                    "You can send it again from the list of people."
+                )
+                % {"date": formats.date_format(waiting.created_at, "SHORT_DATE_FORMAT")}
+            }
+        )
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"email": _("An invitation to this address for this role is already waiting.")}
+        ) from None
+    mail.queue_invitation(invitation, base_url=base_url, language=language)
+    audit.record(
+        "invitation.create",
+        actor=actor,
+        organization=organization,
+        obj=invitation,
+        changes=audit.diff(
+            {},
+            audit.snapshot(
+                invitation,
+                ["email", "first_name", "last_name", "role", "title", "valid_from", "valid_to", "basis"],
+            ),
+        ),
+    )
+    return invitation
+
+
+def latest_mail(invitation: Invitation) -> OutgoingMail | None:
+    return invitation.mails.order_by("-created_at", "-id").first()
+
+
+@audit.recording_refusals
+@transaction.atomic
+def resend_invitation(actor, invitation: Invitation, *, base_url: str, language: str) -> OutgoingMail:
+    """A failed mail is sent again; a delivered one gets a new mail with a new link (the
+    old link stops working). A mail still on its way is left alone."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    policies.require(actor, policies.MANAGE_MEMBERS, invitation.organization)
+    if invitation.status != InvitationStatus.OPEN:
+        raise ValidationError(_("The invitation is no longer waiting: it was accepted or cancelled."))
+    last = latest_mail(invitation)
+    if last is not None and mail.can_retry(last):
+        sent = mail.retry(last)
+    elif last is None or last.status == "sent":
+        sent = mail.queue_invitation(invitation, base_url=base_url, language=language)
+    else:
+        raise ValidationError(_("The invitation is already on its way. Try again if it fails."))
+    audit.record("invitation.resend", actor=actor, organization=invitation.organization_id, obj=invitation)
+    return sent
+
+
+@audit.recording_refusals
+@transaction.atomic
+def cancel_invitation(actor, invitation: Invitation) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    policies.require(actor, policies.MANAGE_MEMBERS, invitation.organization)
+    if invitation.status != InvitationStatus.OPEN:
+        raise ValidationError(_("The invitation is no longer waiting: it was accepted or cancelled."))
+    invitation.status = InvitationStatus.CANCELLED
+    invitation.token_sha256 = ""
+    invitation.save(update_fields=["status", "token_sha256", "updated_at"])
+    audit.record(
+        "invitation.cancel",
+        actor=actor,
+        organization=invitation.organization_id,
+        obj=invitation,
+        changes={"status": [InvitationStatus.OPEN, InvitationStatus.CANCELLED]},
+    )
+    return invitation
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The open invitation a link's token belongs to, while the link is valid."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(token_sha256=token_digest(token), status=InvitationStatus.OPEN, link_expires_at__gt=now())
+        .first()
+    )
+
+
+@audit.recording_refusals
+@transaction.atomic
+def accept_invitation(user, invitation: Invitation) -> Membership:
+    """The invited person takes the role, with the account they are logged in with."""
+    invitation = Invitation.objects.select_for_update().select_related("organization").get(pk=invitation.pk)
+    if invitation.status != InvitationStatus.OPEN:
+        raise ValidationError(_("This invitation has already been used or cancelled."))
+    organization = invitation.organization
+    if invitation.role in CONFIDENTIAL_ROLES and user.pk == invitation.invited_by_id:
+        raise GrantRefused(
+            _(
+                "You cannot accept a role that opens confidential notes from an invitation you made "
+                "yourself. Another organization admin must give it."
+            ),
+            actor=user,
+            organization=organization.pk,
+            obj=invitation,
+            changes={"role": [None, invitation.role]},
+        )
+    existing = Membership.objects.filter(
+        organization=organization,
+        user=user,
+        role=invitation.role,
+        title=invitation.title,
+        valid_from=invitation.valid_from,
+    ).first()
+    membership = existing or _create_membership(
+        user,
+        organization,
+        user,
+        granted_by=invitation.invited_by,
+        role=invitation.role,
+        title=invitation.title,
+        valid_from=invitation.valid_from,
+        valid_to=invitation.valid_to,
+        basis=invitation.basis,
+    )
+    invitation.status = InvitationStatus.ACCEPTED
+    invitation.accepted_by = user
+    invitation.accepted_at = now()
+    invitation.membership = membership
+    invitation.token_sha256 = ""
+    invitation.save(
+        update_fields=["status", "accepted_by", "accepted_at", "membership", "token_sha256", "updated_at"]
+    )
+    audit.record(
+        "invitation.accept",
+        actor=user,
+        organization=organization,
+        obj=invitation,
+        changes={"status": [InvitationStatus.OPEN, InvitationStatus.ACCEPTED]},
+    )
+    policies.forget_roles(user)
+    return membership
+
+
+@audit.recording_refusals
+@transaction.atomic
+def create_account_and_accept(invitation: Invitation, *, username: str, password: str):
+    """A new person's account, made from the invitation's names and address, then the
+    invitation accepted with it. Returns the user."""
+    user_model = get_user_model()
+    if user_model.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("That username is taken. Choose another one.")})
+    user = user_model(
+        username=username,
+        first_name=invitation.first_name,
+        last_name=invitation.last_name,
+        email=invitation.email,
+    )
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password1": error.messages}) from None
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit.record(
+        "user.create",
+        actor=user,
+        organization=invitation.organization_id,
+        obj=user,
+        changes=audit.diff({}, audit.snapshot(user, ["username", "first_name", "last_name", "email"])),
+    )
+    accept_invitation(user, invitation)
+    return user
 
 
 @audit.recording_refusals
@@ -105,7 +433,7 @@ def end_membership(actor, membership: Membership, valid_to: datetime.date) -> Me
             )
     before = membership.valid_to
     membership.valid_to = valid_to
-    membership.full_clean()
+    membership.full_clean(validate_constraints=False)
     membership.save(update_fields=["valid_to", "updated_at"])
     audit.record(
         "membership.end",

@@ -1,17 +1,26 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from suunta import policies
 from suunta.agreements.models import DirectorAgreement
 from suunta.lib.clock import today
 from suunta.lib.forms import apply_validation_error
+from suunta.mail import services as mail_services
+from suunta.mail.models import MailStatus, OutgoingMail
 
 from . import services
-from .forms import EndMembershipForm, MembershipForm
-from .models import Membership, Organization
+from .forms import AcceptWithNewAccountForm, EndMembershipForm, InvitationForm, MembershipForm
+from .models import Invitation, InvitationStatus, Membership, Organization
 
 
 @require_GET
@@ -61,38 +70,247 @@ def member_list(request, slug: str):
     day = today()
     memberships = list(
         Membership.objects.filter(organization=organization)
-        .select_related("user")
+        .select_related("user", "granted_by")
         .order_by("user__last_name", "user__first_name", "valid_from")
     )
+    waiting = [m for m in memberships if m.awaiting_confirmation]
+    for membership in waiting:
+        membership.can_confirm = policies.can(request.user, policies.CONFIRM_GRANT, membership)
+    memberships = [m for m in memberships if not m.awaiting_confirmation]
     current = [m for m in memberships if m.valid_from <= day and (m.valid_to is None or m.valid_to >= day)]
     upcoming = [m for m in memberships if m.valid_from > day]
     past = [m for m in memberships if m.valid_to is not None and m.valid_to < day]
     return render(
         request,
         "organizations/member_list.html",
-        {"organization": organization, "current": current, "upcoming": upcoming, "past": past},
+        {
+            "organization": organization,
+            "waiting": waiting,
+            "invitations": _open_invitations(organization),
+            "current": current,
+            "upcoming": upcoming,
+            "past": past,
+        },
     )
+
+
+def _open_invitations(organization) -> list[Invitation]:
+    """Invitations waiting for acceptance, each with the state of its latest mail (two
+    queries whatever their number)."""
+    invitations = list(
+        Invitation.objects.filter(organization=organization, status=InvitationStatus.OPEN)
+        .select_related("invited_by")
+        .prefetch_related(Prefetch("mails", queryset=OutgoingMail.objects.order_by("-created_at", "-id")))
+        .order_by("-created_at", "-id")
+    )
+    for invitation in invitations:
+        mails = list(invitation.mails.all())
+        invitation.mail = mails[0] if mails else None
+        invitation.mail_status = mail_services.status_text(invitation.mail)
+        invitation.can_resend = (
+            invitation.mail is None
+            or invitation.mail.status == MailStatus.SENT
+            or (mail_services.can_retry(invitation.mail))
+        )
+    return invitations
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")[:-1]
 
 
 @require_http_methods(["GET", "POST"])
 def member_new(request, slug: str):
+    """A role for someone already among the organization's people."""
     organization = _managed_organization(request, slug)
-    form = MembershipForm(request.POST or None, initial={"valid_from": today()})
+    form = MembershipForm(
+        request.POST or None,
+        people=services.organization_people(organization),
+        initial={"valid_from": today()},
+    )
+    status = 200
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            membership = services.add_membership(
-                request.user, organization, **form.cleaned_data, base_url=request.build_absolute_uri("/")[:-1]
-            )
+            membership = services.add_membership(request.user, organization, **data)
+        except services.GrantRefused as refusal:
+            form.add_error("person", refusal.message)
+            status = 403
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if membership.awaiting_confirmation:
+                messages.success(
+                    request,
+                    _(
+                        "%(name)s is an organization admin: the role comes into force when another "
+                        "admin confirms it."
+                    )
+                    % {"name": membership.user},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s was added as %(role)s.")
+                    % {"name": membership.user, "role": membership.get_role_display().lower()},
+                )
+            return redirect("member_list", slug=organization.slug)
+    return render(
+        request,
+        "organizations/member_form.html",
+        {"organization": organization, "form": form, "inviting": False},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def member_invite(request, slug: str):
+    """A new person, invited by e-mail."""
+    organization = _managed_organization(request, slug)
+    form = InvitationForm(request.POST or None, initial={"valid_from": today()})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            invitation = services.invite(request.user, organization, **data, base_url=_base_url(request))
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(
                 request,
-                _("%(name)s was added as %(role)s.")
-                % {"name": membership.user, "role": membership.get_role_display().lower()},
+                _(
+                    "The invitation to %(email)s is queued and leaves in a moment. "
+                    "Its state shows in the list below."
+                )
+                % {"email": invitation.email},
             )
-            return redirect("member_list", slug=organization.slug)
-    return render(request, "organizations/member_form.html", {"organization": organization, "form": form})
+            return redirect(reverse("member_list", args=[organization.slug]) + "#invitations")
+    return render(
+        request,
+        "organizations/member_form.html",
+        {"organization": organization, "form": form, "inviting": True},
+    )
+
+
+def _invitation(request, organization, invitation_id: int) -> Invitation:
+    return policies.get_scoped_or_404(
+        Invitation.objects.filter(organization=organization), request.user, pk=invitation_id
+    )
+
+
+@require_POST
+def invitation_resend(request, slug: str, invitation_id: int):
+    organization = _managed_organization(request, slug)
+    invitation = _invitation(request, organization, invitation_id)
+    try:
+        services.resend_invitation(
+            request.user, invitation, base_url=_base_url(request), language=get_language() or "fi"
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The invitation to %(email)s is queued again.") % {"email": invitation.email}
+        )
+    return redirect(reverse("member_list", args=[organization.slug]) + "#invitations")
+
+
+@require_POST
+def invitation_cancel(request, slug: str, invitation_id: int):
+    organization = _managed_organization(request, slug)
+    invitation = _invitation(request, organization, invitation_id)
+    try:
+        services.cancel_invitation(request.user, invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s was cancelled; its link no longer works.")
+            % {"email": invitation.email},
+        )
+    return redirect(reverse("member_list", args=[organization.slug]) + "#invitations")
+
+
+def _waiting_membership(request, organization, membership_id: int) -> Membership:
+    return policies.get_scoped_or_404(
+        Membership.objects.filter(organization=organization, awaiting_confirmation=True).select_related(
+            "user"
+        ),
+        request.user,
+        pk=membership_id,
+    )
+
+
+@require_POST
+def membership_confirm(request, slug: str, membership_id: int):
+    organization = _managed_organization(request, slug)
+    membership = _waiting_membership(request, organization, membership_id)
+    services.confirm_membership(request.user, membership)
+    messages.success(request, _("The role of %(name)s is now in force.") % {"name": membership.user})
+    return redirect("member_list", slug=organization.slug)
+
+
+@require_POST
+def membership_reject(request, slug: str, membership_id: int):
+    organization = _managed_organization(request, slug)
+    membership = _waiting_membership(request, organization, membership_id)
+    services.reject_membership(request.user, membership)
+    messages.success(request, _("The role of %(name)s was not given.") % {"name": membership.user})
+    return redirect("member_list", slug=organization.slug)
+
+
+# --- Accepting an invitation (the link in the mail; no login needed to open it) -----------
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token: str):
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render(request, "organizations/invitation_invalid.html", status=404)
+    user = request.user if request.user.is_authenticated else None
+    form = AcceptWithNewAccountForm(request.POST or None) if user is None else None
+    status = 200
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            if user is None:
+                user = services.create_account_and_accept(
+                    invitation,
+                    username=form.cleaned_data["username"],
+                    password=form.cleaned_data["password1"],
+                )
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                services.accept_invitation(user, invitation)
+        except services.GrantRefused as refusal:
+            messages.error(request, refusal.message)
+            status = 403
+        except ValidationError as error:
+            if form is not None and hasattr(error, "error_dict"):
+                apply_validation_error(form, error)
+            else:
+                messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Welcome to Suunta. You now have the role %(role)s in %(organization)s.")
+                % {
+                    "role": invitation.role_label().lower(),
+                    "organization": invitation.organization.display_name,
+                },
+            )
+            return redirect("home")
+    return render(
+        request,
+        "organizations/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "organization": invitation.organization,
+            "form": form,
+            "login_url": reverse("login") + "?" + urlencode({"next": request.path}),
+        },
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])

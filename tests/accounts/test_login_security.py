@@ -14,6 +14,7 @@ from django.utils.translation import gettext, override
 
 from suunta import settings as project_settings
 from tests.helpers import check_deploy
+from tests.mail.common import deliver_queued
 
 LOGIN = "/accounts/login/"
 REPO = Path(__file__).resolve().parents[2]
@@ -87,6 +88,9 @@ def test_password_reset_goes_through_a_real_smtp_server(demo, smtp_server):
     client = Client()
     response = client.post(reverse("password_reset"), {"email": user.email})
     assert response.status_code == 302
+    # Queued with the request; it leaves when the mail task runs.
+    assert smtp_server.messages == []
+    assert deliver_queued() == ["sent"]
 
     assert len(smtp_server.messages) == 1
     message = smtp_server.messages[0]
@@ -108,6 +112,7 @@ def test_password_reset_goes_through_a_real_smtp_server(demo, smtp_server):
 def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(demo, smtp_server):
     response = Client().post(reverse("password_reset"), {"email": "nobody@example.fi"}, follow=True)
     assert response.status_code == 200
+    assert deliver_queued() == []
     assert smtp_server.messages == []
 
 
@@ -117,6 +122,7 @@ def test_a_used_reset_link_is_refused(demo, smtp_server):
     user.save()
     client = Client()
     client.post(reverse("password_reset"), {"email": user.email})
+    deliver_queued()
     link = re.search(r"(/accounts/reset/\S+/)", smtp_server.body()).group(1)
     set_url = client.get(link, follow=True).redirect_chain[-1][0]
     client.post(set_url, {"new_password1": "Toinen-salasana-77", "new_password2": "Toinen-salasana-77"})
