@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from django.db.models import Exists, OuterRef, Q
 
 from suunta.lib.clock import today
-from suunta.organizations.models import Membership, Role
+from suunta.organizations.models import CONFIDENTIAL_ROLES, Membership, Role
 
 # Actions
 EDIT_PLAN = "edit_plan"  # change goals, metrics and checkpoints of a version
@@ -25,6 +25,8 @@ TAKE_STEP = "take_step"  # move a plan version along the workflow (obj: (version
 AMEND_PLAN = "amend_plan"  # start version N+1 of an approved plan
 CREATE_NEXT_PLAN = "create_next_plan"  # next period's plan from an approved or closed one
 VIEW_AUDIT = "view_audit"  # read an organization's audit log
+GRANT_ROLE = "grant_role"  # obj: (Organization, the person or None for an invitation, role)
+CONFIRM_GRANT = "confirm_grant"  # obj: a Membership waiting for a second admin
 # Follow-up (obj: a Checkpoint of an approved version)
 WRITE_SELF_ASSESSMENT = "write_self_assessment"
 WRITE_VIEW = "write_view"
@@ -45,6 +47,12 @@ CONFIRM_MEMO = "confirm_memo"
 CLOSE_MEMO = "close_memo"
 CREATE_SURVEY = "create_survey"
 ANSWER_SURVEY = "answer_survey"  # obj: a Survey
+ADD_PARTICIPANTS = "add_participants"  # bring new people into a discussion's circle
+# obj: a DevelopmentItem (with agreement, raised_in's participants and shares prefetched)
+READ_ITEM = "read_development_item"
+SHARE_ITEM = "share_development_item"
+# obj: a DirectorAgreement: who has read the executive's restricted notes, who may
+VIEW_RESTRICTED_USE = "view_restricted_use"
 # Documents (obj: (PlanVersion, kind, follow-up status or None))
 READ_DOCUMENT = "read_document"
 MAYOR = "title:mayor"
@@ -248,7 +256,35 @@ def can(user, action: str, obj) -> bool:
     if action == MANAGE_MEMBERS:
         # obj: an Organization. Organization admins only; operators use the Django admin.
         return Role.ADMIN in roles_in(user, obj.pk)
+    if action == GRANT_ROLE:
+        organization, person, role = obj
+        # A role that opens confidential notes is never given by an admin to him- or
+        # herself: an admin is no evaluator by his or her own decision.
+        if role in CONFIDENTIAL_ROLES and person is not None and person.pk == user.pk:
+            return False
+        return Role.ADMIN in roles_in(user, organization.pk)
+    if action == CONFIRM_GRANT:
+        # obj: a Membership waiting for confirmation: a second admin, neither the one who
+        # gave it nor the one who gets it.
+        membership = obj
+        return (
+            membership.awaiting_confirmation
+            and user.pk not in (membership.granted_by_id, membership.user_id)
+            and Role.ADMIN in roles_in(user, membership.organization_id)
+        )
     raise ValueError(f"Unknown action {action!r}")
+
+
+def grant_needs_confirmation(organization_id: int, person, role: str) -> bool:
+    """A confidential role for someone who is an admin of the organization waits for a
+    second admin: two admins cannot make each other evaluators alone."""
+    if role not in CONFIDENTIAL_ROLES:
+        return False
+    return (
+        Membership.objects.valid_on()
+        .filter(organization_id=organization_id, user_id=person.pk, role=Role.ADMIN)
+        .exists()
+    )
 
 
 def _can_read_document(user, version, kind: str, followup_status: str | None) -> bool:
@@ -282,6 +318,10 @@ DISCUSSION_ACTIONS = frozenset(
         CLOSE_MEMO,
         CREATE_SURVEY,
         ANSWER_SURVEY,
+        ADD_PARTICIPANTS,
+        READ_ITEM,
+        SHARE_ITEM,
+        VIEW_RESTRICTED_USE,
     }
 )
 
@@ -294,6 +334,11 @@ def _can_discussion(user, action: str, obj) -> bool:
         return user.pk != obj.executive_id and bool(
             roles_in(user, obj.organization_id) & {Role.EVALUATOR, Role.PREPARER}
         )
+    if action in (READ_ITEM, SHARE_ITEM):
+        return _can_item(user, action, obj)
+    if action == VIEW_RESTRICTED_USE:
+        # obj: a DirectorAgreement. The executive sees who read his or her restricted notes.
+        return user.pk == obj.executive_id and bool(roles_in(user, obj.organization_id))
     if action == ANSWER_SURVEY:
         # obj: a Survey. Its recipients, until the day it closes, before the memo is frozen.
         survey = obj
@@ -315,6 +360,14 @@ def _can_discussion(user, action: str, obj) -> bool:
         return False  # a confirmed memo never changes
     if action == EDIT_DISCUSSION:
         return not is_executive and (participant or bool(roles & {Role.EVALUATOR, Role.PREPARER}))
+    if action == ADD_PARTICIPANTS:
+        # Whoever arranges the meeting chooses the people while nothing has been written.
+        # Once the memo has content, only a member of the circle (not the executive, who
+        # is discussed) brings someone new in: nobody draws a circle around notes
+        # written without them.
+        if not can(user, EDIT_DISCUSSION, discussion):
+            return False
+        return (participant and not is_executive) or not discussion.has_content()
     if action == WRITE_MEMO:
         # The evaluators (or a preparer taking part as secretary) write; the executive
         # reads and confirms.
@@ -326,6 +379,23 @@ def _can_discussion(user, action: str, obj) -> bool:
     if action == CREATE_SURVEY:
         return not is_executive and MAYOR in roles and not hasattr_survey(discussion)
     raise ValueError(f"Unknown action {action!r}")
+
+
+def _can_item(user, action: str, item) -> bool:
+    """A development item is read by the executive it concerns, by the people in the
+    room where it was written (its discussion's participants, while they hold a role in
+    the organization) and by those the executive or a member of that room shared it
+    with. The circle of a later discussion does not matter: drawing a new circle never
+    opens earlier notes."""
+    agreement = item.agreement
+    roles = roles_in(user, agreement.organization_id)
+    if not roles:
+        return False
+    is_executive = user.pk == agreement.executive_id
+    in_circle = is_participant(user, item.raised_in)
+    if action == SHARE_ITEM:
+        return is_executive or in_circle
+    return is_executive or in_circle or any(share.user_id == user.pk for share in item.shares.all())
 
 
 def hasattr_survey(discussion) -> bool:

@@ -229,6 +229,77 @@ def membership(demo):
     return ["esimerkkikunta", Membership.objects.get(user__username="hallitus").pk]
 
 
+def waiting_membership(demo):
+    """A board chair's evaluator role for a second admin, given by a third admin, waiting
+    for confirmation: paakayttaja may confirm or refuse it."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    second, _ = User.objects.get_or_create(username="toinen-admin", first_name="Olavi", last_name="Toinen")
+    third, _ = User.objects.get_or_create(username="kolmas-admin", first_name="Kaarina", last_name="Kolmas")
+    for person in (second, third):
+        Membership.objects.get_or_create(
+            organization=demo.org, user=person, role="admin", valid_from=dt.date(2024, 1, 1)
+        )
+    waiting, _ = Membership.objects.get_or_create(
+        organization=demo.org,
+        user=second,
+        role="evaluator",
+        title="board_chair",
+        valid_from=dt.date(2026, 1, 1),
+        defaults={"basis": "KH 12.1.2026 § 3", "granted_by": third, "awaiting_confirmation": True},
+    )
+    return ["esimerkkikunta", waiting.pk]
+
+
+INVITATION_TOKEN = "matriisin-kutsulinkki"
+
+
+def _invitation(demo):
+    import datetime as dt
+
+    from suunta.lib.clock import now
+    from suunta.mail.messages import token_digest
+    from suunta.organizations.models import Invitation
+
+    invitation, _created = Invitation.objects.get_or_create(
+        organization=demo.org,
+        email="uusi@esimerkkikunta.fi",
+        role="board_member",
+        valid_from=dt.date(2026, 12, 1),
+        status="open",
+        defaults={
+            "first_name": "Ville",
+            "last_name": "Uusitalo",
+            "invited_by": demo.user("paakayttaja"),
+            "token_sha256": token_digest(INVITATION_TOKEN),
+            "link_expires_at": now() + dt.timedelta(days=14),
+        },
+    )
+    return invitation
+
+
+def invitation(demo):
+    return ["esimerkkikunta", _invitation(demo).pk]
+
+
+def invitation_token(demo):
+    _invitation(demo)
+    return [INVITATION_TOKEN]
+
+
+def item_share(demo):
+    """The executive has shared the spring 2025 items with the preparer."""
+    from suunta.discussions import services as discussions
+    from suunta.discussions.models import Discussion, ItemShare
+
+    discussion = Discussion.objects.get(agreement=demo.plan.agreement, held_on="2025-03-12")
+    discussions.share_items(demo.user("kansliapaallikko"), discussion, demo.user("valmistelija"))
+    return [demo.plan.agreement_id, ItemShare.objects.filter(item__agreement=demo.plan.agreement).first().pk]
+
+
 # Plan editing (on the demo's 2026 draft): editors may; the executive and the admin see
 # the plan but may not edit (403); board members and auditors do not see a draft at all
 # (404); Toinen kunta: 404. The approved 2025 plan: everyone in Esimerkkikunta reads it;
@@ -236,6 +307,7 @@ def membership(demo):
 EDIT = expect(200, editors=200, executive=403, admin=403, readers=404, toinen=404)
 EDIT_POST = expect(302, editors=302, executive=403, admin=403, readers=404, toinen=404)
 MANAGE = expect(403, admin=200, toinen=404)
+MANAGE_POST = expect(403, admin=302, toinen=404)
 ON_APPROVED = expect(200, editors=200, executive=403, admin=403, readers=403, toinen=404)
 # Follow-up of the current plan's open checkpoint. Everyone in Esimerkkikunta reads it.
 # The executive writes the self-assessment, evaluators their views (an empty POST saves
@@ -304,6 +376,13 @@ MATRIX: dict[str, Entry] = {
     "member_list": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "member_new": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "member_end": Entry(MANAGE, args=membership),
+    "member_invite": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
+    "membership_confirm": Entry(MANAGE_POST, method="post", args=waiting_membership),
+    "membership_reject": Entry(MANAGE_POST, method="post", args=waiting_membership),
+    "invitation_resend": Entry(MANAGE_POST, method="post", args=invitation),
+    "invitation_cancel": Entry(MANAGE_POST, method="post", args=invitation),
+    # The invitation link opens without a login: a new person creates an account there.
+    "invitation_accept": Entry(EVERYONE, args=invitation_token),
     "audit_log": Entry(
         expect(403, admin=200, toinen=404, **{"auditor": 200}), args=lambda demo: ["esimerkkikunta"]
     ),
@@ -372,6 +451,26 @@ MATRIX: dict[str, Entry] = {
     "discussion_close": Entry(MAYOR_ONLY, method="post", args=open_discussion),
     "survey_new": Entry(MAYOR_ONLY, args=open_discussion),
     "survey_answer": Entry(SURVEY_RECIPIENTS, method="post", args=open_survey),
+    # Sharing the development items carried to the open discussion: the executive and the
+    # spring 2025 room they were written in (an empty POST re-shows the page: 200); the
+    # preparer and the admin are outside that room (403).
+    "development_items_share": Entry(
+        {
+            **IN_THE_ROOM,
+            "pormestari": 200,
+            "apulaispormestari": 200,
+            "valtuuston-pj": 200,
+            "kansliapaallikko": 200,
+        },
+        method="post",
+        args=open_discussion,
+    ),
+    # Who has read the executive's restricted notes: the executive's own page. A share is
+    # withdrawn by the executive (or whoever made it).
+    "restricted_use": Entry(
+        expect(403, executive=200, toinen=404), args=lambda demo: [demo.plan.agreement_id]
+    ),
+    "share_withdraw": Entry(expect(403, executive=302, toinen=404), method="post", args=item_share),
     # The Django admin is for operators (superusers) only: every persona is sent to its login.
     "admin:index": Entry(expect(302)),
 }

@@ -125,6 +125,7 @@ def _discussions(request, agreement) -> dict:
         "discussions": discussions,
         "show_discussions": bool(discussions) or can_create,
         "can_create_discussion": can_create,
+        "can_view_restricted_use": policies.can(request.user, policies.VIEW_RESTRICTED_USE, agreement),
     }
 
 

@@ -127,3 +127,26 @@ class SurveyAnswerForm(forms.Form):
 
     def answers(self) -> dict:
         return {g: self.cleaned_data.get(f"goal_{g.pk}", "") for g in self.goals}
+
+
+class PersonField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class ShareItemsForm(forms.Form):
+    """Share the development items one may share with someone outside their circle,
+    e.g. an evaluator of a new council term."""
+
+    person = PersonField(
+        queryset=None,
+        label=_("Share with"),
+        help_text=_(
+            "The person can then read these development items on the discussions they take part in. "
+            "The executive sees every share and can withdraw it."
+        ),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people

@@ -141,6 +141,15 @@ class Discussion(TimestampedModel):
     def organization_id(self) -> int:
         return self.agreement.organization_id
 
+    def has_content(self) -> bool:
+        """Has anything been written in the memo: a section text, a development item
+        raised here or a survey answer? From then on the circle is closed to outsiders."""
+        return (
+            self.sections.exclude(text="").exists()
+            or self.raised_items.exists()
+            or SurveyAnswer.objects.filter(survey__discussion=self).exists()
+        )
+
 
 class Participant(TimestampedModel):
     discussion = models.ForeignKey(Discussion, on_delete=models.CASCADE, related_name="participants")
@@ -251,6 +260,33 @@ class DevelopmentItem(TimestampedModel):
     @property
     def raised_on(self):
         return self.raised_in.held_on
+
+
+class ItemShare(TimestampedModel):
+    """A development item shown to someone outside the circle where it was written.
+
+    Who reads a development item is decided by the circle of the discussion that raised
+    it (its participants) and the executive it concerns, never by a circle drawn later:
+    someone who sets up a new discussion does not see earlier items by doing so. The
+    executive or a member of the item's circle may share it, e.g. with the evaluators of
+    a new council term; every share is audited and listed to the executive."""
+
+    item = models.ForeignKey(DevelopmentItem, on_delete=models.CASCADE, related_name="shares")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("shared with")
+    )
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("shared by")
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("development item share")
+        verbose_name_plural = _("development item shares")
+        constraints = [models.UniqueConstraint(fields=["item", "user"], name="item_share_unique")]
+
+    def __str__(self) -> str:
+        return str(_("development item share"))
 
 
 class Survey(TimestampedModel):

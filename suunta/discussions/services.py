@@ -19,7 +19,7 @@ from suunta import policies
 from suunta.agreements.models import DirectorAgreement, GoalPlan
 from suunta.audit import services as audit
 from suunta.lib.clock import now, today
-from suunta.organizations.models import Membership, Role
+from suunta.organizations.models import CONFIDENTIAL_ROLES, Membership, Role
 
 from .defaults import ensure_defaults
 from .models import (
@@ -28,6 +28,7 @@ from .models import (
     DevelopmentItem,
     Discussion,
     DiscussionStatus,
+    ItemShare,
     ItemStatus,
     Participant,
     Section,
@@ -133,6 +134,18 @@ def update_discussion(user, discussion, *, participants, plans, **fields) -> Dis
     discussion = _locked(discussion)
     policies.require(user, policies.EDIT_DISCUSSION, discussion)
     _check_participants(discussion.agreement, fields.get("held_on", discussion.held_on), participants)
+    already = {p.user_id for p in discussion.participants.all()}
+    if any(u.pk not in already for u in participants) and not policies.can(
+        user, policies.ADD_PARTICIPANTS, discussion
+    ):
+        raise ValidationError(
+            {
+                "participants": _(
+                    "The memo has already been started: only a participant can bring someone new "
+                    "into the discussion."
+                )
+            }
+        )
     _check_plans(discussion.agreement, plans)
     before = audit.snapshot(discussion, list(fields))
     for name, value in fields.items():
@@ -202,7 +215,10 @@ def save_item(user, discussion, item: DevelopmentItem | None, **fields) -> Devel
         item = DevelopmentItem(agreement=discussion.agreement, raised_in=discussion)
         before = {}
     else:
-        item = DevelopmentItem.objects.select_for_update().get(pk=item.pk, agreement=discussion.agreement)
+        item = items_with_circles(
+            DevelopmentItem.objects.select_for_update(of=("self",)).filter(agreement=discussion.agreement)
+        ).get(pk=item.pk)
+        policies.require(user, policies.READ_ITEM, item)
         before = audit.snapshot(item, list(fields))
     for name, value in fields.items():
         setattr(item, name, value)
@@ -231,14 +247,37 @@ def development_items(discussion) -> list[DevelopmentItem]:
         raised_in__held_on=discussion.held_on, raised_in_id__lt=discussion.pk
     )
     items = list(
-        DevelopmentItem.objects.filter(
-            Q(raised_in=discussion)
-            | Q(closed_in=discussion)
-            | (Q(agreement=discussion.agreement, status__in=CARRIED_STATUSES) & earlier)
-        ).select_related("raised_in")
+        items_with_circles(
+            DevelopmentItem.objects.filter(
+                Q(raised_in=discussion)
+                | Q(closed_in=discussion)
+                | (Q(agreement=discussion.agreement, status__in=CARRIED_STATUSES) & earlier)
+            )
+        )
     )
     items.sort(key=lambda i: (i.due_on is None, i.due_on, i.pk))
     return items
+
+
+def items_with_circles(items):
+    """Items with what the reading rule needs (policies.READ_ITEM): the agreement, the
+    participants of the discussion that raised each item, and its shares."""
+    return items.select_related("raised_in", "agreement").prefetch_related(
+        "raised_in__participants", "shares"
+    )
+
+
+def readable_items(user, items) -> list:
+    """The development items (live, or as a frozen memo confirmed them) the user may
+    read: those written in a room the user was in, shared with the user, or about the
+    user. `items` may be ConfirmedItems: they are checked against the live items."""
+    items = list(items)
+    if items and isinstance(items[0], ConfirmedItem):
+        live = {
+            i.pk: i for i in items_with_circles(DevelopmentItem.objects.filter(pk__in=[c.id for c in items]))
+        }
+        return [c for c in items if c.id in live and policies.can(user, policies.READ_ITEM, live[c.id])]
+    return [i for i in items if policies.can(user, policies.READ_ITEM, i)]
 
 
 def memo_content(discussion) -> dict:
@@ -280,6 +319,7 @@ def canonical_memo(discussion) -> str:
 class ConfirmedItem:
     """A development item as the frozen memo recorded it (the live item may have moved on)."""
 
+    id: int
     need: str
     action: str
     responsible: str
@@ -298,6 +338,7 @@ def confirmed_items(discussion) -> list[ConfirmedItem] | None:
         return None
     return [
         ConfirmedItem(
+            id=item["id"],
             need=item["need"],
             action=item["action"],
             responsible=item["responsible"],
@@ -447,6 +488,140 @@ def answer_survey(user, survey, answers: dict) -> int:
         changes={"answers": [None, kept]},
     )
     return kept
+
+
+# --- Sharing development items and the use log of restricted texts ----------------------
+
+
+@audit.recording_refusals
+@transaction.atomic
+def share_items(user, discussion, person) -> int:
+    """Share the development items on this discussion's memo that the user may share
+    (as the executive, or as one of the people in the room where an item was written)
+    with `person`, who must hold a role that takes part in discussions. Returns how
+    many items became readable to the person; the share is audited and listed to the
+    executive."""
+    discussion = _locked(discussion)
+    shareable = shareable_items(user, discussion)
+    if not shareable:
+        raise audit.Refused(
+            "development_item.share.denied",
+            actor=user,
+            organization=_org(discussion),
+            obj=discussion,
+        )
+    if person.pk not in set(
+        eligible_participants(discussion.agreement, today()).values_list("pk", flat=True)
+    ):
+        raise ValidationError(
+            {"person": _("Items can be shared only with people who take part in the discussions.")}
+        )
+    new = [i for i in shareable if not policies.can(person, policies.READ_ITEM, i)]
+    ItemShare.objects.bulk_create(ItemShare(item=i, user=person, shared_by=user) for i in new)
+    if new:
+        audit.record(
+            "development_item.share",
+            actor=user,
+            organization=_org(discussion),
+            obj=discussion,
+            changes={"items": [None, [i.pk for i in new]], "shared_with": [None, person.get_username()]},
+        )
+    return len(new)
+
+
+def shareable_items(user, discussion) -> list[DevelopmentItem]:
+    """The items on the discussion's development plan the user may share."""
+    return [i for i in development_items(discussion) if policies.can(user, policies.SHARE_ITEM, i)]
+
+
+@audit.recording_refusals
+@transaction.atomic
+def withdraw_share(user, share: ItemShare) -> None:
+    """The executive, or whoever shared it, takes a share back."""
+    share = ItemShare.objects.select_for_update().select_related("item__agreement").get(pk=share.pk)
+    agreement = share.item.agreement
+    if user.pk not in (agreement.executive_id, share.shared_by_id):
+        raise audit.Refused(
+            "development_item.unshare.denied",
+            actor=user,
+            organization=agreement.organization_id,
+            obj=share.item,
+        )
+    audit.record(
+        "development_item.unshare",
+        actor=user,
+        organization=agreement.organization_id,
+        obj=share.item,
+        changes={"shared_with": [share.user.get_username(), None]},
+    )
+    share.delete()
+
+
+def log_restricted_read(user, discussion, *, sections=(), items=(), answers=()) -> None:
+    """The use log of personal data (tiedonhallintalaki 17 §): who was shown which
+    restricted texts of a discussion, and when. Ids only, never the texts. The one write
+    a reading page makes, on purpose: the executive can see who has read his or her
+    notes (restricted_use)."""
+    ids = {
+        "sections": sorted(s.pk for s in sections),
+        "items": sorted(i.id for i in items),
+        "answers": sorted(a.pk for a in answers),
+    }
+    if not any(ids.values()):
+        return
+    audit.record(
+        READ_RESTRICTED_ACTION,
+        actor=user,
+        organization=_org(discussion),
+        obj=discussion,
+        changes={name: [None, value] for name, value in ids.items() if value},
+    )
+
+
+READ_RESTRICTED_ACTION = "discussion.read_restricted"
+
+
+def restricted_use(agreement) -> dict:
+    """What the executive's page shows: the shares of his or her development items and
+    every time someone was shown restricted texts of the agreement's discussions."""
+    from suunta.audit.models import AuditEvent
+
+    discussions = {str(d.pk): d for d in Discussion.objects.filter(agreement=agreement)}
+    items = {i.pk: i for i in DevelopmentItem.objects.filter(agreement=agreement)}
+    reads = []
+    for event in (
+        AuditEvent.objects.filter(
+            organization_id=agreement.organization_id,
+            action=READ_RESTRICTED_ACTION,
+            object_type=Discussion._meta.label_lower,
+            object_id__in=list(discussions),
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-sequence")[:500]
+    ):
+        changes = audit.changes_of(event)
+        reads.append(
+            {
+                "event": event,
+                "discussion": discussions[event.object_id],
+                "sections": len(changes.get("sections", [None, []])[1]),
+                "items": [items[pk] for pk in changes.get("items", [None, []])[1] if pk in items],
+                "answers": len(changes.get("answers", [None, []])[1]),
+            }
+        )
+    shares = list(
+        ItemShare.objects.filter(item__agreement=agreement)
+        .select_related("item", "user", "shared_by")
+        .order_by("-created_at", "-id")
+    )
+    # Who holds, or is about to hold, a role that opens restricted notes, and on what basis.
+    grants = list(
+        Membership.objects.filter(organization_id=agreement.organization_id, role__in=CONFIDENTIAL_ROLES)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today()))
+        .select_related("user", "granted_by", "confirmed_by")
+        .order_by("role", "valid_from", "id")
+    )
+    return {"reads": reads, "shares": shares, "grants": grants}
 
 
 def actions_for(user) -> list[dict]:

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from suunta import policies
@@ -19,7 +20,7 @@ from suunta.followup.models import Assessment, AssessmentKind, FollowUp, FollowU
 from suunta.lib.clock import today
 from suunta.lib.forms import apply_validation_error
 
-from . import calendar, services
+from . import calendar, forms, services
 from .forms import (
     CloseMemoForm,
     DevelopmentItemForm,
@@ -28,7 +29,7 @@ from .forms import (
     SurveyAnswerForm,
     SurveyForm,
 )
-from .models import DevelopmentItem, Discussion, Participant, Section, SectionKind, Survey
+from .models import DevelopmentItem, Discussion, ItemShare, Participant, Section, SectionKind, Survey
 
 
 def get_discussion(request, pk: int) -> Discussion:
@@ -188,12 +189,18 @@ def _context(request, discussion, **overrides) -> dict:
     earlier_plan = next((p for p in reversed(plans) if p.period_end < discussion.held_on), None)
     coming_plan = next((p for p in plans if p.period_end >= discussion.held_on), None)
     items = []
+    hidden_items = 0
     item_forms = overrides.pop("item_forms", {})
     confirmed = services.confirmed_items(discussion) if discussion.is_frozen else None
-    if can_read_restricted and confirmed is not None:
-        items = confirmed  # as confirmed: the live items may have moved on since
-    elif can_read_restricted:
-        items = services.development_items(discussion)
+    can_share = False
+    if can_read_restricted:
+        # As confirmed, on a frozen memo: the live items may have moved on since.
+        every_item = confirmed if confirmed is not None else services.development_items(discussion)
+        # Only the items written in a room the user was in (or shared with the user).
+        items = services.readable_items(user, every_item)
+        hidden_items = len(every_item) - len(items)
+        can_share = confirmed is None and any(policies.can(user, policies.SHARE_ITEM, i) for i in items)
+    if can_read_restricted and confirmed is None:
         for item in items:
             item.form = (
                 item_forms.get(item.pk) or DevelopmentItemForm(prefix=f"item{item.pk}", instance=item)
@@ -238,6 +245,13 @@ def _context(request, discussion, **overrides) -> dict:
         "item_form": overrides.pop("item_form", None)
         or (DevelopmentItemForm(prefix="item") if can_write else None),
         "items": items,
+        "hidden_items": hidden_items,
+        "share_form": overrides.pop("share_form", None)
+        or (
+            forms.ShareItemsForm(people=_share_candidates(discussion, user), prefix="share")
+            if can_share
+            else None
+        ),
         "items_as_confirmed": can_read_restricted and confirmed is not None,
         "survey": survey,
         "answers": answers,
@@ -249,10 +263,33 @@ def _context(request, discussion, **overrides) -> dict:
     return context
 
 
+def _page(request, discussion, context):
+    """The whole discussion page; what it showed of restricted texts goes to the use log."""
+    _log_reads(request, discussion, context)
+    return render(request, "discussions/discussion_detail.html", context)
+
+
+def _log_reads(request, discussion, context) -> None:
+    services.log_restricted_read(
+        request.user,
+        discussion,
+        sections=[s for s in context.get("sections", ()) if s.is_restricted and s.visible and s.text],
+        items=context.get("items", ()),
+        answers=context.get("answers", ()),
+    )
+
+
+def _share_candidates(discussion, user):
+    """People who take part in discussions, other than the user and the executive."""
+    return services.eligible_participants(discussion.agreement, today()).exclude(
+        pk__in=[user.pk, discussion.agreement.executive_id]
+    )
+
+
 @require_GET
 def discussion_detail(request, pk: int):
     discussion = get_discussion(request, pk)
-    return render(request, "discussions/discussion_detail.html", _context(request, discussion))
+    return _page(request, discussion, _context(request, discussion))
 
 
 @require_GET
@@ -264,8 +301,9 @@ def section_fragment(request, pk: int, section_id: int):
     _refuse_restricted(request, discussion, section)
     context = _context(request, discussion)
     if not request.htmx:
-        return render(request, "discussions/discussion_detail.html", context)
+        return _page(request, discussion, context)
     context["section"] = next(s for s in context["sections"] if s.pk == section.pk)
+    _log_reads(request, discussion, {"sections": [context["section"]]})
     return render(request, "discussions/discussion_detail.html#section", context)
 
 
@@ -309,7 +347,7 @@ def section_save(request, pk: int, section_id: int):
         if message:
             response.content += render(request, "agreements/_announce.html", {"message": message}).content
         return response
-    return render(request, "discussions/discussion_detail.html", context)
+    return _page(request, discussion, context)
 
 
 @require_http_methods(["POST"])
@@ -319,8 +357,11 @@ def item_save(request, pk: int, item_id: int | None = None):
     item = None
     if item_id is not None:
         item = policies.get_scoped_or_404(
-            DevelopmentItem.objects.filter(agreement=discussion.agreement), request.user, pk=item_id
+            services.items_with_circles(DevelopmentItem.objects.filter(agreement=discussion.agreement)),
+            request.user,
+            pk=item_id,
         )
+        policies.require(request.user, policies.READ_ITEM, item)
     prefix = "item" if item is None else f"item{item.pk}"
     form = DevelopmentItemForm(request.POST, prefix=prefix, instance=item)
     if form.is_valid():
@@ -333,7 +374,44 @@ def item_save(request, pk: int, item_id: int | None = None):
             return redirect(reverse("discussion_detail", args=[discussion.pk]) + "#development-plan")
     # An edited item's errors show in its own form; a new item's in the form for adding.
     forms = {"item_form": form} if item is None else {"item_forms": {item.pk: form}}
-    return render(request, "discussions/discussion_detail.html", _context(request, discussion, **forms))
+    return _page(request, discussion, _context(request, discussion, **forms))
+
+
+@require_POST
+def share_items(request, pk: int):
+    discussion = get_discussion(request, pk)
+    if not services.shareable_items(request.user, discussion):
+        # Audited by the refusal middleware.
+        raise audit.Refused(
+            "development_item.share.denied",
+            actor=request.user,
+            organization=discussion.agreement.organization_id,
+            obj=discussion,
+        )
+    form = forms.ShareItemsForm(
+        request.POST, people=_share_candidates(discussion, request.user), prefix="share"
+    )
+    if form.is_valid():
+        person = form.cleaned_data["person"]
+        try:
+            shared = services.share_items(request.user, discussion, person)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            name = person.get_full_name() or person.get_username()
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d development item was shared with %(name)s.",
+                    "%(count)d development items were shared with %(name)s.",
+                    shared,
+                )
+                % {"count": shared, "name": name}
+                if shared
+                else _("%(name)s can already read these development items.") % {"name": name},
+            )
+            return redirect(reverse("discussion_detail", args=[discussion.pk]) + "#development-plan")
+    return _page(request, discussion, _context(request, discussion, share_form=form))
 
 
 @require_POST
@@ -362,9 +440,7 @@ def close(request, pk: int):
         else:
             messages.success(request, _("The memo was closed and frozen; the reason was recorded."))
             return redirect("discussion_detail", pk=discussion.pk)
-    return render(
-        request, "discussions/discussion_detail.html", _context(request, discussion, close_form=form)
-    )
+    return _page(request, discussion, _context(request, discussion, close_form=form))
 
 
 @require_GET
@@ -458,3 +534,40 @@ def survey_answer(request, pk: int):
             "can_answer": can_answer,
         },
     )
+
+
+# --- The executive's view of who reads his or her restricted notes ------------------------
+
+
+@require_GET
+def restricted_use(request, pk: int):
+    """Who has been shown the executive's restricted discussion notes, development items
+    and survey answers, and with whom items have been shared. The executive's own page."""
+    agreement = get_agreement(request, pk)
+    policies.require(request.user, policies.VIEW_RESTRICTED_USE, agreement)
+    return render(
+        request,
+        "discussions/restricted_use.html",
+        {
+            "agreement": agreement,
+            "organization": agreement.organization,
+            **services.restricted_use(agreement),
+        },
+    )
+
+
+@require_POST
+def share_withdraw(request, pk: int, share_id: int):
+    agreement = get_agreement(request, pk)
+    share = policies.get_scoped_or_404(
+        ItemShare.objects.filter(item__agreement=agreement).select_related("user"), request.user, pk=share_id
+    )
+    services.withdraw_share(request.user, share)
+    messages.success(
+        request,
+        _("%(name)s no longer reads that development item.")
+        % {"name": share.user.get_full_name() or share.user.get_username()},
+    )
+    if request.user.pk == agreement.executive_id:
+        return redirect("restricted_use", pk=agreement.pk)
+    return redirect("agreement_detail", pk=agreement.pk)
