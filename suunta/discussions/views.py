@@ -199,6 +199,7 @@ def _context(request, discussion, **overrides) -> dict:
         # Only the items written in a room the user was in (or shared with the user).
         items = services.readable_items(user, every_item)
         hidden_items = len(every_item) - len(items)
+        # Shared from an open discussion's page: a frozen memo's page is read-only.
         can_share = confirmed is None and any(policies.can(user, policies.SHARE_ITEM, i) for i in items)
     if can_read_restricted and confirmed is None:
         for item in items:

@@ -20,7 +20,9 @@ class RoleFields(forms.Form):
     """The role part of adding a person or inviting one. The organization comes from the
     URL, never from the form."""
 
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    # No role is preselected: an executive's or an evaluator's role is never given by a
+    # missed click.
+    role = forms.ChoiceField(label=_("Role"), choices=[("", _("– choose –")), *Role.choices])
     title = forms.ChoiceField(
         label=_("Title (evaluators)"),
         choices=[("", _("– none –")), *EvaluatorTitle.choices],
@@ -102,12 +104,19 @@ class InvitationForm(RoleFields):
 
 class AcceptWithNewAccountForm(forms.Form):
     username = UsernameField(
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
         label=_("Username"),
         max_length=150,
         help_text=_("Letters, digits and . @ + - _ only. You log in with it."),
     )
-    password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
-    password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
+    password1 = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean_username(self):
         username = self.cleaned_data["username"]
