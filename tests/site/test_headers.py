@@ -7,6 +7,8 @@ uses."""
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -98,7 +100,15 @@ def static_response(cookies: str = ""):
         captured["status"] = status
         captured["headers"] = dict(headers)
 
-    body = b"".join(StaticFilesHandler(WSGIHandler())(environ, start_response))
+    # As the test client does: the request signals must not close the test's database
+    # connection (PostgreSQL).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(StaticFilesHandler(WSGIHandler())(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return captured["status"], captured["headers"], body
 
 
@@ -126,3 +136,15 @@ def test_the_permissions_policy_denies_powerful_features(demo, who):
     policy = permissions_policy(response)
     for feature in DENIED:
         assert policy.get(feature) == "()", (feature, response.get("Permissions-Policy"))
+
+
+def test_the_middleware_leaves_a_static_url_alone_even_if_django_serves_it(settings):
+    from django.http import HttpResponse
+
+    from suunta.site.middleware import NoStoreMiddleware
+
+    middleware = NoStoreMiddleware(lambda request: HttpResponse("body { }", content_type="text/css"))
+    static = middleware(RequestFactory().get(settings.STATIC_URL + "css/suunta.css"))
+    assert "Cache-Control" not in static
+    page = middleware(RequestFactory().get("/accessibility/"))
+    assert page["Cache-Control"] == NO_STORE
