@@ -152,6 +152,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Against password spraying (many usernames from one address): after this many failed
+# logins from one address within the cool-off, whatever the usernames, the address is
+# refused, except for usernames that logged in from it in the last
+# LOGIN_KNOWN_ADDRESS_DAYS days (a municipality behind one NAT address keeps working).
+# 0 turns it off. See suunta/accounts/lockout.py and docs/access.md.
+AXES_HANDLER = "suunta.accounts.lockout.AddressLimitHandler"
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", 30))
+LOGIN_KNOWN_ADDRESS_DAYS = int(os.environ.get("LOGIN_KNOWN_ADDRESS_DAYS", 90))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
