@@ -177,3 +177,23 @@ def test_export_of_every_plan_fails_when_one_is_tampered(demo, tmp_path):
     with pytest.raises(CommandError, match=f"Version {tampered.version.number} of plan {demo.plan.pk}"):
         call_command("export_plan", "-o", str(output), stdout=io.StringIO())
     assert not output.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "which", "username"),
+    [("plan_amend", "plan", "valmistelija"), ("plan_next_period", "other_plan", "toinen-valmistelija")],
+)
+def test_amending_or_continuing_a_tampered_version_is_refused(demo, name, which, username):
+    from suunta.agreements.models import GoalPlan, PlanVersion
+
+    plan = getattr(demo, which)
+    page_before = demo.client(username).get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    assert reverse(name, args=[plan.pk]) in page_before  # offered while untouched
+    change_goal_title(plan)
+    approval = Handling.objects.get(version__plan=plan, outcome="approved")
+    versions, plans = PlanVersion.objects.count(), GoalPlan.objects.count()
+    response = demo.client(username).post(reverse(name, args=[plan.pk]), follow=True)
+    assert response.status_code == 200
+    assert message(PAGE_ERROR, reference=approval.reference) in response.content.decode()
+    assert (PlanVersion.objects.count(), GoalPlan.objects.count()) == (versions, plans)
+    assert len(integrity_events(demo)) == 2  # the refusal and the plan page it returns to
