@@ -5,6 +5,7 @@ Keys only ever get added; existing ones keep their meaning.
 
 from django.db.models import Prefetch
 
+from . import integrity
 from .models import Checkpoint, GoalArea, GoalPlan, Metric, PlanVersion
 
 FORMAT_VERSION = 1
@@ -54,6 +55,8 @@ def plans_for_export(queryset=None):
 
 
 def plan_to_dict(plan: GoalPlan) -> dict:
+    """Raises integrity.IntegrityError when the latest version is approved and its rows
+    no longer match the approval's snapshot."""
     version = plan.latest_version()
     agreement = plan.agreement
     all_handlings = list(version.handlings.all()) if version else []
@@ -62,6 +65,12 @@ def plan_to_dict(plan: GoalPlan) -> dict:
     reports = {h.checkpoint_id: h for h in all_handlings if h.checkpoint_id is not None}
     approval = next((h for h in handlings if h.snapshot_sha256), None)
     checkpoints = list(version.checkpoints.all()) if version else []
+    if version is not None:
+        # Never export changed rows of an approved version as approved content.
+        version.plan = plan
+        integrity.verify(
+            version, goals=version.goal_areas.all(), checkpoints=checkpoints, handlings=all_handlings
+        )
     assessments = _assessments_by_goal(checkpoints)
     organization = agreement.organization
     values: dict = {}

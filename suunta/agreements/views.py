@@ -23,7 +23,7 @@ from suunta import policies
 from suunta.governance import workflow
 from suunta.lib.forms import apply_validation_error
 
-from . import services
+from . import integrity, services
 from .checks import first_year_followups_warning
 from .forms import CheckpointForm, GoalAreaForm, MetricForm, PlanForm
 from .models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion
@@ -192,7 +192,23 @@ def annex_context(request, plan: GoalPlan, version: PlanVersion, editing: Editin
         )
     )
     checkpoints = list(Checkpoint.objects.filter(version=version))
+    # An approved version is shown only while its rows still hash to the approval's
+    # snapshot; computed from the rows just loaded, without further queries.
+    version.plan = plan
+    failure = integrity.check(version, goals=goals, checkpoints=checkpoints)
+    if failure is not None:
+        return {
+            "plan": plan,
+            "version": version,
+            "goals": [],
+            "checkpoints": [],
+            "can_edit": False,
+            "editing": Editing(),
+            "integrity_failure": failure,
+            "integrity_error": failure.page_message(),
+        }
     return {
+        "integrity_failure": None,
         "agreed_cells": _agreed_cells(request, plan, version),
         "plan": plan,
         "version": version,
@@ -232,12 +248,29 @@ def render_plan(
     if version is None:
         version = versions[-1]
     context = annex_context(request, plan, version, editing)
+    failure = context["integrity_failure"]
+    if failure is not None:
+        _record_integrity_failure(request, failure, "plan page")
     # After a change, keyboard focus goes to the changed item (see static/js/suunta.js).
     context["focus_kind"], context["focus_id"] = focus or ("", None)
     if request.htmx:
         return render(request, "agreements/plan_detail.html#annex", context)
     latest = versions[-1]
     is_latest = version == latest
+    if failure is not None:
+        # Nothing of the version is offered as approved: no steps, amendment, next
+        # period's plan (both would copy the changed rows) or documents.
+        context.update(
+            {
+                "organization": plan.agreement.organization,
+                "agreement": plan.agreement,
+                "versions": versions,
+                "is_latest": is_latest,
+                "approval": failure.approval,
+                "documents": [],
+            }
+        )
+        return render(request, "agreements/plan_detail.html", context)
     context.update(
         {
             "organization": plan.agreement.organization,
@@ -266,6 +299,25 @@ def render_plan(
     return render(request, "agreements/plan_detail.html", context)
 
 
+def _record_integrity_failure(request, failure, where: str) -> None:
+    from suunta.audit import services as audit
+
+    if not audit.in_transaction():  # GET views run in autocommit (ATOMIC_REQUESTS off)
+        integrity.record(failure, where, request=request)
+
+
+def _refuse_if_changed(request, plan: GoalPlan, version: PlanVersion):
+    """A redirect back to the plan page (which shows the integrity error) when the
+    version's rows no longer match its approval, else None."""
+    version.plan = plan
+    failure = integrity.check(version)
+    if failure is None:
+        return None
+    _record_integrity_failure(request, failure, "plan page")
+    messages.error(request, failure.page_message())
+    return redirect("plan_detail", pk=plan.pk)
+
+
 @require_GET
 def plan_history(request, pk: int):
     """Every version the user may see, with its decisions and a readable diff to the previous."""
@@ -274,6 +326,10 @@ def plan_history(request, pk: int):
     if not versions:
         raise Http404
     history = plan_history_with_diffs(plan, versions)
+    # The page shows each version's changes from the rows: a version that no longer
+    # matches its approval gets the integrity error above them (the rows were checked
+    # while the diffs were made, see snapshot.plan_history). Recorded in the audit log
+    # by the plan page, where the version itself is shown.
     return render(
         request,
         "agreements/plan_history.html",
@@ -293,6 +349,9 @@ def plan_amend(request, pk: int):
     if not versions:
         raise Http404
     policies.require(request.user, policies.AMEND_PLAN, versions[-1])
+    refused = _refuse_if_changed(request, plan, versions[-1])
+    if refused is not None:
+        return refused
     draft = services.amend(request.user, plan)
     messages.success(
         request,
@@ -309,6 +368,9 @@ def plan_next_period(request, pk: int):
     if not versions:
         raise Http404
     policies.require(request.user, policies.CREATE_NEXT_PLAN, versions[-1])
+    refused = _refuse_if_changed(request, plan, versions[-1])
+    if refused is not None:
+        return refused
     try:
         new_plan = services.create_next_period_plan(request.user, plan)
     except ValidationError as error:

@@ -7,11 +7,13 @@ Labels are translated into the document's language; user texts are in Swedish wh
 Swedish version exists.
 """
 
+from django.db.models import Prefetch
 from django.utils import formats, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from suunta.agreements.models import Checkpoint, GoalArea, PlanVersion
+from suunta.agreements import integrity
+from suunta.agreements.models import Checkpoint, GoalArea, Metric, PlanVersion
 from suunta.followup.models import Assessment, AssessmentKind, FollowUp, FollowUpStatus
 from suunta.governance.models import Handling, Outcome
 from suunta.lib.publicity import Publicity
@@ -29,11 +31,42 @@ def _user(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
-def _handlings(version: PlanVersion) -> list[Handling]:
+def _all_handlings(version: PlanVersion) -> list[Handling]:
+    """The version's own handlings, whatever their publicity (the approval among them
+    holds the snapshot the integrity check compares with)."""
     return list(
-        Handling.objects.filter(version=version, checkpoint__isnull=True, publicity=Publicity.PUBLIC)
+        Handling.objects.filter(version=version, checkpoint__isnull=True)
         .select_related("body", "presenter")
         .order_by("meeting_date", "id")
+    )
+
+
+def _public(items) -> list:
+    return [item for item in items if item.publicity == Publicity.PUBLIC]
+
+
+def _all_goals(version: PlanVersion) -> list[GoalArea]:
+    """Every goal of the version with its metrics, whatever their publicity: the
+    integrity check needs all of them; the document shows the public ones."""
+    return list(
+        GoalArea.objects.filter(version=version)
+        .prefetch_related(Prefetch("metrics", queryset=Metric.objects.order_by("order", "id")))
+        .order_by("order", "id")
+    )
+
+
+def _verified(plan, version: PlanVersion, goals=None, checkpoints=None, handlings=None) -> None:
+    """Raise integrity.IntegrityError when an approved version's rows no longer match
+    the approval's snapshot: no document is made from changed rows. Loads what the
+    caller did not (a fixed number of queries), and nothing for a draft."""
+    if not version.is_frozen:
+        return
+    version.plan = plan
+    integrity.verify(
+        version,
+        goals=_all_goals(version) if goals is None else goals,
+        checkpoints=list(Checkpoint.objects.filter(version=version)) if checkpoints is None else checkpoints,
+        handlings=_all_handlings(version) if handlings is None else handlings,
     )
 
 
@@ -61,7 +94,7 @@ def _rating_text(assessment) -> str:
     return ": ".join(parts)
 
 
-def _charts(plan, version) -> list[dict]:
+def _charts(plan, version, checkpoints) -> list[dict]:
     """The quantitative metrics with values: the same SVG chart as the metric page, its
     text summary as the alternative text."""
     from suunta.agreements.models import Metric
@@ -83,7 +116,6 @@ def _charts(plan, version) -> list[dict]:
         plan=plan, metric_lineage__in=[m.lineage for m in metrics], publicity=Publicity.PUBLIC
     ):
         values.setdefault(value.metric_lineage, []).append(value)
-    checkpoints = list(Checkpoint.objects.filter(version=version))  # once for every chart
     charts = []
     for metric in metrics:
         if metric.lineage not in values:
@@ -118,15 +150,14 @@ def annex(plan, version: PlanVersion, lang: str) -> dict:
     with translation.override(lang):
         agreement = plan.agreement
         organization = agreement.organization
-        handlings = _handlings(version)
+        all_handlings = _all_handlings(version)
+        handlings = _public(all_handlings)
         approval = next((h for h in handlings if h.snapshot_sha256), None)
         presenter = next((h.presenter for h in reversed(handlings) if h.presenter_id), None)
-        goals = list(
-            GoalArea.objects.filter(version=version, publicity=Publicity.PUBLIC)
-            .prefetch_related("metrics")
-            .order_by("order", "id")
-        )
+        all_goals = _all_goals(version)
         checkpoints = list(Checkpoint.objects.filter(version=version).order_by("order", "window_start", "id"))
+        _verified(plan, version, all_goals, checkpoints, all_handlings)
+        goals = _public(all_goals)
         agreed = _agreed(version, checkpoints)
         handling_line = ", ".join(f"{_date(h.meeting_date)} {h.body.display_short}" for h in handlings)
         evaluation = []
@@ -188,9 +219,10 @@ def followup_report(plan, checkpoint: Checkpoint, lang: str) -> dict:
     with translation.override(lang):
         version = checkpoint.version
         agreement = plan.agreement
-        goals = list(
-            GoalArea.objects.filter(version=version, publicity=Publicity.PUBLIC).order_by("order", "id")
-        )
+        all_goals = _all_goals(version)
+        checkpoints = list(Checkpoint.objects.filter(version=version))
+        _verified(plan, version, all_goals, checkpoints)
+        goals = _public(all_goals)
         agreed = _agreed(version, [checkpoint])
         counts: dict[str, int] = {}
         for goal in goals:
@@ -202,7 +234,7 @@ def followup_report(plan, checkpoint: Checkpoint, lang: str) -> dict:
             .select_related("body")
             .first()
         )
-        charts = _charts(plan, version)
+        charts = _charts(plan, version, checkpoints)
         return {
             "kind": "followup-report",
             "lang": lang,
@@ -261,7 +293,9 @@ def agenda(plan, version: PlanVersion, lang: str, checkpoint: Checkpoint | None 
         organization = agreement.organization
         board = _board_name(organization)
         records = record_settings(organization)
-        handlings = _handlings(version)
+        all_handlings = _all_handlings(version)
+        _verified(plan, version, handlings=all_handlings)
+        handlings = _public(all_handlings)
         presenter = next((h.presenter for h in reversed(handlings) if h.presenter_id), None)
         if presenter is None:
             # The mayor or the board chair presents: the executive is disqualified.

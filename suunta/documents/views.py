@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from suunta import policies
+from suunta.agreements import integrity
 from suunta.agreements.views import get_plan, visible_versions
 from suunta.audit import services as audit
 
@@ -37,12 +38,22 @@ def _request(request, pk: int, kind: str, fmt: str | None):
     return documents.Request(kind, version, lang, checkpoint), None
 
 
+def _changed(request, failure: integrity.IntegrityFailure):
+    """The version's rows no longer match its approval: no document, a visible error
+    (409: the stored data conflicts with the decision) and an audit event."""
+    integrity.record(failure, "document", request=request)
+    return render(request, "documents/error.html", {"messages_": [failure.document_message()]}, status=409)
+
+
 @require_GET
 def preview(request, pk: int, kind: str):
     doc, error = _request(request, pk, kind, None)
     if error is not None:
         return render(request, "documents/error.html", {"messages_": error.messages}, status=400)
-    content = documents.build(doc)
+    try:
+        content = documents.build(doc)
+    except integrity.IntegrityError as changed:
+        return _changed(request, changed.failure)
     for section in content["sections"]:
         # A section has paragraphs, items or both; where the key is missing, the
         # template's `section.items` would find the dict's items() method instead.
@@ -66,7 +77,10 @@ def download(request, pk: int, kind: str, fmt: str):
     doc, error = _request(request, pk, kind, fmt)
     if error is not None:
         return render(request, "documents/error.html", {"messages_": error.messages}, status=400)
-    body, name, content_type = documents.render(doc, fmt)
+    try:
+        body, name, content_type = documents.render(doc, fmt)
+    except integrity.IntegrityError as changed:
+        return _changed(request, changed.failure)
     audit.record(
         "document.download",
         actor=request.user,

@@ -76,3 +76,27 @@ class RefusalAuditMiddleware:
             request=request,
         )
         return None
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: private, no-store` on every response Django makes that does not
+    set its own: pages of a logged-in session (plans, follow-ups, discussions and their
+    htmx fragments, documents, the member list, the audit log, errors) and the login
+    and password pages alike, so neither a shared proxy nor the browser's cache or
+    back button keeps personal or restricted content after logging out.
+
+    Static files are left alone: in production the web server serves them without
+    Django, and under STATIC_URL (runserver, the browser tests' live server) they are
+    public and cacheable. A view that sets its own Cache-Control keeps it (the
+    organization colours' style sheet: `private, max-age=300`)."""
+
+    VALUE = "private, no-store"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response and not request.path.startswith(settings.STATIC_URL):
+            response["Cache-Control"] = self.VALUE
+        return response

@@ -8,6 +8,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from suunta.agreements import integrity
 from suunta.agreements.export import plan_to_dict, plans_for_export
 from suunta.agreements.models import GoalPlan
 
@@ -21,12 +22,25 @@ class Command(BaseCommand):
 
     def handle(self, *args, plan_id=None, output=None, **options):
         if plan_id is None:
-            payload = [plan_to_dict(plan) for plan in plans_for_export()]
+            plans = list(plans_for_export())
         else:
-            plan = plans_for_export(GoalPlan.objects.filter(pk=plan_id)).first()
-            if plan is None:
+            plans = list(plans_for_export(GoalPlan.objects.filter(pk=plan_id)))
+            if not plans:
                 raise CommandError(f"No plan with id {plan_id}.")
-            payload = plan_to_dict(plan)
+        payload, failures = [], []
+        for plan in plans:
+            try:
+                payload.append(plan_to_dict(plan))
+            except integrity.IntegrityError as changed:
+                failures.append(changed.failure)
+        if failures:
+            # Loudly, and nothing written: an approved version whose rows were changed
+            # beside the application is never exported as approved content.
+            for failure in failures:
+                integrity.record(failure, "export")
+            raise CommandError("\n".join(failure.operator_message() for failure in failures))
+        if plan_id is not None:
+            payload = payload[0]
         text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
         if output:
             with open(output, "w", encoding="utf-8") as handle:

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from suunta.agreements import integrity
 from suunta.agreements.models import GoalPlan
 
 from ... import render
@@ -35,6 +36,10 @@ class Command(BaseCommand):
             point = render.checkpoint_of(version, checkpoint, kind)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
-        body, _name, _type = render.render(render.Request(kind, version, lang, point), fmt)
+        try:
+            body, _name, _type = render.render(render.Request(kind, version, lang, point), fmt)
+        except integrity.IntegrityError as changed:
+            integrity.record(changed.failure, "document")
+            raise CommandError(str(changed)) from None
         Path(output).write_bytes(body)
         self.stdout.write(f"{output}: {len(body)} bytes")
