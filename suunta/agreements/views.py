@@ -136,15 +136,20 @@ def plan_new(request, pk: int):
         form = PlanForm(request.POST, agreement=agreement)
         if form.is_valid():
             try:
-                plan = services.create_plan(
+                plan, created = services.get_or_create_plan(
                     request.user,
                     agreement,
                     **{name: form.cleaned_data[name] for name in PlanForm.Meta.fields},
                 )
-            except ValidationError as error:  # e.g. someone created the same plan a moment ago
+            except ValidationError as error:  # e.g. someone created an overlapping plan a moment ago
                 apply_validation_error(form, error)
             else:
-                messages.success(request, _("The plan was created. Add its goals, metrics and checkpoints."))
+                if created:
+                    messages.success(
+                        request, _("The plan was created. Add its goals, metrics and checkpoints.")
+                    )
+                else:  # the same period, created a moment ago (another tab, a second click)
+                    messages.info(request, _("A plan for this period had already been created; here it is."))
                 return redirect("plan_detail", pk=plan.pk)
     else:
         year = _suggested_year(agreement)
@@ -291,13 +296,20 @@ def plan_amend(request, pk: int):
     versions = visible_versions(request, plan)
     if not versions:
         raise Http404
-    policies.require(request.user, policies.AMEND_PLAN, versions[-1])
-    draft = services.amend(request.user, plan)
-    messages.success(
-        request,
-        _("Version %(number)s was started as a draft. It is handled and approved like the earlier versions.")
-        % {"number": draft.number},
-    )
+    # The service checks the policy: a second click finds the draft the first one started.
+    draft, created = services.get_or_start_amendment(request.user, plan)
+    if created:
+        messages.success(
+            request,
+            _(
+                "Version %(number)s was started as a draft. It is handled and approved like the earlier versions."
+            )
+            % {"number": draft.number},
+        )
+    else:
+        messages.info(
+            request, _("Version %(number)s had already been started; here it is.") % {"number": draft.number}
+        )
     return redirect("plan_detail", pk=plan.pk)
 
 
@@ -307,15 +319,18 @@ def plan_next_period(request, pk: int):
     versions = visible_versions(request, plan)
     if not versions:
         raise Http404
-    policies.require(request.user, policies.CREATE_NEXT_PLAN, versions[-1])
+    # The service checks the policy: a second click finds the plan the first one made.
     try:
-        new_plan = services.create_next_period_plan(request.user, plan)
+        new_plan, created = services.get_or_create_next_period_plan(request.user, plan)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("plan_detail", pk=plan.pk)
-    messages.success(
-        request, _("The next period's plan was created from this one. Check its goals and checkpoints.")
-    )
+    if created:
+        messages.success(
+            request, _("The next period's plan was created from this one. Check its goals and checkpoints.")
+        )
+    else:
+        messages.info(request, _("The next period's plan had already been created; here it is."))
     return redirect("plan_detail", pk=new_plan.pk)
 
 
