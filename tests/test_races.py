@@ -21,6 +21,8 @@ STARTED_AMENDMENT = (
     "Version %(number)s was started as a draft. It is handled and approved like the earlier versions."
 )
 EXISTED_AMENDMENT = "Version %(number)s had already been started; here it is."
+STEP_SAVED = "Saved. The plan is now “%(status)s”."
+STEP_STALE = "Someone recorded “%(handling)s” on this version a moment ago. Nothing was saved."
 
 
 def together(count: int, action) -> list:
@@ -79,6 +81,48 @@ def tabs(browser, count: int, page: str, action: str) -> list[tuple]:
     return opened
 
 
+def step_id(served, plan_id: int, action: str, from_status: str) -> int:
+    return served.scalar(
+        "SELECT s.id FROM governance_workflowstep s"
+        " JOIN agreements_directoragreement a ON a.organization_id = s.organization_id"
+        " JOIN agreements_goalplan p ON p.agreement_id = a.id"
+        " WHERE p.id = %s AND s.action = %s AND s.from_status = %s",
+        [plan_id, action, from_status],
+    )
+
+
+def next_period_draft(served, browser) -> int:
+    """The next period's plan made from the current one through the page: its id."""
+    plan_id, _ = latest_plan(served)
+    response = browser.post(f"/plans/{plan_id}/next-period/", follow=True)
+    assert response.statuses == [302, 200], response.statuses
+    return int(response.url.rstrip("/").rsplit("/", 1)[1])
+
+
+def proposed_draft(served, browser) -> tuple[int, int]:
+    """A plan whose version 1 has been proposed to the board: (plan id, version id)."""
+    plan_id = next_period_draft(served, browser)
+    path = f"/plans/{plan_id}/steps/{step_id(served, plan_id, 'propose', 'draft')}/"
+    fields = browser.get(path).hidden_fields("")
+    assert browser.post(path, fields).status == 302
+    version_id = served.scalar("SELECT id FROM agreements_planversion WHERE plan_id = %s", [plan_id])
+    assert (
+        served.scalar("SELECT status FROM agreements_planversion WHERE id = %s", [version_id]) == "proposed"
+    )
+    return plan_id, version_id
+
+
+def handling_count(served, version_id: int) -> int:
+    return served.scalar("SELECT count(*) FROM governance_handling WHERE version_id = %s", [version_id])
+
+
+TABLING = {"meeting_date": "2027-02-01", "case_number": "12/2027", "text": "Asia jätettiin pöydälle."}
+
+
+def tabling_reference() -> str:
+    return f"Kunnanhallitus 1.2.2027, {fi('tabled')}"
+
+
 # --- Create once -----------------------------------------------------------------------------
 
 
@@ -131,3 +175,20 @@ def test_three_concurrent_amendments_start_one_version(served):
     assert sorted(numbers) == [(1, "approved"), (2, "draft")]
     assert count_with(responses, fi(STARTED_AMENDMENT, number=2)) == 1
     assert count_with(responses, fi(EXISTED_AMENDMENT, number=2)) == 2
+
+
+# --- A step that changes no status -------------------------------------------------------------
+
+
+def test_concurrent_tabling_records_one_handling(served):
+    preparer = served.login(PREPARER)
+    plan_id, version_id = proposed_draft(served, preparer)
+    path = f"/plans/{plan_id}/steps/{step_id(served, plan_id, 'table', 'proposed')}/"
+    opened = tabs(preparer, 3, path, "")
+
+    responses = together(3, lambda i: opened[i][0].post(path, {**opened[i][1], **TABLING}, follow=True))
+
+    assert_no_errors(served, responses)
+    assert handling_count(served, version_id) == 1
+    assert count_with(responses, fi(STEP_SAVED, status=fi("Proposed to the board"))) == 1
+    assert count_with(responses, fi(STEP_STALE, handling=tabling_reference())) == 2

@@ -45,6 +45,7 @@ def step_form(request, pk: int, step_id: int):
         agreement=agreement,
         initial={
             "expected_status": version.status,
+            "expected_handlings": services.workflow_handlings(version).count(),
             "text": services.decision_draft(version, step, get_language() or "fi"),
             # A decision is presented by the mayor or board chair; a preparatory handling has no presenter.
             "presenter": _default_presenter(agreement) if step.outcome not in ("", "handled") else None,
