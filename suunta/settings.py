@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "suunta.accounts",
+    "suunta.lib",
     "suunta.organizations",
     "suunta.agreements",
     "suunta.governance",

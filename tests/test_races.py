@@ -23,6 +23,7 @@ STARTED_AMENDMENT = (
 EXISTED_AMENDMENT = "Version %(number)s had already been started; here it is."
 STEP_SAVED = "Saved. The plan is now “%(status)s”."
 STEP_STALE = "Someone recorded “%(handling)s” on this version a moment ago. Nothing was saved."
+ALREADY_SENT = "This form had already been sent: it was saved once. Here is the result."
 
 
 def together(count: int, action) -> list:
@@ -192,3 +193,56 @@ def test_concurrent_tabling_records_one_handling(served):
     assert handling_count(served, version_id) == 1
     assert count_with(responses, fi(STEP_SAVED, status=fi("Proposed to the board"))) == 1
     assert count_with(responses, fi(STEP_STALE, handling=tabling_reference())) == 2
+
+
+# --- Double submits of one form ---------------------------------------------------------------
+
+
+def test_a_goal_form_sent_twice_adds_one_goal(served):
+    preparer = served.login(PREPARER)
+    plan_id = next_period_draft(served, preparer)
+    action = f"/plans/{plan_id}/goals/new/"
+    form = preparer.get(action).hidden_fields(action)
+    data = {**form, "new-goal-title": "Kahdesti lähetetty tavoite", "new-goal-description": "Kerran."}
+    first, second = preparer.clone(), preparer.clone()
+
+    def goals() -> int:
+        return served.scalar(
+            "SELECT count(*) FROM agreements_goalarea WHERE title = %s", ["Kahdesti lähetetty tavoite"]
+        )
+
+    # A double click: the same form twice at once.
+    responses = together(2, lambda i: (first, second)[i].post(action, data, follow=True))
+    assert_no_errors(served, responses)
+    assert goals() == 1
+    assert {response.history[0][1] for response in responses} == {served.url + action}
+    assert len({response.url for response in responses}) == 1
+    assert count_with(responses, fi("Goal added.")) == 1
+    assert count_with(responses, fi(ALREADY_SENT)) == 1
+
+    # Back and send again: the first result again, nothing added.
+    again = first.post(action, data, follow=True)
+    assert_no_errors(served, [again])
+    assert goals() == 1
+    assert again.url == responses[0].url
+    assert fi(ALREADY_SENT) in again.page_text
+
+
+def test_a_step_form_sent_twice_records_one_handling(served):
+    preparer = served.login(PREPARER)
+    plan_id, version_id = proposed_draft(served, preparer)
+    path = f"/plans/{plan_id}/steps/{step_id(served, plan_id, 'table', 'proposed')}/"
+    data = {**preparer.get(path).hidden_fields(""), **TABLING}
+    first, second = preparer.clone(), preparer.clone()
+
+    responses = together(2, lambda i: (first, second)[i].post(path, data, follow=True))
+    assert_no_errors(served, responses)
+    assert handling_count(served, version_id) == 1
+    assert {response.url for response in responses} == {f"{served.url}/plans/{plan_id}/"}
+    assert count_with(responses, fi(STEP_SAVED, status=fi("Proposed to the board"))) == 1
+    assert count_with(responses, fi(ALREADY_SENT)) == 1
+
+    again = second.post(path, data, follow=True)
+    assert_no_errors(served, [again])
+    assert handling_count(served, version_id) == 1
+    assert fi(ALREADY_SENT) in again.page_text
