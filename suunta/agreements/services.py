@@ -7,9 +7,9 @@ its audit event in the same transaction. A refusal is raised as audit.Refused an
 written by @recording_refusals after the rollback.
 
 Create once: a plan for a period, the next period's plan and an amendment exist at
-most once. Their services lock the parent row (the agreement, the plan) and look for
-the object before creating it, so of two concurrent requests the second waits and then
-finds what the first made: `get_or_create_plan`, `get_or_create_next_period_plan` and
+most once. Their services lock the parent row (the agreement; for an amendment the
+latest version with its plan and agreement) and look for the object before creating
+it, so of two concurrent requests the second waits and then finds what the first made: `get_or_create_plan`, `get_or_create_next_period_plan` and
 `get_or_start_amendment` return it with created=False (the views say so). On SQLite
 the lock is the IMMEDIATE transaction itself (settings). The unique constraints stay
 as the last line of defence: a violation is answered with the existing object too.
