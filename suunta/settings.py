@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "suunta.accounts",
+    "suunta.lib",
     "suunta.organizations",
     "suunta.agreements",
     "suunta.governance",

@@ -16,6 +16,7 @@ from suunta.demo.loader import load_demo
 from suunta.organizations.models import Organization
 
 from .demo_snapshot import Snapshot, capture, restore
+from .served import served, served_template  # noqa: F401  (fixtures: a real server, tests/served.py)
 
 DEMO_PERSONAS = (
     "pormestari",

@@ -31,6 +31,21 @@ class PlanForm(forms.ModelForm):
         # with a clearer message.
         return None
 
+    def _update_errors(self, errors):
+        # Exactly this period taken is no error here: services.get_or_create_plan answers
+        # with that plan (made a moment ago in another tab, or by a second click). An
+        # overlapping period is.
+        if hasattr(errors, "error_dict"):
+            for name, field_errors in list(errors.error_dict.items()):
+                kept = [error for error in field_errors if error.code != "same_period"]
+                if kept:
+                    errors.error_dict[name] = kept
+                else:
+                    del errors.error_dict[name]
+            if not errors.error_dict:
+                return
+        super()._update_errors(errors)
+
 
 class GoalAreaForm(forms.ModelForm):
     class Meta:

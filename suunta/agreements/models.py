@@ -164,18 +164,18 @@ class GoalPlan(PublicityMixin, TimestampedModel):
             .first()
         )
         if overlapping:
-            raise ValidationError(
-                {
-                    "period_start": _(
-                        "This agreement already has a plan for this period: %(title)s (%(start)s–%(end)s)."
-                    )
-                    % {
-                        "title": overlapping.display_title,
-                        "start": formats.date_format(overlapping.period_start, "SHORT_DATE_FORMAT"),
-                        "end": formats.date_format(overlapping.period_end, "SHORT_DATE_FORMAT"),
-                    }
-                }
-            )
+            same = (overlapping.period_start, overlapping.period_end) == (start, end)
+            message = _(
+                "This agreement already has a plan for this period: %(title)s (%(start)s–%(end)s)."
+            ) % {
+                "title": overlapping.display_title,
+                "start": formats.date_format(overlapping.period_start, "SHORT_DATE_FORMAT"),
+                "end": formats.date_format(overlapping.period_end, "SHORT_DATE_FORMAT"),
+            }
+            # "same_period": exactly this period is taken (the plan form lets the service
+            # answer with that plan); "overlapping_period": another period overlaps.
+            code = "same_period" if same else "overlapping_period"
+            raise ValidationError({"period_start": ValidationError(message, code=code)})
 
     def delete(self, *args, **kwargs):
         frozen = PlanVersion.objects.filter(plan_id=self.pk, status__in=FROZEN_STATUSES).values_list(

@@ -5,13 +5,23 @@ to call from anywhere), runs in one transaction, locks the version row so two ed
 cannot interleave order numbers or edit a version that just left draft, and writes
 its audit event in the same transaction. A refusal is raised as audit.Refused and
 written by @recording_refusals after the rollback.
+
+Create once: a plan for a period, the next period's plan and an amendment exist at
+most once. Their services lock the parent row (the agreement; for an amendment the
+latest version with its plan and agreement) and look for the object before creating
+it, so of two concurrent requests the second waits and then finds what the first made: `get_or_create_plan`, `get_or_create_next_period_plan` and
+`get_or_start_amendment` return it with created=False (the views say so). On SQLite
+the lock is the IMMEDIATE transaction itself (settings). The unique constraints stay
+as the last line of defence: a violation is answered with the existing object too.
 """
 
 import datetime
 import re
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from suunta import policies
 from suunta.audit import services as audit
@@ -67,13 +77,57 @@ def _delete(user, version, action: str, instance) -> None:
     instance.delete()
 
 
+def _locked_agreement(agreement_id: int) -> DirectorAgreement:
+    """The agreement row locked until the transaction ends: plans of one agreement are
+    created one at a time. NO KEY UPDATE: rows that only refer to the agreement are not
+    held up. (The version services lock version, plan and agreement in one statement,
+    in that order; nothing here holds the agreement and then waits for a version.)"""
+    return DirectorAgreement.objects.select_for_update(no_key=True).get(pk=agreement_id)
+
+
+def _save_once(instance, find_existing):
+    """Save a new row; when a unique constraint says it exists already (a writer that
+    bypassed the lock), the existing row instead: (row, created)."""
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        existing = find_existing()
+        if existing is None:
+            raise ValidationError(
+                _("This was saved by someone else a moment ago. Reload the page.")
+            ) from None
+        return existing, False
+    return instance, True
+
+
+def create_plan(user, agreement: DirectorAgreement, **fields) -> GoalPlan:
+    """A new draft plan; the existing one when the agreement has a plan for exactly
+    this period already (see get_or_create_plan)."""
+    return get_or_create_plan(user, agreement, **fields)[0]
+
+
 @audit.recording_refusals
 @transaction.atomic
-def create_plan(user, agreement: DirectorAgreement, **fields) -> GoalPlan:
+def get_or_create_plan(user, agreement: DirectorAgreement, **fields) -> tuple[GoalPlan, bool]:
+    """(plan, created). A plan for exactly this period is returned as it is (a second
+    click, another tab); an overlapping period is a ValidationError."""
     policies.require(user, policies.CREATE_PLAN, agreement)
+    agreement = _locked_agreement(agreement.pk)
+
+    def same_period():
+        return GoalPlan.objects.filter(
+            agreement=agreement, period_start=fields.get("period_start"), period_end=fields.get("period_end")
+        ).first()
+
+    existing = same_period()
+    if existing is not None:
+        return existing, False
     plan = GoalPlan(agreement=agreement, **fields)
     plan.full_clean()
-    plan.save()
+    plan, created = _save_once(plan, same_period)
+    if not created:
+        return plan, False
     version = PlanVersion.objects.create(plan=plan, number=1, status=VersionStatus.DRAFT, created_by=user)
     audit.record(
         "plan.create",
@@ -82,7 +136,7 @@ def create_plan(user, agreement: DirectorAgreement, **fields) -> GoalPlan:
         obj=plan,
         changes=audit.diff({}, {**audit.snapshot(plan), "version": version.number}),
     )
-    return plan
+    return plan, True
 
 
 # --- Goal areas -------------------------------------------------------------------------
@@ -263,21 +317,46 @@ def shift_year_numbers(text: str, years: int) -> str:
     return re.sub(r"\b(19|20)\d{2}\b", lambda m: str(int(m.group(0)) + years), text)
 
 
+def amend(user, plan: GoalPlan) -> PlanVersion:
+    """Start version N+1 as a draft from the approved version N (lineage kept); the
+    amendment already started, if there is one (see get_or_start_amendment)."""
+    return get_or_start_amendment(user, plan)[0]
+
+
 @audit.recording_refusals
 @transaction.atomic
-def amend(user, plan: GoalPlan) -> PlanVersion:
-    """Start version N+1 as a draft from the approved version N (lineage kept)."""
-    latest = (
+def get_or_start_amendment(user, plan: GoalPlan) -> tuple[PlanVersion, bool]:
+    """(version, created): version N+1 started as a draft copy of the approved version
+    N, or the amendment started a moment ago (a version after the approved one that is
+    not approved yet) for whoever may amend the plan."""
+    # The latest version with its plan and agreement locked, in the order every version
+    # service locks them. A second request waits here for the first one's commit...
+    locked = (
         PlanVersion.objects.select_for_update()
         .select_related("plan__agreement")
         .filter(plan=plan)
         .order_by("-number")
         .first()
     )
-    policies.require(user, policies.AMEND_PLAN, latest)
-    draft = PlanVersion.objects.create(
-        plan=plan, number=latest.number + 1, status=VersionStatus.DRAFT, created_by=user
+    plan = locked.plan
+    # ...and then reads the versions again, so it sees the one the first request added.
+    latest = PlanVersion.objects.filter(plan=plan).order_by("-number").first()
+    approved = (
+        PlanVersion.objects.filter(plan=plan, status=VersionStatus.APPROVED).order_by("-number").first()
     )
+    for version in (latest, approved):
+        if version is not None:
+            version.plan = plan
+    if approved is not None and latest.number > approved.number:
+        policies.require(user, policies.AMEND_PLAN, approved)
+        return latest, False
+    policies.require(user, policies.AMEND_PLAN, latest)
+    draft = PlanVersion(plan=plan, number=latest.number + 1, status=VersionStatus.DRAFT, created_by=user)
+    draft, created = _save_once(
+        draft, lambda: PlanVersion.objects.filter(plan=plan, number=latest.number + 1).first()
+    )
+    if not created:
+        return draft, False
     _copy_content(latest, draft)
     audit.record(
         "plan.amend",
@@ -286,14 +365,39 @@ def amend(user, plan: GoalPlan) -> PlanVersion:
         obj=draft,
         changes={"version": [latest.number, draft.number]},
     )
-    return draft
+    return draft, True
+
+
+def create_next_period_plan(user, plan: GoalPlan) -> GoalPlan:
+    """Next period's plan from an approved or closed one; the one made a moment ago,
+    if there is one (see get_or_create_next_period_plan)."""
+    return get_or_create_next_period_plan(user, plan)[0]
+
+
+def next_period_plan(plan: GoalPlan) -> GoalPlan | None:
+    """The plan that follows this one: the agreement's first plan after its period
+    (as the policy reads "the next period's plan already exists")."""
+    return (
+        GoalPlan.objects.filter(agreement_id=plan.agreement_id, period_start__gt=plan.period_end)
+        .order_by("period_start", "id")
+        .first()
+    )
 
 
 @audit.recording_refusals
 @transaction.atomic
-def create_next_period_plan(user, plan: GoalPlan) -> GoalPlan:
-    """Next period's plan from an approved or closed one: goals and metrics copied with
-    their lineage, checkpoints proposed one year on; the new plan is a draft."""
+def get_or_create_next_period_plan(user, plan: GoalPlan) -> tuple[GoalPlan, bool]:
+    """(plan, created): next period's plan from an approved or closed one, goals and
+    metrics copied with their lineage, checkpoints proposed one year on, the new plan a
+    draft. If the next period's plan exists already (made a moment ago in another tab
+    or by a second click), that plan, for whoever may create plans for the agreement."""
+    agreement = _locked_agreement(plan.agreement_id)
+    plan = GoalPlan.objects.get(pk=plan.pk)
+    plan.agreement = agreement
+    existing = next_period_plan(plan)
+    if existing is not None:
+        policies.require(user, policies.CREATE_PLAN, agreement)
+        return existing, False
     source = (
         PlanVersion.objects.select_related("plan__agreement")
         .filter(plan=plan, status__in=[VersionStatus.APPROVED, VersionStatus.CLOSED])
@@ -301,7 +405,6 @@ def create_next_period_plan(user, plan: GoalPlan) -> GoalPlan:
         .first()
     ) or plan.latest_version()
     policies.require(user, policies.CREATE_NEXT_PLAN, source)
-    agreement = plan.agreement
     start, end = add_years(plan.period_start, 1), add_years(plan.period_end, 1)
     new_plan = GoalPlan(
         agreement=agreement,
@@ -314,7 +417,9 @@ def create_next_period_plan(user, plan: GoalPlan) -> GoalPlan:
         publicity=plan.publicity,
     )
     new_plan.full_clean()
-    new_plan.save()
+    new_plan, created = _save_once(new_plan, lambda: next_period_plan(plan))
+    if not created:
+        return new_plan, False
     version = PlanVersion.objects.create(plan=new_plan, number=1, status=VersionStatus.DRAFT, created_by=user)
     _copy_content(source, version, shift_years=1)
     audit.record(
@@ -327,4 +432,4 @@ def create_next_period_plan(user, plan: GoalPlan) -> GoalPlan:
             "period_start": [plan.period_start.isoformat(), start.isoformat()],
         },
     )
-    return new_plan
+    return new_plan, True

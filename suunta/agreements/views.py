@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from suunta import policies
 from suunta.governance import workflow
+from suunta.lib import once
 from suunta.lib.forms import apply_validation_error
 
 from . import integrity, services
@@ -134,29 +135,43 @@ def plan_new(request, pk: int):
     agreement = get_agreement(request, pk)
     policies.require(request.user, policies.CREATE_PLAN, agreement)
     if request.method == "POST":
-        form = PlanForm(request.POST, agreement=agreement)
-        if form.is_valid():
-            try:
-                plan = services.create_plan(
-                    request.user,
-                    agreement,
-                    **{name: form.cleaned_data[name] for name in PlanForm.Meta.fields},
-                )
-            except ValidationError as error:  # e.g. someone created the same plan a moment ago
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, _("The plan was created. Add its goals, metrics and checkpoints."))
-                return redirect("plan_detail", pk=plan.pk)
-    else:
-        year = _suggested_year(agreement)
-        form = PlanForm(
-            agreement=agreement,
-            initial={
-                "title": agreement.default_plan_title(year),
-                "period_start": f"{year}-01-01",
-                "period_end": f"{year}-12-31",
-            },
-        )
+        with once.submission(request) as submission:
+            if submission.replayed:
+                return submission.replay()
+            form = PlanForm(request.POST, agreement=agreement)
+            if form.is_valid():
+                try:
+                    plan, created = services.get_or_create_plan(
+                        request.user,
+                        agreement,
+                        **{name: form.cleaned_data[name] for name in PlanForm.Meta.fields},
+                    )
+                except ValidationError as error:  # e.g. someone created an overlapping plan a moment ago
+                    apply_validation_error(form, error)
+                else:
+                    if created:
+                        messages.success(
+                            request, _("The plan was created. Add its goals, metrics and checkpoints.")
+                        )
+                    else:  # the same period, created a moment ago (another tab, a second click)
+                        messages.info(
+                            request, _("A plan for this period had already been created; here it is.")
+                        )
+                    return submission.done(redirect("plan_detail", pk=plan.pk))
+            return _plan_form(request, agreement, form)
+    year = _suggested_year(agreement)
+    form = PlanForm(
+        agreement=agreement,
+        initial={
+            "title": agreement.default_plan_title(year),
+            "period_start": f"{year}-01-01",
+            "period_end": f"{year}-12-31",
+        },
+    )
+    return _plan_form(request, agreement, form)
+
+
+def _plan_form(request, agreement: DirectorAgreement, form: PlanForm):
     return render(
         request,
         "agreements/plan_form.html",
@@ -348,17 +363,28 @@ def plan_amend(request, pk: int):
     versions = visible_versions(request, plan)
     if not versions:
         raise Http404
-    policies.require(request.user, policies.AMEND_PLAN, versions[-1])
     refused = _refuse_if_changed(request, plan, versions[-1])
     if refused is not None:
         return refused
-    draft = services.amend(request.user, plan)
-    messages.success(
-        request,
-        _("Version %(number)s was started as a draft. It is handled and approved like the earlier versions.")
-        % {"number": draft.number},
-    )
-    return redirect("plan_detail", pk=plan.pk)
+    with once.submission(request) as submission:
+        if submission.replayed:
+            return submission.replay()
+        # The service checks the policy: a second click finds the draft the first one started.
+        draft, created = services.get_or_start_amendment(request.user, plan)
+        if created:
+            messages.success(
+                request,
+                _(
+                    "Version %(number)s was started as a draft. It is handled and approved like the earlier versions."
+                )
+                % {"number": draft.number},
+            )
+        else:
+            messages.info(
+                request,
+                _("Version %(number)s had already been started; here it is.") % {"number": draft.number},
+            )
+        return submission.done(redirect("plan_detail", pk=plan.pk))
 
 
 @require_POST
@@ -367,19 +393,26 @@ def plan_next_period(request, pk: int):
     versions = visible_versions(request, plan)
     if not versions:
         raise Http404
-    policies.require(request.user, policies.CREATE_NEXT_PLAN, versions[-1])
     refused = _refuse_if_changed(request, plan, versions[-1])
     if refused is not None:
         return refused
-    try:
-        new_plan = services.create_next_period_plan(request.user, plan)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("plan_detail", pk=plan.pk)
-    messages.success(
-        request, _("The next period's plan was created from this one. Check its goals and checkpoints.")
-    )
-    return redirect("plan_detail", pk=new_plan.pk)
+    with once.submission(request) as submission:
+        if submission.replayed:
+            return submission.replay()
+        # The service checks the policy: a second click finds the plan the first one made.
+        try:
+            new_plan, created = services.get_or_create_next_period_plan(request.user, plan)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("plan_detail", pk=plan.pk)
+        if created:
+            messages.success(
+                request,
+                _("The next period's plan was created from this one. Check its goals and checkpoints."),
+            )
+        else:
+            messages.info(request, _("The next period's plan had already been created; here it is."))
+        return submission.done(redirect("plan_detail", pk=new_plan.pk))
 
 
 @require_GET
@@ -429,8 +462,12 @@ def _done(request, plan: GoalPlan, version: PlanVersion, message: str, kind: str
         response.content += render(request, "agreements/_announce.html", {"message": message}).content
         return response
     messages.success(request, message)
+    return redirect(_item_url(plan, kind, item_id))
+
+
+def _item_url(plan: GoalPlan, kind: str, item_id: int | None) -> str:
     anchor = f"{kind}-{item_id}" if item_id else "annex"
-    return redirect(reverse("plan_detail", args=[plan.pk]) + f"#{anchor}")
+    return reverse("plan_detail", args=[plan.pk]) + f"#{anchor}"
 
 
 def _with_focus(request, form):
@@ -452,19 +489,29 @@ def item_new(request, pk: int, kind: str, parent_id: int | None = None):
     version = _editable_version(request, plan)
     parent = _item(request, "goal", version, parent_id) if kind == "metric" else None
     form_class = KINDS[kind]["form"]
-    form = form_class(request.POST if request.method == "POST" else None, prefix=f"new-{kind}")
-    if request.method == "POST" and form.is_valid():
-        try:
-            if kind == "goal":
-                item = services.add_goal_area(request.user, version, **form.cleaned_data)
-            elif kind == "metric":
-                item = services.add_metric(request.user, parent, **form.cleaned_data)
+    if request.method != "POST":
+        return _new_item_form(request, plan, version, kind, parent_id, form_class(prefix=f"new-{kind}"))
+    with once.submission(request) as submission:
+        if submission.replayed:
+            return submission.replay()
+        form = form_class(request.POST, prefix=f"new-{kind}")
+        if form.is_valid():
+            try:
+                if kind == "goal":
+                    item = services.add_goal_area(request.user, version, **form.cleaned_data)
+                elif kind == "metric":
+                    item = services.add_metric(request.user, parent, **form.cleaned_data)
+                else:
+                    item = services.add_checkpoint(request.user, version, **form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
             else:
-                item = services.add_checkpoint(request.user, version, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            return _done(request, plan, version, _saved_message(kind, "new"), kind, item.pk)
+                response = _done(request, plan, version, _saved_message(kind, "new"), kind, item.pk)
+                return submission.done(response, url=_item_url(plan, kind, item.pk))
+        return _new_item_form(request, plan, version, kind, parent_id, form)
+
+
+def _new_item_form(request, plan, version, kind: str, parent_id: int | None, form):
     editing = Editing(kind=kind, mode="new", parent_id=parent_id, form=_with_focus(request, form))
     return render_plan(request, plan, version, editing)
 

@@ -15,6 +15,7 @@ from suunta import policies
 from suunta.agreements.models import GoalArea, GoalPlan
 from suunta.audit import services as audit
 from suunta.followup import views as followup_views
+from suunta.lib import once
 from suunta.lib.forms import apply_validation_error
 
 from . import services, uploads
@@ -34,24 +35,28 @@ def evidence_add(request, pk: int, checkpoint_id: int, goal_id: int):
     goal = policies.get_scoped_or_404(
         GoalArea.objects.filter(version_id=checkpoint.version_id), request.user, pk=goal_id
     )
-    form = evidence_form(goal.pk, request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["files"]:
-                added = services.attach_files(request.user, checkpoint, goal, data["files"])
+    with once.submission(request) as submission:
+        if submission.replayed:
+            return submission.replay()
+        form = evidence_form(goal.pk, request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["files"]:
+                    added = services.attach_files(request.user, checkpoint, goal, data["files"])
+                else:
+                    added = [services.attach_link(request.user, checkpoint, goal, data["url"], data["title"])]
+            except ValidationError as error:
+                apply_validation_error(form, error)
             else:
-                added = [services.attach_link(request.user, checkpoint, goal, data["url"], data["title"])]
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            names = ", ".join(f"“{item.display_name}”" for item in added)
-            messages.success(
-                request,
-                _("Evidence added to “%(goal)s”: %(names)s.") % {"goal": goal.display_title, "names": names},
-            )
-            return redirect(_followup_url(plan.pk, checkpoint.pk, goal.pk))
-    return followup_views._page(request, plan, checkpoint, evidence_forms={goal.pk: form})
+                names = ", ".join(f"“{item.display_name}”" for item in added)
+                messages.success(
+                    request,
+                    _("Evidence added to “%(goal)s”: %(names)s.")
+                    % {"goal": goal.display_title, "names": names},
+                )
+                return submission.done(redirect(_followup_url(plan.pk, checkpoint.pk, goal.pk)))
+        return followup_views._page(request, plan, checkpoint, evidence_forms={goal.pk: form})
 
 
 def _record_refusal(request, action: str, evidence: Evidence, outcome: str = "denied") -> None:

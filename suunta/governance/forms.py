@@ -67,7 +67,10 @@ class StepForm(forms.Form):
         max_length=DESCRIPTION_MAX,
         required=False,
     )
+    # What the user saw: a step taken meanwhile (in another tab, by someone else) makes
+    # this one stale. The handlings count tells a step that keeps the status (tabling).
     expected_status = forms.CharField(widget=forms.HiddenInput)
+    expected_handlings = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, step: WorkflowStep, agreement, **kwargs):
         super().__init__(*args, **kwargs)

@@ -31,6 +31,23 @@ class StaleStepError(ValidationError):
             % {"status": version.get_status_display()}
         )
 
+    @classmethod
+    def for_handling(cls, handling: Handling | None) -> "StaleStepError":
+        """A step that keeps the status (tabling, a second preparatory handling) was
+        recorded since the form was opened."""
+        if handling is None:  # a handling was removed meanwhile (only an operator can)
+            return cls(_("Someone changed the handlings of this version a moment ago. Nothing was saved."))
+        return cls(
+            _("Someone recorded “%(handling)s” on this version a moment ago. Nothing was saved.")
+            % {"handling": handling.history_text}
+        )
+
+
+def workflow_handlings(version: PlanVersion):
+    """The version's handlings recorded by workflow steps (follow-up reports to the board
+    are handlings too, of a checkpoint, and do not count)."""
+    return Handling.objects.filter(version=version, checkpoint__isnull=True)
+
 
 @audit.recording_refusals
 @transaction.atomic
@@ -47,18 +64,24 @@ def take_step(
     disqualified=(),
     meeting_changes: str = "",
     expected_status: str | None = None,
+    expected_handlings: int | None = None,
 ) -> Handling | None:
     """Take `step` on `version`. Returns the handling recorded, if the step records one.
 
-    `expected_status` is the status the user saw: if the version has moved on since
-    (two tabs approving the same version), the second gets a clear error, not a double
-    approval.
+    `expected_status` and `expected_handlings` are what the user saw: the status and the
+    number of the version's workflow handlings. If the version has moved on since (two
+    tabs approving the same version, or tabling it: a step that keeps the status), the
+    second gets a clear error, not a double approval or a second handling.
     """
     version = PlanVersion.objects.select_for_update().select_related("plan__agreement").get(pk=version.pk)
     agreement = version.plan.agreement
     organization_id = agreement.organization_id
     if expected_status is not None and version.status != expected_status:
         raise StaleStepError.for_version(version)
+    if expected_handlings is not None:
+        handlings = list(workflow_handlings(version).select_related("body").order_by("-id"))
+        if len(handlings) != expected_handlings:
+            raise StaleStepError.for_handling(handlings[0] if handlings else None)
     if not policies.can(user, policies.TAKE_STEP, (version, step)):
         raise audit.Refused(
             "plan.step.denied",

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from suunta import policies
 from suunta.agreements.models import VersionStatus
 from suunta.agreements.views import get_plan, visible_versions
+from suunta.lib import once
 from suunta.lib.forms import apply_validation_error
 
 from . import services
@@ -30,47 +31,64 @@ def step_form(request, pk: int, step_id: int):
         request.user,
         pk=step_id,
     )
-    seen = request.POST.get("expected_status") if request.method == "POST" else None
-    if seen and seen != version.status and seen == step.from_status:
-        # Another tab took a step a moment ago: a clear message, not a bare 403.
-        as_seen = copy.copy(version)
-        as_seen.status = seen
-        if policies.can(request.user, policies.TAKE_STEP, (as_seen, step)):
-            messages.error(request, services.StaleStepError.for_version(version).messages[0])
-            return redirect("plan_detail", pk=plan.pk)
-    policies.require(request.user, policies.TAKE_STEP, (version, step))
-    form = StepForm(
-        request.POST if request.method == "POST" else None,
+    if request.method != "POST":
+        policies.require(request.user, policies.TAKE_STEP, (version, step))
+        return _page(request, plan, version, step, _step_form(version, step, None))
+    with once.submission(request) as submission:
+        if submission.replayed:  # the same form sent twice: the first one's result
+            return submission.replay()
+        seen = request.POST.get("expected_status")
+        if seen and seen != version.status and seen == step.from_status:
+            # Another tab took a step a moment ago: a clear message, not a bare 403.
+            as_seen = copy.copy(version)
+            as_seen.status = seen
+            if policies.can(request.user, policies.TAKE_STEP, (as_seen, step)):
+                messages.error(request, services.StaleStepError.for_version(version).messages[0])
+                return redirect("plan_detail", pk=plan.pk)
+        policies.require(request.user, policies.TAKE_STEP, (version, step))
+        form = _step_form(version, step, request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                services.take_step(request.user, version, step, **data)
+            except services.StaleStepError as error:
+                messages.error(request, error.messages[0])
+                return redirect("plan_detail", pk=plan.pk)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Saved. The plan is now “%(status)s”.")
+                    % {"status": VersionStatus(step.to_status).label},
+                )
+                return submission.done(redirect("plan_detail", pk=plan.pk))
+        return _page(request, plan, version, step, form)
+
+
+def _step_form(version, step, data) -> StepForm:
+    agreement = version.plan.agreement
+    return StepForm(
+        data,
         step=step,
         agreement=agreement,
         initial={
             "expected_status": version.status,
+            "expected_handlings": services.workflow_handlings(version).count(),
             "text": services.decision_draft(version, step, get_language() or "fi"),
             # A decision is presented by the mayor or board chair; a preparatory handling has no presenter.
             "presenter": _default_presenter(agreement) if step.outcome not in ("", "handled") else None,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.take_step(request.user, version, step, **data)
-        except services.StaleStepError as error:
-            messages.error(request, error.messages[0])
-            return redirect("plan_detail", pk=plan.pk)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Saved. The plan is now “%(status)s”.") % {"status": VersionStatus(step.to_status).label},
-            )
-            return redirect("plan_detail", pk=plan.pk)
+
+
+def _page(request, plan, version, step, form):
     return render(
         request,
         "governance/step_form.html",
         {
-            "organization": agreement.organization,
-            "agreement": agreement,
+            "organization": plan.agreement.organization,
+            "agreement": plan.agreement,
             "plan": plan,
             "version": version,
             "step": step,

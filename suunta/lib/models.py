@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 
 
@@ -17,3 +19,22 @@ def localized(obj, field: str) -> str:
         if swedish:
             return swedish
     return getattr(obj, field)
+
+
+class SubmissionKey(models.Model):
+    """The one-time key of a form submission that saved something (suunta.lib.once):
+    a second submission with the same key is answered with `result` instead of saving
+    again. Written in the same transaction as what the submission saved; kept a day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    path = models.CharField(max_length=500)
+    result = models.CharField(max_length=500, blank=True)  # where the submission led (a URL)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="submission_key_unique")]
+        indexes = [models.Index(fields=["user", "created_at"], name="submission_key_age")]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.key}"

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from suunta import policies
 from suunta.agreements.models import Metric
 from suunta.agreements.views import get_plan, visible_versions
+from suunta.lib import once
 from suunta.lib.clock import today
 from suunta.lib.forms import apply_validation_error
 from suunta.lib.numbers import format_decimal
@@ -78,23 +79,28 @@ def metric_detail(request, pk: int, metric_id: int):
 def value_add(request, pk: int, metric_id: int):
     plan, metric = _context(request, pk, metric_id)
     policies.require(request.user, policies.RECORD_METRIC_VALUE, metric.goal_area.version)
-    form = MetricValueForm(request.POST)
-    if form.is_valid():
-        try:
-            entry = services.record_value(request.user, plan, metric, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("The value %(value)s for %(date)s was saved.")
-                % {
-                    "value": format_decimal(entry.value, metric.unit),
-                    "date": formats.date_format(entry.measured_on, "SHORT_DATE_FORMAT"),
-                },
-            )
-            return redirect(reverse("metric_detail", args=[plan.pk, metric.pk]) + "#values")
-    return _page(request, plan, metric, value_form=form)
+    with once.submission(request) as submission:
+        if submission.replayed:
+            return submission.replay()
+        form = MetricValueForm(request.POST)
+        if form.is_valid():
+            try:
+                entry = services.record_value(request.user, plan, metric, **form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The value %(value)s for %(date)s was saved.")
+                    % {
+                        "value": format_decimal(entry.value, metric.unit),
+                        "date": formats.date_format(entry.measured_on, "SHORT_DATE_FORMAT"),
+                    },
+                )
+                return submission.done(
+                    redirect(reverse("metric_detail", args=[plan.pk, metric.pk]) + "#values")
+                )
+        return _page(request, plan, metric, value_form=form)
 
 
 @require_POST
@@ -122,32 +128,44 @@ def value_import(request, pk: int, metric_id: int):
     the CSV text back in the form and parses it again: nothing is kept in between."""
     plan, metric = _context(request, pk, metric_id)
     policies.require(request.user, policies.RECORD_METRIC_VALUE, metric.goal_area.version)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    rows = None
-    csv_text = ""
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data.get("file")
-        try:
-            if upload is not None and upload.size > csv_import.MAX_BYTES:
-                raise ValidationError(_("The file is too large: at most 1 MB."))
-            csv_text = csv_import.decode(upload.read()) if upload else form.cleaned_data["text"]
-            rows = csv_import.parse(csv_text, period=(plan.period_start, plan.period_end), today=today())
-            services.preview(plan, metric, rows)
-        except ValidationError as error:
-            form.add_error("file" if upload else "text", error)
-            rows = None
-        if rows is not None and "confirm" in request.POST:
+    if request.method != "POST":
+        return _import_page(request, plan, metric, ImportForm())
+    # The confirmation carries a one-time key: sent twice, it imports once.
+    with once.submission(request) as submission:
+        if submission.replayed:
+            return submission.replay()
+        form = ImportForm(request.POST, request.FILES or None)
+        rows = None
+        csv_text = ""
+        if form.is_valid():
+            upload = form.cleaned_data.get("file")
             try:
-                created, replaced = services.import_values(request.user, plan, metric, rows)
+                if upload is not None and upload.size > csv_import.MAX_BYTES:
+                    raise ValidationError(_("The file is too large: at most 1 MB."))
+                csv_text = csv_import.decode(upload.read()) if upload else form.cleaned_data["text"]
+                rows = csv_import.parse(csv_text, period=(plan.period_start, plan.period_end), today=today())
+                services.preview(plan, metric, rows)
             except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    _("Imported %(created)s new values and replaced %(replaced)s.")
-                    % {"created": created, "replaced": replaced},
-                )
-                return redirect(reverse("metric_detail", args=[plan.pk, metric.pk]) + "#values")
+                form.add_error("file" if upload else "text", error)
+                rows = None
+            if rows is not None and "confirm" in request.POST:
+                try:
+                    created, replaced = services.import_values(request.user, plan, metric, rows)
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    messages.success(
+                        request,
+                        _("Imported %(created)s new values and replaced %(replaced)s.")
+                        % {"created": created, "replaced": replaced},
+                    )
+                    return submission.done(
+                        redirect(reverse("metric_detail", args=[plan.pk, metric.pk]) + "#values")
+                    )
+        return _import_page(request, plan, metric, form, rows, csv_text)
+
+
+def _import_page(request, plan, metric, form, rows=None, csv_text=""):
     return render(
         request,
         "measures/import.html",

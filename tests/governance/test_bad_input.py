@@ -369,6 +369,77 @@ def test_two_tabs_proposing_the_same_draft(demo):
     assert len(events(demo.org, "plan.propose", object_id=str(version.pk))) == 1
 
 
+def test_two_tabs_tabling_the_same_proposal_record_one_handling(demo):
+    # Tabling keeps the status (proposed → proposed): the number of handlings the form
+    # was opened with tells the second tab that the first one got there first.
+    version = to_status(demo, "proposed")
+    step = step_for(version, "table")
+    url = step_url(demo.draft, step)
+    first_tab, second_tab = demo.client("valmistelija"), demo.client("valmistelija")
+    forms = [parse(tab.get(url).content) for tab in (first_tab, second_tab)]
+    assert [doc.by_id("id_expected_handlings").value() for doc in forms] == ["1", "1"]
+    data = {"expected_status": "proposed", "expected_handlings": "1", "meeting_date": iso(meeting(2))}
+    assert first_tab.post(url, data).status_code == 302
+    before = snapshot()
+    response = second_tab.post(url, data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plan_detail", args=[demo.draft.pk])
+    tabled = f"Kunnanhallitus {fi_date(meeting(2))}, {fi('tabled')}"
+    assert messages_on(second_tab.get(response["Location"])) == [
+        fi(
+            "Someone recorded “%(handling)s” on this version a moment ago. Nothing was saved.",
+            handling=tabled,
+        )
+    ]
+    assert snapshot() == before
+    assert Handling.objects.filter(version=version, outcome="tabled").count() == 1
+    assert len(events(demo.org, "plan.table", object_id=str(version.pk))) == 1
+    # Opened again, the form knows the new count and tabling a second time is fine.
+    assert parse(second_tab.get(url).content).by_id("id_expected_handlings").value() == "2"
+    assert second_tab.post(url, {**data, "expected_handlings": "2"}).status_code == 302
+    assert Handling.objects.filter(version=version, outcome="tabled").count() == 2
+
+
+def test_a_second_preparatory_handling_in_two_tabs_is_recorded_once(demo):
+    version = to_status(demo, "preparatory")
+    step = step_for(version, "handle")
+    preparer = demo.user("valmistelija")
+    stale_copy = latest(demo.draft)
+    seen = {"expected_status": "preparatory", "expected_handlings": 1}
+    take_step(preparer, version, step, meeting_date=meeting(1), **seen)
+    before = snapshot()
+    with pytest.raises(StaleStepError) as raised:
+        take_step(preparer, stale_copy, step, meeting_date=meeting(1), **seen)
+    handled = f"Poliittinen johtoryhmä {fi_date(meeting(1))}"
+    assert raised.value.messages == [
+        fi(
+            "Someone recorded “%(handling)s” on this version a moment ago. Nothing was saved.",
+            handling=handled,
+        )
+    ]
+    assert snapshot() == before
+
+
+def test_a_follow_up_report_is_no_step_that_makes_the_form_stale(demo):
+    # The approved 2025 plan's follow-ups were reported to the board: handlings of a checkpoint.
+    version = latest(demo.plan)
+    step = step_for(version, "close")
+    reports = Handling.objects.filter(version=version, checkpoint__isnull=False).count()
+    assert reports == 2
+    workflow_handlings = Handling.objects.filter(version=version, checkpoint__isnull=True).count()
+    doc = parse(demo.client("valmistelija").get(step_url(demo.plan, step)).content)
+    assert doc.by_id("id_expected_handlings").value() == str(workflow_handlings)
+    take_step(
+        demo.user("valmistelija"),
+        version,
+        step,
+        expected_status="approved",
+        expected_handlings=workflow_handlings,
+    )
+    assert latest(demo.plan).status == "closed"
+    assert Handling.objects.filter(version=version, checkpoint__isnull=False).count() == reports
+
+
 # --- Forged ids -------------------------------------------------------------------------------
 
 
