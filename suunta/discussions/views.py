@@ -17,6 +17,7 @@ from suunta.agreements.models import GoalArea, GoalPlan
 from suunta.agreements.views import get_agreement
 from suunta.audit import services as audit
 from suunta.followup.models import Assessment, AssessmentKind, FollowUp, FollowUpStatus
+from suunta.lib import once
 from suunta.lib.clock import today
 from suunta.lib.forms import apply_validation_error
 
@@ -75,21 +76,30 @@ def discussion_new(request, pk: int):
         initial={"participants": [agreement.executive_id], "held_on": today()},
         **_form_kwargs(agreement, day),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            discussion = services.create_discussion(
-                request.user,
-                agreement,
-                participants=list(data["participants"]),
-                plans=list(data["plans"]),
-                **{k: data[k] for k in DiscussionForm.Meta.fields},
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The discussion was created with the organization's agenda."))
-            return redirect("discussion_detail", pk=discussion.pk)
+    if request.method == "POST":
+        with once.submission(request) as submission:
+            if submission.replayed:
+                return submission.replay()
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    discussion = services.create_discussion(
+                        request.user,
+                        agreement,
+                        participants=list(data["participants"]),
+                        plans=list(data["plans"]),
+                        **{k: data[k] for k in DiscussionForm.Meta.fields},
+                    )
+                except ValidationError as error:
+                    apply_validation_error(form, error)
+                else:
+                    messages.success(request, _("The discussion was created with the organization's agenda."))
+                    return submission.done(redirect("discussion_detail", pk=discussion.pk))
+            return _discussion_form(request, agreement, form)
+    return _discussion_form(request, agreement, form)
+
+
+def _discussion_form(request, agreement, form):
     return render(
         request,
         "discussions/discussion_form.html",
@@ -365,17 +375,22 @@ def item_save(request, pk: int, item_id: int | None = None):
         policies.require(request.user, policies.READ_ITEM, item)
     prefix = "item" if item is None else f"item{item.pk}"
     form = DevelopmentItemForm(request.POST, prefix=prefix, instance=item)
-    if form.is_valid():
-        try:
-            services.save_item(request.user, discussion, item, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The development plan was updated."))
-            return redirect(reverse("discussion_detail", args=[discussion.pk]) + "#development-plan")
-    # An edited item's errors show in its own form; a new item's in the form for adding.
-    forms = {"item_form": form} if item is None else {"item_forms": {item.pk: form}}
-    return _page(request, discussion, _context(request, discussion, **forms))
+    # The form for a new item carries a one-time key: a double submit adds one item.
+    with once.submission(request) as submission:
+        if submission.replayed:
+            return submission.replay()
+        if form.is_valid():
+            try:
+                services.save_item(request.user, discussion, item, **form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("The development plan was updated."))
+                url = reverse("discussion_detail", args=[discussion.pk]) + "#development-plan"
+                return submission.done(redirect(url))
+        # An edited item's errors show in its own form; a new item's in the form for adding.
+        forms = {"item_form": form} if item is None else {"item_forms": {item.pk: form}}
+        return _page(request, discussion, _context(request, discussion, **forms))
 
 
 @require_POST
@@ -471,23 +486,36 @@ def calendar_file(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def survey_new(request, pk: int):
     discussion = get_discussion(request, pk)
-    policies.require(request.user, policies.CREATE_SURVEY, discussion)
     people = services.survey_recipients(discussion.agreement)
     form = SurveyForm(request.POST or None, people=people, initial={"recipients": list(people)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_survey(
-                request.user,
-                discussion,
-                recipients=list(form.cleaned_data["recipients"]),
-                closes_on=form.cleaned_data["closes_on"],
-                anonymous=form.cleaned_data["anonymous"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The survey was opened to the recipients."))
-            return redirect(reverse("discussion_detail", args=[discussion.pk]) + "#survey")
+    if request.method == "POST":
+        with once.submission(request) as submission:
+            # Replayed before the policy: the survey the first submission made means
+            # "no more surveys here", and the second click deserves the first one's answer.
+            if submission.replayed:
+                return submission.replay()
+            policies.require(request.user, policies.CREATE_SURVEY, discussion)
+            if form.is_valid():
+                try:
+                    services.create_survey(
+                        request.user,
+                        discussion,
+                        recipients=list(form.cleaned_data["recipients"]),
+                        closes_on=form.cleaned_data["closes_on"],
+                        anonymous=form.cleaned_data["anonymous"],
+                    )
+                except ValidationError as error:
+                    apply_validation_error(form, error)
+                else:
+                    messages.success(request, _("The survey was opened to the recipients."))
+                    url = reverse("discussion_detail", args=[discussion.pk]) + "#survey"
+                    return submission.done(redirect(url))
+            return _survey_form(request, discussion, form)
+    policies.require(request.user, policies.CREATE_SURVEY, discussion)
+    return _survey_form(request, discussion, form)
+
+
+def _survey_form(request, discussion, form):
     return render(
         request,
         "discussions/survey_form.html",

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from suunta import policies
 from suunta.agreements.models import DirectorAgreement
+from suunta.audit import services as audit
+from suunta.lib import once
 from suunta.lib.clock import today
 from suunta.lib.forms import apply_validation_error
 from suunta.mail import services as mail_services
@@ -123,71 +125,80 @@ def _base_url(request) -> str:
 def member_new(request, slug: str):
     """A role for someone already among the organization's people."""
     organization = _managed_organization(request, slug)
-    form = MembershipForm(
-        request.POST or None,
-        people=services.organization_people(organization),
-        initial={"valid_from": today()},
-    )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            membership = services.add_membership(request.user, organization, **data)
-        except services.GrantRefused as refusal:
-            form.add_error("person", refusal.message)
-            status = 403
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            if membership.awaiting_confirmation:
-                messages.success(
-                    request,
-                    _(
-                        "%(name)s is an organization admin: the role comes into force when another "
-                        "admin confirms it."
-                    )
-                    % {"name": membership.user},
-                )
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s was added as %(role)s.")
-                    % {"name": membership.user, "role": membership.get_role_display().lower()},
-                )
-            return redirect("member_list", slug=organization.slug)
-    return render(
-        request,
-        "organizations/member_form.html",
-        {"organization": organization, "form": form, "inviting": False},
-        status=status,
-    )
+    people = services.organization_people(organization)
+    if request.method != "POST":
+        form = MembershipForm(people=people, initial={"valid_from": today()})
+        return _member_form(request, organization, form, inviting=False)
+    form = MembershipForm(request.POST, people=people)
+    try:
+        # A forbidden grant's refusal is written once the submission's transaction has
+        # rolled back (recording_refusals outside it); the form then says why.
+        with audit.recording_refusals(), once.submission(request) as submission:
+            if submission.replayed:
+                return submission.replay()
+            if not form.is_valid():
+                return _member_form(request, organization, form, inviting=False)
+            try:
+                membership = services.add_membership(request.user, organization, **form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+                return _member_form(request, organization, form, inviting=False)
+            return submission.done(_added(request, organization, membership))
+    except services.GrantRefused as refusal:
+        form.add_error("person", refusal.message)
+        return _member_form(request, organization, form, inviting=False, status=403)
+
+
+def _added(request, organization, membership):
+    if membership.awaiting_confirmation:
+        message = _(
+            "%(name)s is an organization admin: the role comes into force when another admin confirms it."
+        ) % {"name": membership.user}
+    else:
+        message = _("%(name)s was added as %(role)s.") % {
+            "name": membership.user,
+            "role": membership.get_role_display().lower(),
+        }
+    messages.success(request, message)
+    return redirect("member_list", slug=organization.slug)
 
 
 @require_http_methods(["GET", "POST"])
 def member_invite(request, slug: str):
     """A new person, invited by e-mail."""
     organization = _managed_organization(request, slug)
-    form = InvitationForm(request.POST or None, initial={"valid_from": today()})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+    if request.method != "POST":
+        form = InvitationForm(initial={"valid_from": today()})
+        return _member_form(request, organization, form, inviting=True)
+    with once.submission(request) as submission:
+        if submission.replayed:
+            return submission.replay()
+        form = InvitationForm(request.POST)
+        if not form.is_valid():
+            return _member_form(request, organization, form, inviting=True)
         try:
-            invitation = services.invite(request.user, organization, **data, base_url=_base_url(request))
+            invitation = services.invite(
+                request.user, organization, **form.cleaned_data, base_url=_base_url(request)
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "The invitation to %(email)s is queued and leaves in a moment. "
-                    "Its state shows in the list below."
-                )
-                % {"email": invitation.email},
+            return _member_form(request, organization, form, inviting=True)
+        messages.success(
+            request,
+            _(
+                "The invitation to %(email)s is queued and leaves in a moment. Its state shows in the list below."
             )
-            return redirect(reverse("member_list", args=[organization.slug]) + "#invitations")
+            % {"email": invitation.email},
+        )
+        return submission.done(redirect(reverse("member_list", args=[organization.slug]) + "#invitations"))
+
+
+def _member_form(request, organization, form, *, inviting: bool, status: int = 200):
     return render(
         request,
         "organizations/member_form.html",
-        {"organization": organization, "form": form, "inviting": True},
+        {"organization": organization, "form": form, "inviting": inviting},
+        status=status,
     )
 
 
