@@ -195,30 +195,43 @@ def test_admin_member_pages(live_demo, page, language):
     expect(page.locator(f"main a[href='{members_path}{membership.pk}/end/']")).to_be_visible()
     assert_accessible(page, f"{language}-members")
 
-    page.locator(f"main a[href='{members_path}new/']").click()
-    page.wait_for_url(f"{live_demo}{members_path}new/")
+    page.locator(f"main a[href='{members_path}invite/']").click()
+    page.wait_for_url(f"{live_demo}{members_path}invite/")
     form = page.locator("main form[method=post]")
-    expect(form.locator("input[name=username]")).to_be_visible()
+    expect(form.locator("input[name=email]")).to_be_visible()
     assert_language(page, language)
-    assert_accessible(page, f"{language}-member-new")
+    assert_accessible(page, f"{language}-member-invite")
 
-    # Errors on several fields: a bad username, a new user without names, a bad address.
-    form.locator("input[name=username]").fill("uusi käyttäjä")
+    # Errors on several fields: no names, a bad address, no role.
     form.locator("input[name=email]").fill("not an address")
     submit(page, form)
     expect_errors_shown(form)
-    expect(form.locator("input[name=username]")).to_have_attribute("aria-invalid", "true")
+    expect(form.locator("input[name=first_name]")).to_have_attribute("aria-invalid", "true")
     expect(form.locator("input[name=email]")).to_have_attribute("aria-invalid", "true")
-    assert_accessible(page, f"{language}-member-new-errors")
+    assert_accessible(page, f"{language}-member-invite-errors")
 
-    # An evaluator without a title, a new user without names: errors from the form's clean().
-    form.locator("input[name=username]").fill("uusi.kayttaja")
+    # An evaluator without a title or the decision it rests on: errors from the form's clean().
+    form.locator("input[name=first_name]").fill("Ville")
+    form.locator("input[name=last_name]").fill("Uusitalo")
     form.locator("input[name=email]").fill("uusi@example.org")
     form.locator("select[name=role]").select_option("evaluator")
     submit(page, form)
     expect_errors_shown(form)
     expect(form.locator("select[name=title]")).to_have_attribute("aria-invalid", "true")
-    assert_accessible(page, f"{language}-member-new-errors-2")
+    expect(form.locator("input[name=basis]")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page, f"{language}-member-invite-errors-2")
+
+    # Sent: the list shows the invitation waiting, its mail queued.
+    form.locator("select[name=title]").select_option("deputy_mayor")
+    form.locator("input[name=basis]").fill("KV 16.6.2025 § 40")
+    submit(page, form)
+    page.wait_for_url(f"{live_demo}{members_path}#invitations")
+    expect(page.locator("#invitations")).to_contain_text("uusi@example.org")
+    assert_accessible(page, f"{language}-members-invitation")
+
+    page.goto(f"{live_demo}{members_path}new/")
+    expect(page.locator("main select[name=person]")).to_be_visible()
+    assert_accessible(page, f"{language}-member-new")
 
     page.goto(f"{live_demo}{members_path}")
     page.locator(f"main a[href='{members_path}{membership.pk}/end/']").click()
