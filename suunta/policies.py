@@ -1,21 +1,32 @@
 """Who may see and do what: the one place that decides.
 
-Views, the admin, exports and document downloads ask here. Two kinds of answer:
+Views, services, the admin, exports and document downloads ask here. Two kinds of answer:
 - scoped query sets (`scope_*`, used by each model's `for_user`) decide what a user
   can see at all; anything outside is a 404;
 - `can(user, action, obj)` decides whether a visible object may be changed now;
   `require` turns a "no" into PermissionDenied (403).
 
+`can` looks the action up in RULES, a table of small predicates, one per action (the
+follow-up and discussion actions in tables of their own below). A new action is a new
+row, never a new branch in a long function.
+
 Roles come from Membership rows valid on the day (the clock's today), per
-organization; they are read once per request and cached on the user object.
+organization; they are read once per request and cached on the user object. Who holds
+which position on a day (the evaluators, the presenter, survey recipients) is
+organizations/people.py.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 
+from suunta.agreements.models import FROZEN_STATUSES, GoalPlan, PlanVersion, VersionStatus
+from suunta.audit.services import Refused, in_transaction, record_refusal
+from suunta.discussions.models import Participant, Survey
+from suunta.followup.models import FollowUp, FollowUpStatus
 from suunta.lib.clock import today
-from suunta.organizations.models import CONFIDENTIAL_ROLES, Membership, Role
+from suunta.organizations.models import CONFIDENTIAL_ROLES, Membership, Organization, Role
 
 # Actions
 EDIT_PLAN = "edit_plan"  # change goals, metrics and checkpoints of a version
@@ -38,6 +49,7 @@ REPORT_FOLLOWUP = "report_followup"
 RECORD_METRIC_VALUE = "record_metric_value"
 SET_WEIGHTS = "set_weights"
 ATTACH_EVIDENCE = "attach_evidence"
+READ_EVIDENCE = "read_evidence"  # obj: an Evidence with its assessment, checkpoint, version, plan
 # Goal and development discussions (obj: a DirectorAgreement for CREATE, else a Discussion)
 CREATE_DISCUSSION = "create_discussion"
 EDIT_DISCUSSION = "edit_discussion"  # date, place, participants, linked plans
@@ -61,10 +73,19 @@ PLAN_EDITORS = frozenset({Role.EVALUATOR, Role.PREPARER})
 # Read every plan of the organization, whatever its state.
 FULL_READERS = frozenset({Role.EVALUATOR, Role.PREPARER, Role.ADMIN})
 # Read only what has reached the board (board members) or been approved (auditors).
-BOARD_VISIBLE = frozenset({"proposed", "approved", "closed", "superseded"})
-AUDITOR_VISIBLE = frozenset({"approved", "closed", "superseded"})
+BOARD_VISIBLE = frozenset({VersionStatus.PROPOSED, *FROZEN_STATUSES})
+AUDITOR_VISIBLE = FROZEN_STATUSES
+# Readers of reported follow-ups and documents who see nothing before the board does.
+BOARD_READERS = frozenset({Role.BOARD_MEMBER, Role.AUDITOR})
+# See every discussion of the organization (not its restricted texts).
+DISCUSSION_STAFF = frozenset({Role.EVALUATOR, Role.PREPARER, Role.ADMIN})
+# A follow-up whose agreed texts count as agreed: the discussion and the documents start from these.
+SETTLED_FOLLOWUP = frozenset({FollowUpStatus.AGREED, FollowUpStatus.REPORTED})
 
 _CACHE_ATTR = "_suunta_roles"
+
+
+# --- Roles ------------------------------------------------------------------------------
 
 
 def roles_by_organization(user) -> dict[int, frozenset[str]]:
@@ -97,6 +118,18 @@ def forget_roles(user) -> None:
     """Drop the cached roles (after memberships change within one request or test)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+
+
+def is_disqualified(user, agreement) -> bool:
+    """The executive is disqualified in matters of his or her own goals (hallintolaki
+    28 §): never edits, proposes, handles, approves, evaluates or reports them."""
+    return user.pk == agreement.executive_id
+
+
+def is_insider(user, agreement) -> bool:
+    """The executive and the people who prepare and evaluate the goals: they read the
+    self-assessments, views and agreed texts at once, drafts of plans and all versions."""
+    return is_disqualified(user, agreement) or bool(roles_in(user, agreement.organization_id) & FULL_READERS)
 
 
 def visible_version_statuses(user, organization_id: int) -> frozenset[str] | None:
@@ -134,8 +167,6 @@ def scope_agreements(qs, user):
 
 
 def scope_plans(qs, user):
-    from suunta.agreements.models import PlanVersion
-
     condition = _nothing()
     for org_id, roles in roles_by_organization(user).items():
         in_org = Q(agreement__organization_id=org_id)
@@ -156,8 +187,6 @@ def scope_discussions(qs, user):
     evaluators, preparers and admins of the organization, and the participants while
     they still hold a role there (someone whose term ended no longer reads the notes).
     Board members and auditors never see them."""
-    from suunta.discussions.models import Participant
-
     condition = _nothing()
     for org_id, roles in roles_by_organization(user).items():
         if roles & DISCUSSION_STAFF:
@@ -171,9 +200,6 @@ def scope_discussions(qs, user):
     return qs.filter(condition)
 
 
-DISCUSSION_STAFF = frozenset({Role.EVALUATOR, Role.PREPARER, Role.ADMIN})
-
-
 def is_participant(user, discussion) -> bool:
     """Uses the prefetched participants when the caller prefetched them."""
     return any(p.user_id == user.pk for p in discussion.participants.all())
@@ -185,94 +211,326 @@ def scope_versions(versions: Iterable, user, organization_id: int) -> list:
     return [v for v in versions if statuses is None or v.status in statuses]
 
 
-# --- Decisions on single objects ------------------------------------------------------
+# --- What may be read of a follow-up ----------------------------------------------------
+
+
+def can_read_agreed(user, agreement, followup_status: str) -> bool:
+    """Agreed follow-up texts: insiders at once, board members and auditors once the
+    follow-up has been reported to the board."""
+    if is_insider(user, agreement):
+        return True
+    return followup_status == FollowUpStatus.REPORTED and bool(
+        roles_in(user, agreement.organization_id) & BOARD_READERS
+    )
+
+
+def visible_assessments(user, assessments, agreement, followup_status: str) -> list:
+    """Which assessments of one checkpoint the user may read.
+
+    Drafts only to their author. Submitted self-assessments and views to the insiders.
+    The agreed follow-up as can_read_agreed says.
+    """
+    insider = is_insider(user, agreement)
+    agreed_readable = can_read_agreed(user, agreement, followup_status)
+    result = []
+    for assessment in assessments:
+        if assessment.author_id == user.pk:
+            result.append(assessment)
+        elif assessment.kind == "agreed":
+            if agreed_readable:
+                result.append(assessment)
+        elif assessment.submitted_at is not None and insider:
+            result.append(assessment)
+    return result
+
+
+# --- Rules: one small predicate per action -----------------------------------------------
+
+
+def _plan_editor(user, agreement) -> bool:
+    return not is_disqualified(user, agreement) and bool(
+        roles_in(user, agreement.organization_id) & PLAN_EDITORS
+    )
+
+
+def _edit_plan(user, version) -> bool:
+    # Only drafts change; the executive never edits own goals.
+    return version.is_editable and _plan_editor(user, version.plan.agreement)
+
+
+def _create_plan(user, agreement) -> bool:
+    return _plan_editor(user, agreement)
+
+
+def _take_step(user, obj) -> bool:
+    version, step = obj
+    agreement = version.plan.agreement
+    if step.organization_id != agreement.organization_id or step.from_status != version.status:
+        return False
+    # Whatever roles he or she holds, the executive never takes a step on own goals.
+    return not is_disqualified(user, agreement) and bool(
+        roles_in(user, agreement.organization_id) & step.roles
+    )
+
+
+def _amend_plan(user, version) -> bool:
+    return version.status == VersionStatus.APPROVED and _plan_editor(user, version.plan.agreement)
+
+
+def _create_next_plan(user, version) -> bool:
+    agreement = version.plan.agreement
+    if version.status not in FROZEN_STATUSES or not _plan_editor(user, agreement):
+        return False
+    # Only once: the next period's plan may already exist.
+    return not agreement.plans.filter(period_start__gt=version.plan.period_end).exists()
+
+
+def _record_metric_value(user, version) -> bool:
+    # Values are measurements of a plan in force: the executive reports own numbers,
+    # the preparer keeps them up to date.
+    agreement = version.plan.agreement
+    if version.status != VersionStatus.APPROVED:
+        return False
+    return is_disqualified(user, agreement) or Role.PREPARER in roles_in(user, agreement.organization_id)
+
+
+def _set_weights(user, version) -> bool:
+    # Weights are part of the goals: the same rule as editing them.
+    return version.plan.agreement.organization.use_weights and _edit_plan(user, version)
+
+
+def _attach_evidence(user, checkpoint) -> bool:
+    # Evidence belongs to the user's own self-assessment or view.
+    return can(user, WRITE_SELF_ASSESSMENT, checkpoint) or can(user, WRITE_VIEW, checkpoint)
+
+
+def _read_evidence(user, evidence) -> bool:
+    """Whoever may read the assessment it belongs to: the plan in the user's scope, the
+    version visible to the user's roles, the assessment among visible_assessments."""
+    assessment = evidence.assessment
+    checkpoint = assessment.checkpoint
+    version = checkpoint.version
+    agreement = version.plan.agreement
+    if not scope_plans(GoalPlan.objects.filter(pk=version.plan_id), user).exists():
+        return False
+    if not scope_versions([version], user, agreement.organization_id):
+        return False
+    status = FollowUp.objects.filter(checkpoint=checkpoint).values_list("status", flat=True).first()
+    return bool(visible_assessments(user, [assessment], agreement, status or FollowUpStatus.OPEN))
+
+
+def _view_audit(user, organization) -> bool:
+    return bool(roles_in(user, organization.pk) & {Role.AUDITOR, Role.ADMIN})
+
+
+def _manage_members(user, organization) -> bool:
+    # Organization admins only; operators use the Django admin.
+    return Role.ADMIN in roles_in(user, organization.pk)
+
+
+def _grant_role(user, obj) -> bool:
+    organization, person, role = obj
+    # A role that opens confidential notes is never given by an admin to him- or
+    # herself: an admin is no evaluator by his or her own decision.
+    if role in CONFIDENTIAL_ROLES and person is not None and person.pk == user.pk:
+        return False
+    return _manage_members(user, organization)
+
+
+def _confirm_grant(user, membership) -> bool:
+    # A second admin, neither the one who gave it nor the one who gets it.
+    return (
+        membership.awaiting_confirmation
+        and user.pk not in (membership.granted_by_id, membership.user_id)
+        and Role.ADMIN in roles_in(user, membership.organization_id)
+    )
+
+
+def _read_document(user, obj) -> bool:
+    """Documents show what their reader may read in the app: the annex of a visible
+    version; a follow-up report once agreed (insiders) or reported (board members,
+    auditors); the agenda item draft for the people who prepare the board's agenda."""
+    version, kind, followup_status = obj
+    agreement = version.plan.agreement
+    statuses = visible_version_statuses(user, agreement.organization_id)
+    if statuses is not None and version.status not in statuses:
+        return False
+    if kind == "annex":
+        return is_insider(user, agreement) or bool(statuses)
+    if kind == "followup-report":
+        return followup_status in SETTLED_FOLLOWUP and can_read_agreed(user, agreement, followup_status)
+    if kind == "agenda":
+        return _plan_editor(user, agreement)
+    return False
+
+
+# Follow-up actions on a Checkpoint: the roles that may take each. The executive writes
+# only the self-assessment; never evaluates, agrees on or reports own goals.
+FOLLOWUP_ACTIONS = {
+    WRITE_SELF_ASSESSMENT: frozenset({Role.EXECUTIVE}),
+    WRITE_VIEW: frozenset({Role.EVALUATOR}),
+    WRITE_AGREED: frozenset({Role.PREPARER, Role.EVALUATOR}),
+    MARK_AGREED: frozenset({Role.PREPARER, MAYOR}),
+    CLOSE_FOLLOWUP_STEP: frozenset({Role.PREPARER, MAYOR}),
+    REPORT_FOLLOWUP: frozenset({Role.PREPARER}),
+}
+
+
+def _followup_rule(action: str) -> Callable:
+    def rule(user, checkpoint) -> bool:
+        agreement = checkpoint.version.plan.agreement
+        if action == WRITE_SELF_ASSESSMENT:
+            return is_disqualified(user, agreement)
+        if is_disqualified(user, agreement):
+            return False
+        return bool(roles_in(user, agreement.organization_id) & FOLLOWUP_ACTIONS[action])
+
+    return rule
+
+
+# --- Discussions -------------------------------------------------------------------------
+
+
+def _in_room(user, discussion) -> bool:
+    """A participant counts while holding a role in the organization."""
+    return bool(roles_in(user, discussion.agreement.organization_id)) and is_participant(user, discussion)
+
+
+def _create_discussion(user, agreement) -> bool:
+    # The evaluators or the preparer set the meeting up.
+    return not is_disqualified(user, agreement) and bool(
+        roles_in(user, agreement.organization_id) & {Role.EVALUATOR, Role.PREPARER}
+    )
+
+
+def _answer_survey(user, survey) -> bool:
+    # Its recipients, until the day it closes, before the memo is frozen.
+    return (
+        any(r.pk == user.pk for r in survey.recipients.all())
+        and today() <= survey.closes_on
+        and not survey.discussion.is_frozen
+    )
+
+
+def _read_restricted(user, discussion) -> bool:
+    # Restricted texts are for the people in the room, and the executive they concern.
+    return _in_room(user, discussion) or is_disqualified(user, discussion.agreement)
+
+
+def _edit_discussion(user, discussion) -> bool:
+    agreement = discussion.agreement
+    if discussion.is_frozen or is_disqualified(user, agreement):
+        return False
+    return _in_room(user, discussion) or bool(
+        roles_in(user, agreement.organization_id) & {Role.EVALUATOR, Role.PREPARER}
+    )
+
+
+def _add_participants(user, discussion) -> bool:
+    # Whoever arranges the meeting chooses the people while nothing has been written.
+    # Once the memo has content, only a member of the circle (not the executive, who is
+    # discussed) brings someone new in: nobody draws a circle around notes written
+    # without them.
+    if not _edit_discussion(user, discussion):
+        return False
+    return _in_room(user, discussion) or not discussion.has_content()
+
+
+def _write_memo(user, discussion) -> bool:
+    # The evaluators (or a preparer taking part as secretary) write; the executive
+    # reads and confirms.
+    return (
+        not discussion.is_frozen
+        and _in_room(user, discussion)
+        and not is_disqualified(user, discussion.agreement)
+    )
+
+
+def _confirm_memo(user, discussion) -> bool:
+    return not discussion.is_frozen and _in_room(user, discussion)
+
+
+def _mayor_on_open(user, discussion) -> bool:
+    agreement = discussion.agreement
+    return (
+        not discussion.is_frozen
+        and not is_disqualified(user, agreement)
+        and MAYOR in roles_in(user, agreement.organization_id)
+    )
+
+
+def _create_survey(user, discussion) -> bool:
+    return _mayor_on_open(user, discussion) and not has_survey(discussion)
+
+
+def has_survey(discussion) -> bool:
+    try:
+        return discussion.survey is not None
+    except Survey.DoesNotExist:
+        return False
+
+
+def _item_rule(share: bool) -> Callable:
+    def rule(user, item) -> bool:
+        """A development item is read by the executive it concerns, by the people in the
+        room where it was written (its discussion's participants, while they hold a
+        role in the organization) and by those the executive or a member of that room
+        shared it with. The circle of a later discussion does not matter: drawing a new
+        circle never opens earlier notes."""
+        agreement = item.agreement
+        if not roles_in(user, agreement.organization_id):
+            return False
+        if is_disqualified(user, agreement) or is_participant(user, item.raised_in):
+            return True
+        return not share and any(s.user_id == user.pk for s in item.shares.all())
+
+    return rule
+
+
+def _view_restricted_use(user, agreement) -> bool:
+    # The executive sees who has read his or her restricted notes.
+    return is_disqualified(user, agreement) and bool(roles_in(user, agreement.organization_id))
+
+
+RULES: dict[str, Callable] = {
+    EDIT_PLAN: _edit_plan,
+    CREATE_PLAN: _create_plan,
+    TAKE_STEP: _take_step,
+    AMEND_PLAN: _amend_plan,
+    CREATE_NEXT_PLAN: _create_next_plan,
+    RECORD_METRIC_VALUE: _record_metric_value,
+    SET_WEIGHTS: _set_weights,
+    ATTACH_EVIDENCE: _attach_evidence,
+    READ_EVIDENCE: _read_evidence,
+    READ_DOCUMENT: _read_document,
+    VIEW_AUDIT: _view_audit,
+    MANAGE_MEMBERS: _manage_members,
+    GRANT_ROLE: _grant_role,
+    CONFIRM_GRANT: _confirm_grant,
+    **{action: _followup_rule(action) for action in FOLLOWUP_ACTIONS},
+    CREATE_DISCUSSION: _create_discussion,
+    EDIT_DISCUSSION: _edit_discussion,
+    ADD_PARTICIPANTS: _add_participants,
+    WRITE_MEMO: _write_memo,
+    READ_RESTRICTED: _read_restricted,
+    CONFIRM_MEMO: _confirm_memo,
+    CLOSE_MEMO: _mayor_on_open,
+    CREATE_SURVEY: _create_survey,
+    ANSWER_SURVEY: _answer_survey,
+    READ_ITEM: _item_rule(share=False),
+    SHARE_ITEM: _item_rule(share=True),
+    VIEW_RESTRICTED_USE: _view_restricted_use,
+}
 
 
 def can(user, action: str, obj) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    if action == EDIT_PLAN:
-        # obj: a PlanVersion. Only drafts change; the executive never edits own goals.
-        agreement = obj.plan.agreement
-        return (
-            obj.is_editable
-            and user.pk != agreement.executive_id
-            and bool(roles_in(user, agreement.organization_id) & PLAN_EDITORS)
-        )
-    if action == CREATE_PLAN:
-        # obj: a DirectorAgreement.
-        return user.pk != obj.executive_id and bool(roles_in(user, obj.organization_id) & PLAN_EDITORS)
-    if action == TAKE_STEP:
-        version, step = obj
-        agreement = version.plan.agreement
-        if step.organization_id != agreement.organization_id or step.from_status != version.status:
-            return False
-        # The executive is disqualified in matters of his or her own goals: never proposes,
-        # handles, approves or records a decision on them, whatever roles he or she holds.
-        if user.pk == agreement.executive_id:
-            return False
-        return bool(roles_in(user, agreement.organization_id) & step.roles)
-    if action in (AMEND_PLAN, CREATE_NEXT_PLAN):
-        # obj: a PlanVersion (the approved one to copy from).
-        agreement = obj.plan.agreement
-        if user.pk == agreement.executive_id or not roles_in(user, agreement.organization_id) & PLAN_EDITORS:
-            return False
-        if action == AMEND_PLAN:
-            return obj.status == "approved"
-        if obj.status not in {"approved", "closed", "superseded"}:
-            return False
-        # Only once: the next period's plan may already exist.
-        return not agreement.plans.filter(period_start__gt=obj.plan.period_end).exists()
-    if action == RECORD_METRIC_VALUE:
-        # obj: a PlanVersion. Values are measurements of a plan in force (approved):
-        # the executive reports own numbers, the preparer keeps them up to date.
-        agreement = obj.plan.agreement
-        if obj.status != "approved":
-            return False
-        return user.pk == agreement.executive_id or Role.PREPARER in roles_in(user, agreement.organization_id)
-    if action == SET_WEIGHTS:
-        # obj: a PlanVersion. Weights are part of the goals: same rule as editing them.
-        return obj.plan.agreement.organization.use_weights and can(user, EDIT_PLAN, obj)
-    if action == ATTACH_EVIDENCE:
-        # obj: a Checkpoint. Evidence belongs to the user's own self-assessment or view.
-        return can(user, WRITE_SELF_ASSESSMENT, obj) or can(user, WRITE_VIEW, obj)
-    if action == READ_DOCUMENT:
-        return _can_read_document(user, *obj)
-    if action in DISCUSSION_ACTIONS:
-        return _can_discussion(user, action, obj)
-    if action in FOLLOWUP_ACTIONS:
-        checkpoint = obj
-        agreement = checkpoint.version.plan.agreement
-        roles = roles_in(user, agreement.organization_id)
-        is_executive = user.pk == agreement.executive_id
-        if action == WRITE_SELF_ASSESSMENT:
-            return is_executive
-        if is_executive:  # never evaluates, agrees on or reports own goals
-            return False
-        return bool(roles & FOLLOWUP_ACTIONS[action])
-    if action == VIEW_AUDIT:
-        # obj: an Organization. Auditors and organization admins.
-        return bool(roles_in(user, obj.pk) & {Role.AUDITOR, Role.ADMIN})
-    if action == MANAGE_MEMBERS:
-        # obj: an Organization. Organization admins only; operators use the Django admin.
-        return Role.ADMIN in roles_in(user, obj.pk)
-    if action == GRANT_ROLE:
-        organization, person, role = obj
-        # A role that opens confidential notes is never given by an admin to him- or
-        # herself: an admin is no evaluator by his or her own decision.
-        if role in CONFIDENTIAL_ROLES and person is not None and person.pk == user.pk:
-            return False
-        return Role.ADMIN in roles_in(user, organization.pk)
-    if action == CONFIRM_GRANT:
-        # obj: a Membership waiting for confirmation: a second admin, neither the one who
-        # gave it nor the one who gets it.
-        membership = obj
-        return (
-            membership.awaiting_confirmation
-            and user.pk not in (membership.granted_by_id, membership.user_id)
-            and Role.ADMIN in roles_in(user, membership.organization_id)
-        )
-    raise ValueError(f"Unknown action {action!r}")
+    try:
+        rule = RULES[action]
+    except KeyError:
+        raise ValueError(f"Unknown action {action!r}") from None
+    return rule(user, obj)
 
 
 def grant_needs_confirmation(organization_id: int, person, role: str) -> bool:
@@ -287,158 +545,6 @@ def grant_needs_confirmation(organization_id: int, person, role: str) -> bool:
     )
 
 
-def _can_read_document(user, version, kind: str, followup_status: str | None) -> bool:
-    """Documents show what their reader may read in the app: the annex of a visible
-    version; a follow-up report once agreed (insiders) or reported (board members,
-    auditors); the agenda item draft for the people who prepare the board's agenda."""
-    agreement = version.plan.agreement
-    roles = roles_in(user, agreement.organization_id)
-    statuses = visible_version_statuses(user, agreement.organization_id)
-    if statuses is not None and version.status not in statuses:
-        return False
-    insider = user.pk == agreement.executive_id or bool(roles & FULL_READERS)
-    if kind == "annex":
-        return insider or bool(statuses)
-    if kind == "followup-report":
-        if followup_status == "reported":
-            return insider or bool(roles & {Role.BOARD_MEMBER, Role.AUDITOR})
-        return followup_status == "agreed" and insider
-    if kind == "agenda":
-        return bool(roles & PLAN_EDITORS) and user.pk != agreement.executive_id
-    return False
-
-
-DISCUSSION_ACTIONS = frozenset(
-    {
-        CREATE_DISCUSSION,
-        EDIT_DISCUSSION,
-        WRITE_MEMO,
-        READ_RESTRICTED,
-        CONFIRM_MEMO,
-        CLOSE_MEMO,
-        CREATE_SURVEY,
-        ANSWER_SURVEY,
-        ADD_PARTICIPANTS,
-        READ_ITEM,
-        SHARE_ITEM,
-        VIEW_RESTRICTED_USE,
-    }
-)
-
-
-def _can_discussion(user, action: str, obj) -> bool:
-    from suunta.lib.clock import today
-
-    if action == CREATE_DISCUSSION:
-        # obj: a DirectorAgreement. The evaluators or the preparer set the meeting up.
-        return user.pk != obj.executive_id and bool(
-            roles_in(user, obj.organization_id) & {Role.EVALUATOR, Role.PREPARER}
-        )
-    if action in (READ_ITEM, SHARE_ITEM):
-        return _can_item(user, action, obj)
-    if action == VIEW_RESTRICTED_USE:
-        # obj: a DirectorAgreement. The executive sees who read his or her restricted notes.
-        return user.pk == obj.executive_id and bool(roles_in(user, obj.organization_id))
-    if action == ANSWER_SURVEY:
-        # obj: a Survey. Its recipients, until the day it closes, before the memo is frozen.
-        survey = obj
-        return (
-            any(r.pk == user.pk for r in survey.recipients.all())
-            and today() <= survey.closes_on
-            and not survey.discussion.is_frozen
-        )
-    discussion = obj
-    agreement = discussion.agreement
-    roles = roles_in(user, agreement.organization_id)
-    # A participant counts while holding a role in the organization.
-    participant = bool(roles) and is_participant(user, discussion)
-    is_executive = user.pk == agreement.executive_id
-    if action == READ_RESTRICTED:
-        # Restricted texts are for the people in the room, and the executive they concern.
-        return participant or is_executive
-    if discussion.is_frozen:
-        return False  # a confirmed memo never changes
-    if action == EDIT_DISCUSSION:
-        return not is_executive and (participant or bool(roles & {Role.EVALUATOR, Role.PREPARER}))
-    if action == ADD_PARTICIPANTS:
-        # Whoever arranges the meeting chooses the people while nothing has been written.
-        # Once the memo has content, only a member of the circle (not the executive, who
-        # is discussed) brings someone new in: nobody draws a circle around notes
-        # written without them.
-        if not can(user, EDIT_DISCUSSION, discussion):
-            return False
-        return (participant and not is_executive) or not discussion.has_content()
-    if action == WRITE_MEMO:
-        # The evaluators (or a preparer taking part as secretary) write; the executive
-        # reads and confirms.
-        return participant and not is_executive
-    if action == CONFIRM_MEMO:
-        return participant
-    if action == CLOSE_MEMO:
-        return not is_executive and MAYOR in roles
-    if action == CREATE_SURVEY:
-        return not is_executive and MAYOR in roles and not hasattr_survey(discussion)
-    raise ValueError(f"Unknown action {action!r}")
-
-
-def _can_item(user, action: str, item) -> bool:
-    """A development item is read by the executive it concerns, by the people in the
-    room where it was written (its discussion's participants, while they hold a role in
-    the organization) and by those the executive or a member of that room shared it
-    with. The circle of a later discussion does not matter: drawing a new circle never
-    opens earlier notes."""
-    agreement = item.agreement
-    roles = roles_in(user, agreement.organization_id)
-    if not roles:
-        return False
-    is_executive = user.pk == agreement.executive_id
-    in_circle = is_participant(user, item.raised_in)
-    if action == SHARE_ITEM:
-        return is_executive or in_circle
-    return is_executive or in_circle or any(share.user_id == user.pk for share in item.shares.all())
-
-
-def hasattr_survey(discussion) -> bool:
-    from suunta.discussions.models import Survey
-
-    try:
-        return discussion.survey is not None
-    except Survey.DoesNotExist:
-        return False
-
-
-FOLLOWUP_ACTIONS = {
-    WRITE_SELF_ASSESSMENT: frozenset({Role.EXECUTIVE}),
-    WRITE_VIEW: frozenset({Role.EVALUATOR}),
-    WRITE_AGREED: frozenset({Role.PREPARER, Role.EVALUATOR}),
-    MARK_AGREED: frozenset({Role.PREPARER, MAYOR}),
-    CLOSE_FOLLOWUP_STEP: frozenset({Role.PREPARER, MAYOR}),
-    REPORT_FOLLOWUP: frozenset({Role.PREPARER}),
-}
-
-
-def visible_assessments(user, assessments, agreement, followup_status: str) -> list:
-    """Which assessments of one checkpoint the user may read.
-
-    Drafts only to their author. Submitted self-assessments and views to the executive,
-    evaluators, preparers and admins of the organization. The agreed follow-up to them
-    at once, and to board members and auditors once it has been reported to the board.
-    """
-    roles = roles_in(user, agreement.organization_id)
-    insiders = user.pk == agreement.executive_id or bool(roles & FULL_READERS)
-    reported = followup_status == "reported"
-    result = []
-    for assessment in assessments:
-        if assessment.author_id == user.pk:
-            result.append(assessment)
-        elif assessment.kind == "agreed":
-            if insiders or (reported and roles & {Role.BOARD_MEMBER, Role.AUDITOR}):
-                result.append(assessment)
-        elif assessment.submitted_at is not None and insiders:
-            result.append(assessment)
-    return result
-
-
 def can_use_django_admin(user) -> bool:
     """The Django admin is the operators' tool: superusers only, never an organization role."""
     return bool(getattr(user, "is_active", False) and getattr(user, "is_superuser", False))
@@ -446,8 +552,6 @@ def can_use_django_admin(user) -> bool:
 
 def organization_of(obj) -> int | None:
     """The organization an object belongs to (for audit events and scoping)."""
-    from suunta.organizations.models import Organization
-
     if isinstance(obj, tuple):
         obj = obj[0]
     if obj is None:
@@ -461,6 +565,7 @@ def organization_of(obj) -> int | None:
         "version.plan.agreement.organization_id",
         "goal_area.version.plan.agreement.organization_id",
         "discussion.agreement.organization_id",
+        "assessment.checkpoint.version.plan.agreement.organization_id",
     ):
         value = obj
         try:
@@ -478,8 +583,6 @@ def require(user, action: str, obj) -> None:
     Raised as audit.Refused: a service's @recording_refusals or, in a view, the
     RefusalAuditMiddleware writes the event once no transaction is open."""
     if not can(user, action, obj):
-        from suunta.audit.services import Refused
-
         target = obj[0] if isinstance(obj, tuple) else obj
         raise Refused(
             f"{action}.denied",
@@ -496,10 +599,6 @@ def get_scoped_or_404(scoped_qs, user, **lookup):
     try:
         return scoped_qs.get(**lookup)
     except scoped_qs.model.DoesNotExist:
-        from django.http import Http404
-
-        from suunta.audit.services import in_transaction, record_refusal
-
         existing = scoped_qs.model._base_manager.filter(**lookup).first()
         if existing is not None and not in_transaction():
             record_refusal(

@@ -24,44 +24,18 @@ from suunta.governance import workflow
 from suunta.lib import once
 from suunta.lib.forms import apply_validation_error
 
-from . import integrity, services
+from . import access, integrity, services
 from .checks import first_year_followups_warning
 from .forms import CheckpointForm, GoalAreaForm, MetricForm, PlanForm
 from .models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion
 from .snapshot import plan_history as plan_history_with_diffs
-
-# --- Lookups: always through the user's scope ---------------------------------------------
-
-
-def get_agreement(request, pk: int) -> DirectorAgreement:
-    qs = DirectorAgreement.objects.for_user(request.user).select_related("organization", "executive")
-    return policies.get_scoped_or_404(qs, request.user, pk=pk)
-
-
-def get_plan(request, pk: int) -> GoalPlan:
-    qs = GoalPlan.objects.for_user(request.user).select_related(
-        "agreement__organization", "agreement__executive"
-    )
-    return policies.get_scoped_or_404(qs, request.user, pk=pk)
-
-
-def visible_versions(request, plan: GoalPlan) -> list[PlanVersion]:
-    versions = list(
-        PlanVersion.objects.filter(plan=plan)
-        .prefetch_related("handlings__body", "handlings__presenter", "handlings__disqualified")
-        .order_by("number")
-    )
-    for version in versions:
-        version.plan = plan  # the policy reads version.plan.agreement: no query per check
-    return policies.scope_versions(versions, request.user, plan.agreement.organization_id)
-
 
 # --- Agreement ------------------------------------------------------------------------------
 
 
 @require_GET
 def agreement_detail(request, pk: int):
-    agreement = get_agreement(request, pk)
+    agreement = access.agreement(request.user, pk)
     plans = (
         GoalPlan.objects.for_user(request.user)
         .filter(agreement=agreement)
@@ -132,7 +106,7 @@ def _discussions(request, agreement) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def plan_new(request, pk: int):
-    agreement = get_agreement(request, pk)
+    agreement = access.agreement(request.user, pk)
     policies.require(request.user, policies.CREATE_PLAN, agreement)
     if request.method == "POST":
         with once.submission(request) as submission:
@@ -257,7 +231,7 @@ def _agreed_cells(request, plan: GoalPlan, version: PlanVersion) -> dict:
 def render_plan(
     request, plan: GoalPlan, version: PlanVersion | None = None, editing=None, focus=None, weights_form=None
 ):
-    versions = visible_versions(request, plan)
+    versions = access.versions(request.user, plan)
     if not versions:
         raise Http404
     if version is None:
@@ -336,10 +310,7 @@ def _refuse_if_changed(request, plan: GoalPlan, version: PlanVersion):
 @require_GET
 def plan_history(request, pk: int):
     """Every version the user may see, with its decisions and a readable diff to the previous."""
-    plan = get_plan(request, pk)
-    versions = visible_versions(request, plan)
-    if not versions:
-        raise Http404
+    plan, versions = access.plan_with_versions(request.user, pk)
     history = plan_history_with_diffs(plan, versions)
     # The page shows each version's changes from the rows: a version that no longer
     # matches its approval gets the integrity error above them (the rows were checked
@@ -359,10 +330,7 @@ def plan_history(request, pk: int):
 
 @require_POST
 def plan_amend(request, pk: int):
-    plan = get_plan(request, pk)
-    versions = visible_versions(request, plan)
-    if not versions:
-        raise Http404
+    plan, versions = access.plan_with_versions(request.user, pk)
     refused = _refuse_if_changed(request, plan, versions[-1])
     if refused is not None:
         return refused
@@ -389,10 +357,7 @@ def plan_amend(request, pk: int):
 
 @require_POST
 def plan_next_period(request, pk: int):
-    plan = get_plan(request, pk)
-    versions = visible_versions(request, plan)
-    if not versions:
-        raise Http404
+    plan, versions = access.plan_with_versions(request.user, pk)
     refused = _refuse_if_changed(request, plan, versions[-1])
     if refused is not None:
         return refused
@@ -417,14 +382,14 @@ def plan_next_period(request, pk: int):
 
 @require_GET
 def plan_detail(request, pk: int):
-    plan = get_plan(request, pk)
+    plan = access.plan(request.user, pk)
     version = None
     if "version" in request.GET:
         try:
             number = int(request.GET["version"])
         except ValueError:
             raise Http404 from None
-        version = next((v for v in visible_versions(request, plan) if v.number == number), None)
+        version = next((v for v in access.versions(request.user, plan) if v.number == number), None)
         if version is None:
             raise Http404
     return render_plan(request, plan, version)
@@ -441,7 +406,7 @@ KINDS = {
 
 def _editable_version(request, plan: GoalPlan) -> PlanVersion:
     """The latest version, which is the only one that can be edited; 403 when not allowed."""
-    versions = visible_versions(request, plan)
+    versions = access.versions(request.user, plan)
     if not versions:
         raise Http404
     version = versions[-1]
@@ -485,7 +450,7 @@ def _with_focus(request, form):
 
 @require_http_methods(["GET", "POST"])
 def item_new(request, pk: int, kind: str, parent_id: int | None = None):
-    plan = get_plan(request, pk)
+    plan = access.plan(request.user, pk)
     version = _editable_version(request, plan)
     parent = _item(request, "goal", version, parent_id) if kind == "metric" else None
     form_class = KINDS[kind]["form"]
@@ -518,7 +483,7 @@ def _new_item_form(request, plan, version, kind: str, parent_id: int | None, for
 
 @require_http_methods(["GET", "POST"])
 def item_edit(request, pk: int, kind: str, item_id: int):
-    plan = get_plan(request, pk)
+    plan = access.plan(request.user, pk)
     version = _editable_version(request, plan)
     item = _item(request, kind, version, item_id)
     data = request.POST if request.method == "POST" else None
@@ -539,7 +504,7 @@ def item_edit(request, pk: int, kind: str, item_id: int):
 
 @require_http_methods(["GET", "POST"])
 def item_delete(request, pk: int, kind: str, item_id: int):
-    plan = get_plan(request, pk)
+    plan = access.plan(request.user, pk)
     version = _editable_version(request, plan)
     item = _item(request, kind, version, item_id)
     if request.method == "POST":
@@ -554,7 +519,7 @@ def item_delete(request, pk: int, kind: str, item_id: int):
 
 @require_POST
 def item_move(request, pk: int, kind: str, item_id: int):
-    plan = get_plan(request, pk)
+    plan = access.plan(request.user, pk)
     version = _editable_version(request, plan)
     item = _item(request, kind, version, item_id)
     direction = request.POST.get("direction")

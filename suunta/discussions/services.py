@@ -8,7 +8,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -19,6 +18,7 @@ from suunta import policies
 from suunta.agreements.models import DirectorAgreement, GoalPlan
 from suunta.audit import services as audit
 from suunta.lib.clock import now, today
+from suunta.organizations import people
 from suunta.organizations.models import CONFIDENTIAL_ROLES, Membership, Role
 
 from .defaults import ensure_defaults
@@ -49,14 +49,7 @@ class ConflictError(Exception):
 
 
 def eligible_participants(agreement: DirectorAgreement, day):
-    """People who may take part: the organization's executives, evaluators and
-    preparers whose membership is valid on the day."""
-    user_ids = (
-        Membership.objects.valid_on(day)
-        .filter(organization_id=agreement.organization_id, role__in=PARTICIPANT_ROLES)
-        .values_list("user_id", flat=True)
-    )
-    return get_user_model().objects.filter(pk__in=user_ids).order_by("last_name", "first_name", "username")
+    return people.discussion_candidates(agreement, day)
 
 
 def _check_participants(agreement, day, users) -> None:
@@ -432,17 +425,7 @@ def create_survey(user, discussion, *, recipients, closes_on, anonymous: bool) -
 
 
 def survey_recipients(agreement):
-    """Board members and the council chair, valid today."""
-    from django.db.models import Q
-
-    user_ids = (
-        Membership.objects.valid_on(today())
-        .filter(organization_id=agreement.organization_id)
-        .filter(Q(role=Role.BOARD_MEMBER) | Q(title__in=SURVEY_TITLES))
-        .exclude(user_id=agreement.executive_id)
-        .values_list("user_id", flat=True)
-    )
-    return get_user_model().objects.filter(pk__in=user_ids).order_by("last_name", "first_name")
+    return people.survey_recipients(agreement)
 
 
 def survey_goals(survey):

@@ -13,10 +13,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from suunta import policies
+from suunta.agreements import access
 from suunta.agreements.models import GoalArea, GoalPlan
-from suunta.agreements.views import get_agreement
 from suunta.audit import services as audit
-from suunta.followup.models import Assessment, AssessmentKind, FollowUp, FollowUpStatus
+from suunta.followup.models import Assessment, AssessmentKind, FollowUp
 from suunta.lib import once
 from suunta.lib.clock import today
 from suunta.lib.forms import apply_validation_error
@@ -68,7 +68,7 @@ def _form_kwargs(agreement, day):
 
 @require_http_methods(["GET", "POST"])
 def discussion_new(request, pk: int):
-    agreement = get_agreement(request, pk)
+    agreement = access.agreement(request.user, pk)
     policies.require(request.user, policies.CREATE_DISCUSSION, agreement)
     day = _posted_day(request)
     form = DiscussionForm(
@@ -189,7 +189,7 @@ def _context(request, discussion, **overrides) -> dict:
         .select_related("rating", "checkpoint")
         .order_by("checkpoint__order", "checkpoint__window_start")
     ):
-        if statuses.get(assessment.checkpoint_id) in (FollowUpStatus.AGREED, FollowUpStatus.REPORTED):
+        if statuses.get(assessment.checkpoint_id) in policies.SETTLED_FOLLOWUP:
             agreed[assessment.goal_area_id] = assessment
     goals_by_plan = {}
     for goal in goals:
@@ -572,7 +572,7 @@ def survey_answer(request, pk: int):
 def restricted_use(request, pk: int):
     """Who has been shown the executive's restricted discussion notes, development items
     and survey answers, and with whom items have been shared. The executive's own page."""
-    agreement = get_agreement(request, pk)
+    agreement = access.agreement(request.user, pk)
     policies.require(request.user, policies.VIEW_RESTRICTED_USE, agreement)
     return render(
         request,
@@ -587,7 +587,7 @@ def restricted_use(request, pk: int):
 
 @require_POST
 def share_withdraw(request, pk: int, share_id: int):
-    agreement = get_agreement(request, pk)
+    agreement = access.agreement(request.user, pk)
     share = policies.get_scoped_or_404(
         ItemShare.objects.filter(item__agreement=agreement).select_related("user"), request.user, pk=share_id
     )

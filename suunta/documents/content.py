@@ -12,11 +12,13 @@ from django.utils import formats, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from suunta import policies
 from suunta.agreements import integrity
 from suunta.agreements.models import Checkpoint, GoalArea, Metric, PlanVersion
-from suunta.followup.models import Assessment, AssessmentKind, FollowUp, FollowUpStatus
+from suunta.followup.models import Assessment, AssessmentKind, FollowUp
 from suunta.governance.models import Handling, Outcome
 from suunta.lib.publicity import Publicity
+from suunta.organizations import people
 
 from . import texts
 
@@ -73,9 +75,9 @@ def _verified(plan, version: PlanVersion, goals=None, checkpoints=None, handling
 def _agreed(version: PlanVersion, checkpoints) -> dict:
     """{(goal id, checkpoint id): agreed assessment} for agreed or reported follow-ups."""
     done = set(
-        FollowUp.objects.filter(
-            checkpoint__in=checkpoints, status__in=[FollowUpStatus.AGREED, FollowUpStatus.REPORTED]
-        ).values_list("checkpoint_id", flat=True)
+        FollowUp.objects.filter(checkpoint__in=checkpoints, status__in=policies.SETTLED_FOLLOWUP).values_list(
+            "checkpoint_id", flat=True
+        )
     )
     return {
         (a.goal_area_id, a.checkpoint_id): a
@@ -284,8 +286,6 @@ def followup_report(plan, checkpoint: Checkpoint, lang: str) -> dict:
 def agenda(plan, version: PlanVersion, lang: str, checkpoint: Checkpoint | None = None) -> dict:
     """The agenda item draft (esityslistateksti): approving the goals, or taking a
     follow-up for information when a checkpoint is given."""
-    from suunta.organizations.models import Membership, Role
-
     from .models import record_settings
 
     with translation.override(lang):
@@ -298,23 +298,8 @@ def agenda(plan, version: PlanVersion, lang: str, checkpoint: Checkpoint | None 
         handlings = _public(all_handlings)
         presenter = next((h.presenter for h in reversed(handlings) if h.presenter_id), None)
         if presenter is None:
-            # The mayor or the board chair presents: the executive is disqualified.
-            membership = (
-                Membership.objects.valid_on()
-                .filter(organization=organization, title__in=["mayor", "board_chair"])
-                .exclude(user_id=agreement.executive_id)
-                .select_related("user")
-                .order_by("title")
-                .first()
-            )
-            presenter = membership.user if membership else None
-        preparers = [
-            _user(m.user)
-            for m in Membership.objects.valid_on()
-            .filter(organization=organization, role=Role.PREPARER)
-            .select_related("user")
-            .order_by("user__last_name")
-        ]
+            presenter = people.default_presenter(agreement)
+        preparers = [_user(m.user) for m in people.preparers(organization.pk)]
         if checkpoint is None:
             subject = capfirst(
                 _("Approval of the %(position)s goals for %(period)s")

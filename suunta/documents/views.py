@@ -9,18 +9,14 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from suunta import policies
-from suunta.agreements import integrity
-from suunta.agreements.views import get_plan, visible_versions
+from suunta.agreements import access, integrity
 from suunta.audit import services as audit
 
 from . import render as documents
 
 
 def _request(request, pk: int, kind: str, fmt: str | None):
-    plan = get_plan(request, pk)
-    versions = visible_versions(request, plan)
-    if not versions:
-        raise Http404
+    plan, versions = access.plan_with_versions(request.user, pk)
     version = versions[-1]
     version.plan = plan
     lang = request.GET.get("lang") or (get_language() or "fi")[:2]

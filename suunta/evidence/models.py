@@ -28,6 +28,12 @@ class EvidenceKind(models.TextChoices):
     FILE = "file", _("File")
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def with_context(self):
+        """With what the reading rule (policies.READ_EVIDENCE) needs, in one query."""
+        return self.select_related("assessment__checkpoint__version__plan__agreement")
+
+
 class Evidence(PublicityMixin, TimestampedModel):
     assessment = models.ForeignKey(
         Assessment, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("assessment")
@@ -45,6 +51,8 @@ class Evidence(PublicityMixin, TimestampedModel):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("added by")
     )
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -19,7 +19,6 @@ from suunta.lib import once
 from suunta.lib.forms import apply_validation_error
 
 from . import services, uploads
-from .access import can_read_evidence, with_context
 from .forms import evidence_form
 from .models import Evidence
 
@@ -76,12 +75,12 @@ def _record_refusal(request, action: str, evidence: Evidence, outcome: str = "de
 def _readable_evidence(request, evidence_id: int, denied_action: str) -> Evidence:
     """The evidence, if the user may read it; otherwise 404. A plan outside the user's
     scope is audited by get_scoped_or_404, an assessment the user may not read here."""
-    evidence = with_context(Evidence.objects).filter(pk=evidence_id).first()
+    evidence = Evidence.objects.with_context().filter(pk=evidence_id).first()
     if evidence is None:
         raise Http404
     plan_id = evidence.assessment.checkpoint.version.plan_id
     policies.get_scoped_or_404(GoalPlan.objects.for_user(request.user), request.user, pk=plan_id)
-    if not can_read_evidence(request.user, evidence):
+    if not policies.can(request.user, policies.READ_EVIDENCE, evidence):
         _record_refusal(request, denied_action, evidence)
         raise Http404
     return evidence

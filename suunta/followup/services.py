@@ -17,7 +17,8 @@ from suunta.agreements.models import Checkpoint, GoalArea, Metric, VersionStatus
 from suunta.audit import services as audit
 from suunta.governance.models import Handling, Outcome
 from suunta.lib.clock import now, today
-from suunta.organizations.models import Body, BodyKind, Membership, Role
+from suunta.organizations import people
+from suunta.organizations.models import Body, BodyKind
 
 from .models import (
     Assessment,
@@ -158,14 +159,7 @@ def _save_metric_notes(assessment: Assessment, goal_area: GoalArea, notes: dict[
 
 
 def current_evaluators(checkpoint: Checkpoint) -> list[int]:
-    agreement = checkpoint.version.plan.agreement
-    return list(
-        Membership.objects.valid_on(today())
-        .filter(organization_id=agreement.organization_id, role=Role.EVALUATOR)
-        .exclude(user_id=agreement.executive_id)
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
+    return people.evaluator_ids(checkpoint.version.plan.agreement)
 
 
 def _advance(checkpoint: Checkpoint, followup: FollowUp, user) -> None:

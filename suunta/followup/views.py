@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from suunta import policies
+from suunta.agreements import access
 from suunta.agreements.models import Checkpoint, GoalArea
-from suunta.agreements.views import get_plan, visible_versions
 from suunta.documents.content import followup_decision
 from suunta.evidence.forms import evidence_form
 from suunta.lib.forms import apply_validation_error
@@ -28,12 +28,8 @@ class _Rollback(Exception):
 
 
 def _context(request, pk: int, checkpoint_id: int):
-    plan = get_plan(request, pk)
-    versions = visible_versions(request, plan)
-    checkpoints = Checkpoint.objects.filter(version__in=versions).select_related("version")
-    checkpoint = policies.get_scoped_or_404(checkpoints, request.user, pk=checkpoint_id)
-    checkpoint.version.plan = plan
-    return plan, checkpoint
+    plan = access.plan(request.user, pk)
+    return plan, access.checkpoint(request.user, plan, access.versions(request.user, plan), checkpoint_id)
 
 
 def _own_kind(user, checkpoint) -> str | None:
@@ -170,8 +166,7 @@ def _page(
             ),
             "statuses": list(FollowUpStatus),
             # Self-assessments and views are for insiders; readers see only agreed follow-ups.
-            "insider": user.pk == agreement.executive_id
-            or bool(policies.roles_in(user, agreement.organization_id) & policies.FULL_READERS),
+            "insider": policies.is_insider(user, agreement),
         },
     )
 

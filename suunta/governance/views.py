@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from suunta import policies
+from suunta.agreements import access
 from suunta.agreements.models import VersionStatus
-from suunta.agreements.views import get_plan, visible_versions
 from suunta.lib import once
 from suunta.lib.forms import apply_validation_error
+from suunta.organizations import people
 
 from . import services
 from .forms import StepForm
@@ -20,8 +21,8 @@ from .models import WorkflowStep
 
 @require_http_methods(["GET", "POST"])
 def step_form(request, pk: int, step_id: int):
-    plan = get_plan(request, pk)
-    versions = visible_versions(request, plan)
+    plan = access.plan(request.user, pk)
+    versions = access.versions(request.user, plan)
     if not versions:
         return redirect("plan_detail", pk=plan.pk)
     version = versions[-1]
@@ -77,7 +78,7 @@ def _step_form(version, step, data) -> StepForm:
             "expected_handlings": services.workflow_handlings(version).count(),
             "text": services.decision_draft(version, step, get_language() or "fi"),
             # A decision is presented by the mayor or board chair; a preparatory handling has no presenter.
-            "presenter": _default_presenter(agreement) if step.outcome not in ("", "handled") else None,
+            "presenter": _presenter_id(agreement) if step.outcome not in ("", "handled") else None,
         },
     )
 
@@ -97,19 +98,6 @@ def _page(request, plan, version, step, form):
     )
 
 
-def _default_presenter(agreement):
-    """The mayor (or board chair) presents the director's goals, never the director."""
-    from suunta.organizations.models import EvaluatorTitle, Membership
-
-    membership = (
-        Membership.objects.valid_on()
-        .filter(
-            organization_id=agreement.organization_id,
-            role="evaluator",
-            title__in=[EvaluatorTitle.MAYOR, EvaluatorTitle.BOARD_CHAIR],
-        )
-        .exclude(user_id=agreement.executive_id)
-        .order_by("title")
-        .first()
-    )
-    return membership.user_id if membership else None
+def _presenter_id(agreement):
+    presenter = people.default_presenter(agreement)
+    return presenter.pk if presenter else None

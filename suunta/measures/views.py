@@ -3,7 +3,6 @@ importing values."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
@@ -11,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from suunta import policies
+from suunta.agreements import access
 from suunta.agreements.models import Metric
-from suunta.agreements.views import get_plan, visible_versions
 from suunta.lib import once
 from suunta.lib.clock import today
 from suunta.lib.forms import apply_validation_error
@@ -25,12 +24,8 @@ from .progress import overview
 
 
 def _context(request, pk: int, metric_id: int):
-    plan = get_plan(request, pk)
-    versions = visible_versions(request, plan)
-    metrics = Metric.objects.filter(goal_area__version__in=versions).select_related("goal_area__version")
-    metric = policies.get_scoped_or_404(metrics, request.user, pk=metric_id)
-    metric.goal_area.version.plan = plan
-    return plan, metric
+    plan = access.plan(request.user, pk)
+    return plan, access.metric(request.user, plan, access.versions(request.user, plan), metric_id)
 
 
 def _can_record(user, metric) -> bool:
@@ -189,10 +184,7 @@ def plan_weights(request, pk: int):
 
     from .forms import WeightsForm
 
-    plan = get_plan(request, pk)
-    versions = visible_versions(request, plan)
-    if not versions:
-        raise Http404
+    plan, versions = access.plan_with_versions(request.user, pk)
     version = versions[-1]
     policies.require(request.user, policies.SET_WEIGHTS, version)
     goals = list(GoalArea.objects.filter(version=version))

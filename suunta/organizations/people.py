@@ -1,0 +1,89 @@
+"""Who holds which position in an organization on a day: the one place for the
+people rules (who evaluates, who presents the executive's matters, who may take part
+in a discussion, who is asked for views before it). The policy module decides what
+people may do; this one says who they are.
+
+Every function excludes the executive where it picks people to act on his or her
+goals: the executive is disqualified in matters of his or her own employment
+(hallintolaki 28 §, policies.is_disqualified).
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from suunta.lib.clock import today
+
+from .models import EvaluatorTitle, Membership, Role
+
+# Who presents a decision on the executive's goals when nobody is named.
+PRESENTER_TITLES = (EvaluatorTitle.MAYOR, EvaluatorTitle.BOARD_CHAIR)
+# Who takes part in goal and development discussions.
+DISCUSSION_ROLES = (Role.EXECUTIVE, Role.EVALUATOR, Role.PREPARER)
+# Who besides the board members is asked for views before a discussion.
+SURVEY_TITLES = (EvaluatorTitle.COUNCIL_CHAIR,)
+
+
+def _users(memberships):
+    return (
+        get_user_model()
+        .objects.filter(pk__in=memberships.values_list("user_id", flat=True))
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def evaluator_ids(agreement, day: datetime.date | None = None) -> list[int]:
+    """The evaluators of the agreement's organization on the day (the executive never)."""
+    return list(
+        Membership.objects.valid_on(day or today())
+        .filter(organization_id=agreement.organization_id, role=Role.EVALUATOR)
+        .exclude(user_id=agreement.executive_id)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def default_presenter(agreement):
+    """The user who presents the executive's goals to the board unless someone is
+    named: the board chair or the mayor (an organization has one or the other; were
+    there both, the board chair, as the board's own chair); None when there is neither."""
+    membership = (
+        Membership.objects.valid_on()
+        .filter(organization_id=agreement.organization_id, role=Role.EVALUATOR, title__in=PRESENTER_TITLES)
+        .exclude(user_id=agreement.executive_id)
+        .select_related("user")
+        .order_by("title", "valid_from", "pk")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def discussion_candidates(agreement, day: datetime.date):
+    """People who may take part in a discussion held on the day: the organization's
+    executives, evaluators and preparers whose membership is valid then."""
+    return _users(
+        Membership.objects.valid_on(day).filter(
+            organization_id=agreement.organization_id, role__in=DISCUSSION_ROLES
+        )
+    )
+
+
+def survey_recipients(agreement):
+    """Board members and the council chair, valid today."""
+    return _users(
+        Membership.objects.valid_on(today())
+        .filter(organization_id=agreement.organization_id)
+        .filter(Q(role=Role.BOARD_MEMBER) | Q(title__in=SURVEY_TITLES))
+        .exclude(user_id=agreement.executive_id)
+    )
+
+
+def preparers(organization_id: int):
+    """The organization's preparers today, by name (for the agenda item's contacts)."""
+    return (
+        Membership.objects.valid_on()
+        .filter(organization_id=organization_id, role=Role.PREPARER)
+        .select_related("user")
+        .order_by("user__last_name")
+    )
