@@ -7,12 +7,8 @@ item (if any) shows a form, so an invalid form comes back in place with the user
 text and the errors next to the fields.
 """
 
-from dataclasses import dataclass
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,12 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from suunta import policies
-from suunta.governance import workflow
 from suunta.lib import once
 from suunta.lib.forms import apply_validation_error
 
-from . import access, integrity, services
-from .checks import first_year_followups_warning
+from . import access, integrity, pages, services
 from .forms import CheckpointForm, GoalAreaForm, MetricForm, PlanForm
 from .models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion
 from .snapshot import plan_history as plan_history_with_diffs
@@ -36,72 +30,7 @@ from .snapshot import plan_history as plan_history_with_diffs
 @require_GET
 def agreement_detail(request, pk: int):
     agreement = access.agreement(request.user, pk)
-    plans = (
-        GoalPlan.objects.for_user(request.user)
-        .filter(agreement=agreement)
-        .prefetch_related(Prefetch("versions", queryset=PlanVersion.objects.order_by("number")))
-    )
-    return render(
-        request,
-        "agreements/agreement_detail.html",
-        {
-            "agreement": agreement,
-            "organization": agreement.organization,
-            "plans": plans,
-            "can_create_plan": policies.can(request.user, policies.CREATE_PLAN, agreement),
-            **_discussions(request, agreement),
-        },
-    )
-
-
-def _document_links(request, plan, version, checkpoints) -> list[dict]:
-    """The documents of the plan the user may read: the annex, each agreed follow-up's
-    report, and the agenda item drafts (one query for the follow-up states)."""
-    from suunta.followup.models import FollowUp
-
-    statuses = dict(
-        FollowUp.objects.filter(checkpoint__in=checkpoints).values_list("checkpoint_id", "status")
-    )
-    base = reverse("document_preview", args=[plan.pk, "annex"])
-    links = []
-    if policies.can(request.user, policies.READ_DOCUMENT, (version, "annex", None)):
-        links.append({"label": _("Goals annex"), "url": base})
-    if policies.can(request.user, policies.READ_DOCUMENT, (version, "agenda", None)):
-        links.append(
-            {
-                "label": _("Agenda item: approval of the goals"),
-                "url": reverse("document_preview", args=[plan.pk, "agenda"]),
-            }
-        )
-    for number, checkpoint in enumerate(checkpoints, start=1):
-        status = statuses.get(checkpoint.pk, "open")
-        for kind, label in (
-            ("followup-report", _("Follow-up report %(label)s")),
-            ("agenda", _("Agenda item: follow-up %(label)s")),
-        ):
-            if status in ("agreed", "reported") and policies.can(
-                request.user, policies.READ_DOCUMENT, (version, kind, status)
-            ):
-                links.append(
-                    {
-                        "label": label % {"label": checkpoint.display_label},
-                        "url": reverse("document_preview", args=[plan.pk, kind]) + f"?checkpoint={number}",
-                    }
-                )
-    return links
-
-
-def _discussions(request, agreement) -> dict:
-    from suunta.discussions.models import Discussion
-
-    discussions = list(Discussion.objects.for_user(request.user).filter(agreement=agreement))
-    can_create = policies.can(request.user, policies.CREATE_DISCUSSION, agreement)
-    return {
-        "discussions": discussions,
-        "show_discussions": bool(discussions) or can_create,
-        "can_create_discussion": can_create,
-        "can_view_restricted_use": policies.can(request.user, policies.VIEW_RESTRICTED_USE, agreement),
-    }
+    return render(request, "agreements/agreement_detail.html", pages.agreement_page(request.user, agreement))
 
 
 @require_http_methods(["GET", "POST"])
@@ -163,129 +92,18 @@ def _suggested_year(agreement: DirectorAgreement) -> int:
 # --- Plan page --------------------------------------------------------------------------------
 
 
-@dataclass
-class Editing:
-    """Which part of the annex shows a form: kind, the item (or its parent for new ones)."""
-
-    kind: str = ""
-    mode: str = ""  # "new", "edit" or "delete"
-    item_id: int | None = None
-    parent_id: int | None = None
-    form: Any = None
-
-
-def annex_context(request, plan: GoalPlan, version: PlanVersion, editing: Editing | None = None) -> dict:
-    goals = list(
-        GoalArea.objects.filter(version=version).prefetch_related(
-            Prefetch("metrics", queryset=Metric.objects.order_by("order", "id"))
-        )
-    )
-    checkpoints = list(Checkpoint.objects.filter(version=version))
-    # An approved version is shown only while its rows still hash to the approval's
-    # snapshot; computed from the rows just loaded, without further queries.
-    version.plan = plan
-    failure = integrity.check(version, goals=goals, checkpoints=checkpoints)
-    if failure is not None:
-        return {
-            "plan": plan,
-            "version": version,
-            "goals": [],
-            "checkpoints": [],
-            "can_edit": False,
-            "editing": Editing(),
-            "integrity_failure": failure,
-            "integrity_error": failure.page_message(),
-        }
-    return {
-        "integrity_failure": None,
-        "agreed_cells": _agreed_cells(request, plan, version),
-        "plan": plan,
-        "version": version,
-        "goals": goals,
-        "checkpoints": checkpoints,
-        "column_count": 2 + len(checkpoints),
-        "can_edit": policies.can(request.user, policies.EDIT_PLAN, version),
-        "editing": editing or Editing(),
-    }
-
-
-def _agreed_cells(request, plan: GoalPlan, version: PlanVersion) -> dict:
-    """The agreed follow-ups the user may read, by (goal, checkpoint): the annex's Seuranta cells."""
-    if version.status == "draft":
-        return {}
-    from suunta.followup.models import Assessment, FollowUp
-
-    statuses = dict(
-        FollowUp.objects.filter(checkpoint__version=version).values_list("checkpoint_id", "status")
-    )
-    agreed = Assessment.objects.filter(checkpoint__version=version, kind="agreed").select_related("rating")
-    return {
-        (a.goal_area_id, a.checkpoint_id): a
-        for a in agreed
-        if policies.visible_assessments(
-            request.user, [a], plan.agreement, statuses.get(a.checkpoint_id, "open")
-        )
-    }
-
-
-def render_plan(
-    request, plan: GoalPlan, version: PlanVersion | None = None, editing=None, focus=None, weights_form=None
-):
+def render_plan(request, plan: GoalPlan, version: PlanVersion | None = None, editing=None, focus=None):
+    """The plan page, or its annex fragment for htmx."""
     versions = access.versions(request.user, plan)
     if not versions:
         raise Http404
-    if version is None:
-        version = versions[-1]
-    context = annex_context(request, plan, version, editing)
-    failure = context["integrity_failure"]
-    if failure is not None:
-        _record_integrity_failure(request, failure, "plan page")
-    # After a change, keyboard focus goes to the changed item (see static/js/suunta.js).
-    context["focus_kind"], context["focus_id"] = focus or ("", None)
-    if request.htmx:
-        return render(request, "agreements/plan_detail.html#annex", context)
-    latest = versions[-1]
-    is_latest = version == latest
-    if failure is not None:
-        # Nothing of the version is offered as approved: no steps, amendment, next
-        # period's plan (both would copy the changed rows) or documents.
-        context.update(
-            {
-                "organization": plan.agreement.organization,
-                "agreement": plan.agreement,
-                "versions": versions,
-                "is_latest": is_latest,
-                "approval": failure.approval,
-                "documents": [],
-            }
-        )
-        return render(request, "agreements/plan_detail.html", context)
-    context.update(
-        {
-            "organization": plan.agreement.organization,
-            "agreement": plan.agreement,
-            "versions": versions,
-            "is_latest": is_latest,
-            "steps": workflow.available_steps(request.user, version) if is_latest else [],
-            "can_amend": is_latest and policies.can(request.user, policies.AMEND_PLAN, latest),
-            "can_create_next": policies.can(request.user, policies.CREATE_NEXT_PLAN, latest),
-            "approval": next((h for h in version.handlings.all() if h.snapshot_sha256), None),
-            "first_year_warning": first_year_followups_warning(plan) if context["can_edit"] else "",
-        }
+    context = pages.plan_page(
+        request.user, plan, versions, version, editing=editing, focus=focus, annex_only=bool(request.htmx)
     )
-    context["documents"] = (
-        _document_links(request, plan, version, context["checkpoints"]) if is_latest else []
-    )
-    if plan.agreement.organization.use_weights:
-        from suunta.measures.forms import WeightsForm
-
-        goals = context["goals"]
-        context["weights_total"] = sum(g.weight or 0 for g in goals)
-        context["weights_complete"] = bool(goals) and all(g.weight is not None for g in goals)
-        if weights_form is None and policies.can(request.user, policies.SET_WEIGHTS, version):
-            weights_form = WeightsForm(goals=goals)
-        context["weights_form"] = weights_form
-    return render(request, "agreements/plan_detail.html", context)
+    if context["integrity_failure"] is not None:
+        _record_integrity_failure(request, context["integrity_failure"], "plan page")
+    template = "agreements/plan_detail.html#annex" if request.htmx else "agreements/plan_detail.html"
+    return render(request, template, context)
 
 
 def _record_integrity_failure(request, failure, where: str) -> None:
@@ -477,7 +295,7 @@ def item_new(request, pk: int, kind: str, parent_id: int | None = None):
 
 
 def _new_item_form(request, plan, version, kind: str, parent_id: int | None, form):
-    editing = Editing(kind=kind, mode="new", parent_id=parent_id, form=_with_focus(request, form))
+    editing = pages.Editing(kind=kind, mode="new", parent_id=parent_id, form=_with_focus(request, form))
     return render_plan(request, plan, version, editing)
 
 
@@ -498,7 +316,7 @@ def item_edit(request, pk: int, kind: str, item_id: int):
             apply_validation_error(form, error)
         else:
             return _done(request, plan, version, _saved_message(kind, "edit"), kind, item.pk)
-    editing = Editing(kind=kind, mode="edit", item_id=item.pk, form=_with_focus(request, form))
+    editing = pages.Editing(kind=kind, mode="edit", item_id=item.pk, form=_with_focus(request, form))
     return render_plan(request, plan, version, editing)
 
 
@@ -513,7 +331,7 @@ def item_delete(request, pk: int, kind: str, item_id: int):
         )
         delete(request.user, item)
         return _done(request, plan, version, _saved_message(kind, "delete"), kind, None)
-    editing = Editing(kind=kind, mode="delete", item_id=item.pk)
+    editing = pages.Editing(kind=kind, mode="delete", item_id=item.pk)
     return render_plan(request, plan, version, editing)
 
 

@@ -14,14 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from suunta import policies
 from suunta.agreements import access
-from suunta.agreements.models import GoalArea, GoalPlan
+from suunta.agreements.models import GoalPlan
 from suunta.audit import services as audit
-from suunta.followup.models import Assessment, AssessmentKind, FollowUp
 from suunta.lib import once
 from suunta.lib.clock import today
 from suunta.lib.forms import apply_validation_error
 
-from . import calendar, forms, services
+from . import calendar, forms, pages, services
 from .forms import (
     CloseMemoForm,
     DevelopmentItemForm,
@@ -30,7 +29,7 @@ from .forms import (
     SurveyAnswerForm,
     SurveyForm,
 )
-from .models import DevelopmentItem, Discussion, ItemShare, Participant, Section, SectionKind, Survey
+from .models import DevelopmentItem, Discussion, ItemShare, Participant, Section, Survey
 
 
 def get_discussion(request, pk: int) -> Discussion:
@@ -160,141 +159,14 @@ def discussion_edit(request, pk: int):
 # --- The discussion page --------------------------------------------------------------------
 
 
-def _context(request, discussion, **overrides) -> dict:
-    user = request.user
-    can_read_restricted = policies.can(user, policies.READ_RESTRICTED, discussion)
-    can_write = policies.can(user, policies.WRITE_MEMO, discussion)
-    sections = list(discussion.sections.select_related("secrecy_basis").order_by("order", "id"))
-    plans = list(discussion.plans.all())
-    versions = {
-        p.pk: p.latest_version()
-        for p in GoalPlan.objects.filter(pk__in=[p.pk for p in plans]).prefetch_related("versions")
-    }
-    goals = list(
-        GoalArea.objects.filter(version__in=[v for v in versions.values() if v])
-        .select_related("version__plan")
-        .prefetch_related("metrics")
-        .order_by("version__plan__period_start", "order", "id")
-    )
-    # The latest agreed follow-up of each goal: what the discussion starts from. An agreed
-    # text counts once its checkpoint was agreed (or reported), not while being drafted.
-    agreed = {}
-    statuses = dict(
-        FollowUp.objects.filter(checkpoint__version__in=[v for v in versions.values() if v]).values_list(
-            "checkpoint_id", "status"
-        )
-    )
-    for assessment in (
-        Assessment.objects.filter(goal_area__in=goals, kind=AssessmentKind.AGREED)
-        .select_related("rating", "checkpoint")
-        .order_by("checkpoint__order", "checkpoint__window_start")
-    ):
-        if statuses.get(assessment.checkpoint_id) in policies.SETTLED_FOLLOWUP:
-            agreed[assessment.goal_area_id] = assessment
-    goals_by_plan = {}
-    for goal in goals:
-        goal.latest_agreed = agreed.get(goal.pk)
-        goals_by_plan.setdefault(goal.version.plan_id, []).append(goal)
-    # Last year's plan ended before the discussion; the coming one is in force or ahead.
-    earlier_plan = next((p for p in reversed(plans) if p.period_end < discussion.held_on), None)
-    coming_plan = next((p for p in plans if p.period_end >= discussion.held_on), None)
-    items = []
-    hidden_items = 0
-    item_forms = overrides.pop("item_forms", {})
-    confirmed = services.confirmed_items(discussion) if discussion.is_frozen else None
-    can_share = False
-    if can_read_restricted:
-        # As confirmed, on a frozen memo: the live items may have moved on since.
-        every_item = confirmed if confirmed is not None else services.development_items(discussion)
-        # Only the items written in a room the user was in (or shared with the user).
-        items = services.readable_items(user, every_item)
-        hidden_items = len(every_item) - len(items)
-        # Shared from an open discussion's page: a frozen memo's page is read-only.
-        can_share = confirmed is None and any(policies.can(user, policies.SHARE_ITEM, i) for i in items)
-    if can_read_restricted and confirmed is None:
-        for item in items:
-            item.form = (
-                item_forms.get(item.pk) or DevelopmentItemForm(prefix=f"item{item.pk}", instance=item)
-                if can_write
-                else None
-            )
-    survey = Survey.objects.filter(discussion=discussion).prefetch_related("recipients").first()
-    answers = []
-    if survey is not None and can_read_restricted:
-        answers = list(survey.answers.select_related("goal_area", "respondent"))
-    section_forms = overrides.pop("section_forms", {})
-    for section in sections:
-        section.visible = not section.is_restricted or can_read_restricted
-        section.form = section_forms.get(section.pk) or (
-            SectionForm(prefix=f"s{section.pk}", initial={"text": section.text, "revision": section.revision})
-            if can_write
-            else None
-        )
-    participants = list(discussion.participants.all())
-    me = next((p for p in participants if p.user_id == user.pk), None)
-    context = {
-        "discussion": discussion,
-        "agreement": discussion.agreement,
-        "organization": discussion.agreement.organization,
-        "sections": sections,
-        "participants": participants,
-        "me": me,
-        "plans": plans,
-        "earlier_goals": goals_by_plan.get(earlier_plan.pk, []) if earlier_plan else [],
-        "coming_goals": goals_by_plan.get(coming_plan.pk, []) if coming_plan else [],
-        "earlier_plan": earlier_plan,
-        "coming_plan": coming_plan,
-        "kinds": SectionKind,
-        "can_read_restricted": can_read_restricted,
-        "can_write": can_write,
-        "can_edit": policies.can(user, policies.EDIT_DISCUSSION, discussion),
-        "can_confirm": me is not None
-        and me.confirmed_at is None
-        and policies.can(user, policies.CONFIRM_MEMO, discussion),
-        "close_form": overrides.pop("close_form", None)
-        or (CloseMemoForm() if policies.can(user, policies.CLOSE_MEMO, discussion) else None),
-        "item_form": overrides.pop("item_form", None)
-        or (DevelopmentItemForm(prefix="item") if can_write else None),
-        "items": items,
-        "hidden_items": hidden_items,
-        "share_form": overrides.pop("share_form", None)
-        or (
-            forms.ShareItemsForm(people=_share_candidates(discussion, user), prefix="share")
-            if can_share
-            else None
-        ),
-        "items_as_confirmed": can_read_restricted and confirmed is not None,
-        "survey": survey,
-        "answers": answers,
-        "can_create_survey": policies.can(user, policies.CREATE_SURVEY, discussion),
-        "conflict": overrides.pop("conflict", None),
-        "statuses": statuses,
-    }
-    context.update(overrides)
-    return context
+def _context(request, discussion, **given) -> dict:
+    return pages.discussion_page(request.user, discussion, **given)
 
 
 def _page(request, discussion, context):
     """The whole discussion page; what it showed of restricted texts goes to the use log."""
-    _log_reads(request, discussion, context)
+    pages.log_reads(request.user, discussion, context)
     return render(request, "discussions/discussion_detail.html", context)
-
-
-def _log_reads(request, discussion, context) -> None:
-    services.log_restricted_read(
-        request.user,
-        discussion,
-        sections=[s for s in context.get("sections", ()) if s.is_restricted and s.visible and s.text],
-        items=context.get("items", ()),
-        answers=context.get("answers", ()),
-    )
-
-
-def _share_candidates(discussion, user):
-    """People who take part in discussions, other than the user and the executive."""
-    return services.eligible_participants(discussion.agreement, today()).exclude(
-        pk__in=[user.pk, discussion.agreement.executive_id]
-    )
 
 
 @require_GET
@@ -314,7 +186,7 @@ def section_fragment(request, pk: int, section_id: int):
     if not request.htmx:
         return _page(request, discussion, context)
     context["section"] = next(s for s in context["sections"] if s.pk == section.pk)
-    _log_reads(request, discussion, {"sections": [context["section"]]})
+    pages.log_reads(request.user, discussion, {"sections": [context["section"]]})
     return render(request, "discussions/discussion_detail.html#section", context)
 
 
@@ -405,7 +277,7 @@ def share_items(request, pk: int):
             obj=discussion,
         )
     form = forms.ShareItemsForm(
-        request.POST, people=_share_candidates(discussion, request.user), prefix="share"
+        request.POST, people=pages.share_candidates(discussion, request.user), prefix="share"
     )
     if form.is_valid():
         person = form.cleaned_data["person"]

@@ -6,15 +6,16 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from suunta import policies
+from suunta.agreements import access
 from suunta.agreements.models import GoalArea, GoalPlan
 from suunta.audit import services as audit
-from suunta.followup import views as followup_views
+from suunta.followup import pages as followup_pages
 from suunta.lib import once
 from suunta.lib.forms import apply_validation_error
 
@@ -29,7 +30,8 @@ def _followup_url(plan_id: int, checkpoint_id: int, goal_id: int) -> str:
 
 @require_POST
 def evidence_add(request, pk: int, checkpoint_id: int, goal_id: int):
-    plan, checkpoint = followup_views._context(request, pk, checkpoint_id)
+    plan = access.plan(request.user, pk)
+    checkpoint = access.checkpoint(request.user, plan, access.versions(request.user, plan), checkpoint_id)
     policies.require(request.user, policies.ATTACH_EVIDENCE, checkpoint)
     goal = policies.get_scoped_or_404(
         GoalArea.objects.filter(version_id=checkpoint.version_id), request.user, pk=goal_id
@@ -55,7 +57,10 @@ def evidence_add(request, pk: int, checkpoint_id: int, goal_id: int):
                     % {"goal": goal.display_title, "names": names},
                 )
                 return submission.done(redirect(_followup_url(plan.pk, checkpoint.pk, goal.pk)))
-        return followup_views._page(request, plan, checkpoint, evidence_forms={goal.pk: form})
+        context = followup_pages.checkpoint_page(
+            request.user, plan, checkpoint, evidence_forms={goal.pk: form}
+        )
+        return render(request, "followup/followup.html", context)
 
 
 def _record_refusal(request, action: str, evidence: Evidence, outcome: str = "denied") -> None:

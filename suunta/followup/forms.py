@@ -44,6 +44,14 @@ class AssessmentForm(forms.Form):
     def metric_notes(self) -> dict[int, str]:
         return {m.pk: self.cleaned_data.get(f"note_{m.pk}", "") for m in self.metrics}
 
+    def assessment_values(self, kind: str) -> dict:
+        """What services.save_assessment(s) takes from this form."""
+        return {
+            "rating": self.cleaned_data["rating"],
+            "text": self.cleaned_data["text"],
+            "metric_notes": self.metric_notes() if kind == "self" else None,
+        }
+
 
 class MarkAgreedForm(forms.Form):
     meeting_date = forms.DateField(label=_("Meeting date"), widget=DateInput())

@@ -29,6 +29,7 @@ from .models import (
     Rating,
     SkippedStep,
 )
+from .scale import ensure_scale
 
 WRITE_ACTION = {
     AssessmentKind.SELF: policies.WRITE_SELF_ASSESSMENT,
@@ -49,8 +50,17 @@ class ConflictError(Exception):
 
 
 def followup_of(checkpoint: Checkpoint) -> FollowUp:
+    """The checkpoint's follow-up row, made when first written to."""
     followup, _ = FollowUp.objects.get_or_create(checkpoint=checkpoint)
     return followup
+
+
+def followup_state(checkpoint: Checkpoint) -> FollowUp:
+    """The follow-up as it stands, for reading: one that nobody has written to yet is
+    open, and no row is made for it (a page view never writes)."""
+    return FollowUp.objects.filter(checkpoint=checkpoint).first() or FollowUp(
+        checkpoint=checkpoint, status=FollowUpStatus.OPEN
+    )
 
 
 def _org(checkpoint: Checkpoint) -> int:
@@ -58,7 +68,11 @@ def _org(checkpoint: Checkpoint) -> int:
 
 
 def _lock(checkpoint: Checkpoint) -> tuple[Checkpoint, FollowUp]:
-    checkpoint = Checkpoint.objects.select_related("version__plan__agreement").get(pk=checkpoint.pk)
+    checkpoint = Checkpoint.objects.select_related("version__plan__agreement__organization").get(
+        pk=checkpoint.pk
+    )
+    # An organization set up without the default rating scale gets it with its first follow-up.
+    ensure_scale(checkpoint.version.plan.agreement.organization)
     followup_of(checkpoint)
     followup = FollowUp.objects.select_for_update().get(checkpoint=checkpoint)
     return checkpoint, followup
@@ -142,6 +156,36 @@ def save_assessment(
     )
     _advance(checkpoint, followup, user)
     return assessment
+
+
+class AssessmentErrors(ValidationError):
+    """Some goals of an all-or-nothing save were refused; nothing was saved.
+    `by_goal`: {goal id: the ValidationError of that goal}."""
+
+    def __init__(self, by_goal: dict):
+        super().__init__([message for error in by_goal.values() for message in error.messages])
+        self.by_goal = by_goal
+
+
+@audit.recording_refusals
+@transaction.atomic
+def save_assessments(user, checkpoint: Checkpoint, kind: str, entries: dict, *, submit: bool = False) -> list:
+    """The user's own self-assessment or view of every goal at once: all goals or none.
+    entries: {goal: {"rating": …, "text": …, "metric_notes": {…} or None}}."""
+    errors, saved = {}, []
+    for goal, values in entries.items():
+        try:
+            # A savepoint per goal: a refused goal's own writes go, the others' stay
+            # until the whole is known.
+            with transaction.atomic():
+                saved.append(save_assessment(user, checkpoint, goal, kind, submit=submit, **values))
+        except ConflictError:
+            raise
+        except ValidationError as error:
+            errors[goal.pk] = error
+    if errors:
+        raise AssessmentErrors(errors)
+    return saved
 
 
 def _save_metric_notes(assessment: Assessment, goal_area: GoalArea, notes: dict[int, str]) -> None:

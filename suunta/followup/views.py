@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,21 +9,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from suunta import policies
 from suunta.agreements import access
-from suunta.agreements.models import Checkpoint, GoalArea
-from suunta.documents.content import followup_decision
-from suunta.evidence.forms import evidence_form
+from suunta.agreements.models import GoalArea
 from suunta.lib.forms import apply_validation_error
-from suunta.measures.weights import overall_result
 from suunta.organizations.models import Body, BodyKind
 
-from . import services
+from . import pages, services
 from .forms import AssessmentForm, CloseStepForm, MarkAgreedForm, ReportForm
-from .models import Assessment, AssessmentKind, FollowUp, FollowUpStatus, Rating
-from .scale import ensure_scale
-
-
-class _Rollback(Exception):
-    pass
+from .models import AssessmentKind, Rating
 
 
 def _context(request, pk: int, checkpoint_id: int):
@@ -32,230 +23,41 @@ def _context(request, pk: int, checkpoint_id: int):
     return plan, access.checkpoint(request.user, plan, access.versions(request.user, plan), checkpoint_id)
 
 
-def _own_kind(user, checkpoint) -> str | None:
-    if policies.can(user, policies.WRITE_SELF_ASSESSMENT, checkpoint):
-        return AssessmentKind.SELF
-    if policies.can(user, policies.WRITE_VIEW, checkpoint):
-        return AssessmentKind.VIEW
-    return None
-
-
-def _page(
-    request,
-    plan,
-    checkpoint,
-    *,
-    own_forms=None,
-    agreed_forms=None,
-    conflict=None,
-    action_forms=None,
-    evidence_forms=None,
-):
-    user = request.user
-    agreement = plan.agreement
-    followup = services.followup_of(checkpoint)
-    ensure_scale(agreement.organization)  # organizations set up without the demo get the default
-    ratings = Rating.objects.filter(organization_id=agreement.organization_id)
-    goals = list(
-        GoalArea.objects.filter(version_id=checkpoint.version_id)
-        .prefetch_related("metrics")
-        .order_by("order", "id")
-    )
-    assessments = list(
-        Assessment.objects.filter(checkpoint=checkpoint)
-        .select_related("rating", "author")
-        .prefetch_related("metric_notes", "evidence")
-    )
-    visible = policies.visible_assessments(user, assessments, agreement, followup.status)
-    previous = (
-        Checkpoint.objects.filter(version_id=checkpoint.version_id, order__lt=checkpoint.order)
-        .order_by("-order")
-        .first()
-    )
-    earlier_agreed = {}
-    if previous is not None:
-        earlier = Assessment.objects.filter(checkpoint=previous, kind=AssessmentKind.AGREED).select_related(
-            "rating"
-        )
-        earlier_status = FollowUp.objects.filter(checkpoint=previous).values_list("status", flat=True).first()
-        earlier_agreed = {
-            a.goal_area_id: a
-            for a in policies.visible_assessments(
-                user, list(earlier), agreement, earlier_status or FollowUpStatus.OPEN
-            )
-        }
-    problem = services.writable_problem(checkpoint, followup)
-    own_kind = _own_kind(user, checkpoint) if not problem else None
-    can_agree = not problem and policies.can(user, policies.WRITE_AGREED, checkpoint)
-    own = {a.goal_area_id: a for a in assessments if a.author_id == user.pk and a.kind == own_kind}
-    agreed = {a.goal_area_id: a for a in visible if a.kind == AssessmentKind.AGREED}
-    if own_kind and own_forms is None:
-        own_forms = {g.pk: _own_form(g, own.get(g.pk), ratings, own_kind) for g in goals}
-    if can_agree and agreed_forms is None:
-        agreed_forms = {}
-    if can_agree:
-        for goal in goals:
-            if goal.pk not in agreed_forms:
-                current = agreed.get(goal.pk)
-                agreed_forms[goal.pk] = AssessmentForm(
-                    prefix=f"agreed-{goal.pk}",
-                    ratings=ratings,
-                    initial={
-                        "rating": current.rating_id if current else None,
-                        "text": current.text if current else "",
-                        # 0: "none saved yet", so a first save made meanwhile conflicts too.
-                        "revision": current.revision if current else 0,
-                    },
-                )
-    rows = []
-    for goal in goals:
-        rows.append(
-            {
-                "goal": goal,
-                "earlier": earlier_agreed.get(goal.pk),
-                "self": next(
-                    (a for a in visible if a.goal_area_id == goal.pk and a.kind == AssessmentKind.SELF), None
-                ),
-                "views": [a for a in visible if a.goal_area_id == goal.pk and a.kind == AssessmentKind.VIEW],
-                "agreed": agreed.get(goal.pk),
-                "own_form": (own_forms or {}).get(goal.pk),
-                "agreed_form": (agreed_forms or {}).get(goal.pk),
-                # Evidence: own items with a remove button, and the form to add more.
-                "own_evidence": list(own[goal.pk].evidence.all()) if own_kind and goal.pk in own else [],
-                "evidence_form": (evidence_forms or {}).get(goal.pk)
-                or (evidence_form(goal.pk) if own_kind else None),
-            }
-        )
-    action_forms = action_forms or {}
-    can_close = (
-        not problem
-        and followup.status in (FollowUpStatus.OPEN, FollowUpStatus.SELF_ASSESSED)
-        and policies.can(user, policies.CLOSE_FOLLOWUP_STEP, checkpoint)
-    )
-    can_mark = followup.status == FollowUpStatus.VIEWS_IN and policies.can(
-        user, policies.MARK_AGREED, checkpoint
-    )
-    can_report = followup.status == FollowUpStatus.AGREED and policies.can(
-        user, policies.REPORT_FOLLOWUP, checkpoint
-    )
-    progress = _progress(checkpoint, goals, assessments)
-    overall = overall_result(goals, agreed) if agreement.organization.use_weights else None
+def render_page(request, plan, checkpoint, **forms):
+    """The checkpoint page; given forms (with errors) replace the fresh ones."""
     return render(
-        request,
-        "followup/followup.html",
-        {
-            "organization": agreement.organization,
-            "agreement": agreement,
-            "plan": plan,
-            "checkpoint": checkpoint,
-            "followup": followup,
-            "skipped": list(followup.skipped_steps.select_related("closed_by")),
-            "rows": rows,
-            "own_kind": own_kind,
-            "problem": problem,
-            "conflict": conflict,
-            "progress": progress,
-            "overall": overall,
-            "close_form": action_forms.get("close") or (CloseStepForm(prefix="close") if can_close else None),
-            "mark_form": action_forms.get("mark") or (MarkAgreedForm(prefix="mark") if can_mark else None),
-            "report_form": action_forms.get("report")
-            or (
-                ReportForm(prefix="report", initial={"text": followup_decision(agreement, checkpoint)})
-                if can_report
-                else None
-            ),
-            "statuses": list(FollowUpStatus),
-            # Self-assessments and views are for insiders; readers see only agreed follow-ups.
-            "insider": policies.is_insider(user, agreement),
-        },
+        request, "followup/followup.html", pages.checkpoint_page(request.user, plan, checkpoint, **forms)
     )
-
-
-def _own_form(goal, assessment, ratings, kind, data=None):
-    metrics = goal.metrics.all() if kind == AssessmentKind.SELF else ()
-    initial = {}
-    if assessment is not None:
-        initial = {"rating": assessment.rating_id, "text": assessment.text, "revision": assessment.revision}
-        for note in assessment.metric_notes.all():
-            initial[f"note_{note.metric_id}"] = note.text
-    return AssessmentForm(data, prefix=f"own-{goal.pk}", ratings=ratings, metrics=metrics, initial=initial)
-
-
-def _progress(checkpoint, goals, assessments) -> dict:
-    goal_count = len(goals)
-    submitted = [a for a in assessments if a.submitted_at is not None]
-    evaluators = services.current_evaluators(checkpoint)
-    views_done = sum(
-        1
-        for e in evaluators
-        if sum(1 for a in submitted if a.kind == AssessmentKind.VIEW and a.author_id == e) >= goal_count
-    )
-    return {
-        "goals": goal_count,
-        "self_done": len({a.goal_area_id for a in submitted if a.kind == AssessmentKind.SELF}),
-        "evaluators": len(evaluators),
-        "views_done": views_done,
-        "agreed_done": len({a.goal_area_id for a in assessments if a.kind == AssessmentKind.AGREED}),
-    }
 
 
 @require_GET
 def followup(request, pk: int, checkpoint_id: int):
     plan, checkpoint = _context(request, pk, checkpoint_id)
-    return _page(request, plan, checkpoint)
+    return render_page(request, plan, checkpoint)
 
 
 @require_POST
 def save_own(request, pk: int, checkpoint_id: int):
     """Save (or submit) the user's own self-assessment or view of every goal at once."""
     plan, checkpoint = _context(request, pk, checkpoint_id)
-    kind = _own_kind(request.user, checkpoint)
+    kind = pages.own_kind(request.user, checkpoint)
     if kind is None:
         policies.require(request.user, policies.WRITE_VIEW, checkpoint)  # refused and audited
     submit = "submit" in request.POST
-    ratings = Rating.objects.filter(organization_id=plan.agreement.organization_id)
-    goals = list(
-        GoalArea.objects.filter(version_id=checkpoint.version_id)
-        .prefetch_related("metrics")
-        .order_by("order", "id")
-    )
-    mine = {
-        a.goal_area_id: a
-        for a in Assessment.objects.filter(
-            checkpoint=checkpoint, kind=kind, author=request.user
-        ).prefetch_related("metric_notes")
-    }
-    forms = {g.pk: _own_form(g, mine.get(g.pk), ratings, kind, data=request.POST) for g in goals}
+    goals, forms = pages.own_forms(request.user, checkpoint, kind, data=request.POST)
     if all(form.is_valid() for form in forms.values()):
+        entries = {goal: forms[goal.pk].assessment_values(kind) for goal in goals}
         try:
-            with transaction.atomic():  # all goals or none
-                failed = False
-                for goal in goals:
-                    form = forms[goal.pk]
-                    try:
-                        services.save_assessment(
-                            request.user,
-                            checkpoint,
-                            goal,
-                            kind,
-                            rating=form.cleaned_data["rating"],
-                            text=form.cleaned_data["text"],
-                            submit=submit,
-                            metric_notes=form.metric_notes() if kind == AssessmentKind.SELF else None,
-                        )
-                    except ValidationError as error:
-                        apply_validation_error(form, error)
-                        failed = True
-                if failed:
-                    raise _Rollback
-        except _Rollback:
-            pass
+            services.save_assessments(request.user, checkpoint, kind, entries, submit=submit)
+        except services.AssessmentErrors as errors:
+            for goal_id, error in errors.by_goal.items():
+                apply_validation_error(forms[goal_id], error)
         else:
             messages.success(
                 request, _("Submitted. Thank you.") if submit else _("Saved as a draft. Submit when ready.")
             )
             return redirect(reverse("followup", args=[plan.pk, checkpoint.pk]))
-    return _page(request, plan, checkpoint, own_forms=forms)
+    return render_page(request, plan, checkpoint, own_forms=forms)
 
 
 @require_POST
@@ -294,7 +96,7 @@ def save_agreed(request, pk: int, checkpoint_id: int, goal_id: int):
                 request, _("The agreed follow-up was saved: %(goal)s.") % {"goal": goal.display_title}
             )
             return redirect(reverse("followup", args=[plan.pk, checkpoint.pk]) + f"#goal-{goal.pk}")
-    return _page(request, plan, checkpoint, agreed_forms={goal.pk: form}, conflict=conflict)
+    return render_page(request, plan, checkpoint, agreed_forms={goal.pk: form}, conflict=conflict)
 
 
 @require_http_methods(["POST"])
@@ -332,7 +134,7 @@ def followup_action(request, pk: int, checkpoint_id: int, action: str):
         else:
             messages.success(request, message)
             return redirect(reverse("followup", args=[plan.pk, checkpoint.pk]))
-    return _page(request, plan, checkpoint, action_forms={action: form})
+    return render_page(request, plan, checkpoint, action_forms={action: form})
 
 
 @require_GET

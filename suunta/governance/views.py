@@ -38,33 +38,37 @@ def step_form(request, pk: int, step_id: int):
     with once.submission(request) as submission:
         if submission.replayed:  # the same form sent twice: the first one's result
             return submission.replay()
-        seen = request.POST.get("expected_status")
-        if seen and seen != version.status and seen == step.from_status:
-            # Another tab took a step a moment ago: a clear message, not a bare 403.
-            as_seen = copy.copy(version)
-            as_seen.status = seen
-            if policies.can(request.user, policies.TAKE_STEP, (as_seen, step)):
-                messages.error(request, services.StaleStepError.for_version(version).messages[0])
-                return redirect("plan_detail", pk=plan.pk)
+        stale = _stale_tab(request, plan, version, step)
+        if stale is not None:
+            return stale
         policies.require(request.user, policies.TAKE_STEP, (version, step))
         form = _step_form(version, step, request.POST)
         if form.is_valid():
-            data = dict(form.cleaned_data)
             try:
-                services.take_step(request.user, version, step, **data)
+                services.take_step(request.user, version, step, **form.cleaned_data)
             except services.StaleStepError as error:
                 messages.error(request, error.messages[0])
                 return redirect("plan_detail", pk=plan.pk)
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
-                messages.success(
-                    request,
-                    _("Saved. The plan is now “%(status)s”.")
-                    % {"status": VersionStatus(step.to_status).label},
-                )
+                status = VersionStatus(step.to_status).label
+                messages.success(request, _("Saved. The plan is now “%(status)s”.") % {"status": status})
                 return submission.done(redirect("plan_detail", pk=plan.pk))
         return _page(request, plan, version, step, form)
+
+
+def _stale_tab(request, plan, version, step):
+    """Another tab took a step a moment ago: a clear message, not a bare 403."""
+    seen = request.POST.get("expected_status")
+    if not seen or seen == version.status or seen != step.from_status:
+        return None
+    as_seen = copy.copy(version)
+    as_seen.status = seen
+    if not policies.can(request.user, policies.TAKE_STEP, (as_seen, step)):
+        return None
+    messages.error(request, services.StaleStepError.for_version(version).messages[0])
+    return redirect("plan_detail", pk=plan.pk)
 
 
 def _step_form(version, step, data) -> StepForm:

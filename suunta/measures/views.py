@@ -11,14 +11,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from suunta import policies
 from suunta.agreements import access
-from suunta.agreements.models import Metric
+from suunta.agreements import pages as plan_pages
+from suunta.agreements.models import GoalArea, Metric
 from suunta.lib import once
 from suunta.lib.clock import today
 from suunta.lib.forms import apply_validation_error
 from suunta.lib.numbers import format_decimal
 
 from . import csv_import, services
-from .forms import ImportForm, MetricValueForm
+from .forms import ImportForm, MetricValueForm, WeightsForm
 from .models import MetricValue
 from .progress import overview
 
@@ -179,11 +180,6 @@ def _import_page(request, plan, metric, form, rows=None, csv_text=""):
 @require_POST
 def plan_weights(request, pk: int):
     """Set the weights of every goal of the plan's draft at once."""
-    from suunta.agreements.models import GoalArea
-    from suunta.agreements.views import render_plan
-
-    from .forms import WeightsForm
-
     plan, versions = access.plan_with_versions(request.user, pk)
     version = versions[-1]
     policies.require(request.user, policies.SET_WEIGHTS, version)
@@ -197,4 +193,5 @@ def plan_weights(request, pk: int):
         else:
             messages.success(request, _("The weights were saved."))
             return redirect(reverse("plan_detail", args=[plan.pk]) + "#weights")
-    return render_plan(request, plan, version, weights_form=form)
+    context = plan_pages.plan_page(request.user, plan, versions, version, weights_form=form)
+    return render(request, "agreements/plan_detail.html", context)

@@ -279,20 +279,11 @@ def invitation_accept(request, token: str):
     invitation = services.invitation_for_token(token)
     if invitation is None:
         return render(request, "organizations/invitation_invalid.html", status=404)
-    user = request.user if request.user.is_authenticated else None
-    form = AcceptWithNewAccountForm(request.POST or None) if user is None else None
+    form = AcceptWithNewAccountForm(request.POST or None) if not request.user.is_authenticated else None
     status = 200
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
-            if user is None:
-                user = services.create_account_and_accept(
-                    invitation,
-                    username=form.cleaned_data["username"],
-                    password=form.cleaned_data["password1"],
-                )
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            else:
-                services.accept_invitation(user, invitation)
+            _accept(request, invitation, form)
         except services.GrantRefused as refusal:
             messages.error(request, refusal.message)
             status = 403
@@ -302,25 +293,31 @@ def invitation_accept(request, token: str):
             else:
                 messages.error(request, " ".join(error.messages))
         else:
-            messages.success(
-                request,
-                _("Welcome to Suunta. You now have the role %(role)s in %(organization)s.")
-                % {
-                    "role": invitation.role_label().lower(),
-                    "organization": invitation.organization.display_name,
-                },
-            )
             return redirect("home")
-    return render(
+    context = {
+        "invitation": invitation,
+        "organization": invitation.organization,
+        "form": form,
+        "login_url": reverse("login") + "?" + urlencode({"next": request.path}),
+    }
+    return render(request, "organizations/invitation_accept.html", context, status=status)
+
+
+def _accept(request, invitation, form) -> None:
+    """The role taken with the account logged in, or with a new one made from the form
+    (and logged in)."""
+    if form is None:
+        services.accept_invitation(request.user, invitation)
+    else:
+        data = form.cleaned_data
+        user = services.create_account_and_accept(
+            invitation, username=data["username"], password=data["password1"]
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(
         request,
-        "organizations/invitation_accept.html",
-        {
-            "invitation": invitation,
-            "organization": invitation.organization,
-            "form": form,
-            "login_url": reverse("login") + "?" + urlencode({"next": request.path}),
-        },
-        status=status,
+        _("Welcome to Suunta. You now have the role %(role)s in %(organization)s.")
+        % {"role": invitation.role_label().lower(), "organization": invitation.organization.display_name},
     )
 
 

@@ -1,0 +1,219 @@
+"""What the checkpoint page shows, for a user: each person's part of one follow-up and
+where it stands. Read only: nothing here writes (a follow-up not yet started is shown
+as open without a row being made for it).
+
+Pages, the evidence views (which show this page again with a form's errors) and, later,
+the API build on `checkpoint_page`; its number of queries does not grow with the goals
+or the assessments.
+"""
+
+from suunta import policies
+from suunta.agreements.models import Checkpoint, GoalArea
+from suunta.documents.content import followup_decision
+from suunta.evidence.forms import evidence_form
+from suunta.measures.weights import overall_result
+
+from . import services
+from .forms import AssessmentForm, CloseStepForm, MarkAgreedForm, ReportForm
+from .models import Assessment, AssessmentKind, FollowUp, FollowUpStatus, Rating
+
+
+def own_kind(user, checkpoint) -> str | None:
+    """Which assessment the user writes at this checkpoint: a self-assessment, a view or none."""
+    if policies.can(user, policies.WRITE_SELF_ASSESSMENT, checkpoint):
+        return AssessmentKind.SELF
+    if policies.can(user, policies.WRITE_VIEW, checkpoint):
+        return AssessmentKind.VIEW
+    return None
+
+
+def ratings(organization_id: int):
+    return Rating.objects.filter(organization_id=organization_id)
+
+
+def goals(checkpoint) -> list[GoalArea]:
+    return list(
+        GoalArea.objects.filter(version_id=checkpoint.version_id)
+        .prefetch_related("metrics")
+        .order_by("order", "id")
+    )
+
+
+def own_form(goal, assessment, scale, kind, data=None) -> AssessmentForm:
+    """The user's own self-assessment or view of one goal, filled from what was saved."""
+    metrics = goal.metrics.all() if kind == AssessmentKind.SELF else ()
+    initial = {}
+    if assessment is not None:
+        initial = {"rating": assessment.rating_id, "text": assessment.text, "revision": assessment.revision}
+        for note in assessment.metric_notes.all():
+            initial[f"note_{note.metric_id}"] = note.text
+    return AssessmentForm(data, prefix=f"own-{goal.pk}", ratings=scale, metrics=metrics, initial=initial)
+
+
+def own_forms(user, checkpoint, kind, data=None) -> tuple[list[GoalArea], dict[int, AssessmentForm]]:
+    """The goals and, for each, the form of the user's own assessment (bound to `data`)."""
+    scale = ratings(checkpoint.version.plan.agreement.organization_id)
+    goal_list = goals(checkpoint)
+    mine = {
+        a.goal_area_id: a
+        for a in Assessment.objects.filter(checkpoint=checkpoint, kind=kind, author=user).prefetch_related(
+            "metric_notes"
+        )
+    }
+    return goal_list, {g.pk: own_form(g, mine.get(g.pk), scale, kind, data) for g in goal_list}
+
+
+def _earlier_agreed(user, checkpoint, agreement) -> dict:
+    """The previous checkpoint's agreed texts the user may read, by goal."""
+    previous = (
+        Checkpoint.objects.filter(version_id=checkpoint.version_id, order__lt=checkpoint.order)
+        .order_by("-order")
+        .first()
+    )
+    if previous is None:
+        return {}
+    earlier = Assessment.objects.filter(checkpoint=previous, kind=AssessmentKind.AGREED).select_related(
+        "rating"
+    )
+    status = FollowUp.objects.filter(checkpoint=previous).values_list("status", flat=True).first()
+    return {
+        a.goal_area_id: a
+        for a in policies.visible_assessments(user, list(earlier), agreement, status or FollowUpStatus.OPEN)
+    }
+
+
+def _agreed_forms(goal_list, agreed, scale, given) -> dict:
+    forms = dict(given or {})
+    for goal in goal_list:
+        if goal.pk not in forms:
+            current = agreed.get(goal.pk)
+            forms[goal.pk] = AssessmentForm(
+                prefix=f"agreed-{goal.pk}",
+                ratings=scale,
+                initial={
+                    "rating": current.rating_id if current else None,
+                    "text": current.text if current else "",
+                    # 0: "none saved yet", so a first save made meanwhile conflicts too.
+                    "revision": current.revision if current else 0,
+                },
+            )
+    return forms
+
+
+def _rows(goal_list, visible, agreed, earlier, own, kind, forms) -> list[dict]:
+    rows = []
+    for goal in goal_list:
+        rows.append(
+            {
+                "goal": goal,
+                "earlier": earlier.get(goal.pk),
+                "self": next(
+                    (a for a in visible if a.goal_area_id == goal.pk and a.kind == AssessmentKind.SELF), None
+                ),
+                "views": [a for a in visible if a.goal_area_id == goal.pk and a.kind == AssessmentKind.VIEW],
+                "agreed": agreed.get(goal.pk),
+                "own_form": forms["own"].get(goal.pk),
+                "agreed_form": forms["agreed"].get(goal.pk),
+                # Evidence: own items with a remove button, and the form to add more.
+                "own_evidence": list(own[goal.pk].evidence.all()) if kind and goal.pk in own else [],
+                "evidence_form": forms["evidence"].get(goal.pk) or (evidence_form(goal.pk) if kind else None),
+            }
+        )
+    return rows
+
+
+def _progress(checkpoint, goal_list, assessments) -> dict:
+    goal_count = len(goal_list)
+    submitted = [a for a in assessments if a.submitted_at is not None]
+    evaluators = services.current_evaluators(checkpoint)
+    views_done = sum(
+        1
+        for e in evaluators
+        if sum(1 for a in submitted if a.kind == AssessmentKind.VIEW and a.author_id == e) >= goal_count
+    )
+    return {
+        "goals": goal_count,
+        "self_done": len({a.goal_area_id for a in submitted if a.kind == AssessmentKind.SELF}),
+        "evaluators": len(evaluators),
+        "views_done": views_done,
+        "agreed_done": len({a.goal_area_id for a in assessments if a.kind == AssessmentKind.AGREED}),
+    }
+
+
+def _action_forms(user, checkpoint, followup, problem, agreement, given) -> dict:
+    """The forms for closing a step, marking the follow-up agreed and reporting it."""
+    can_close = (
+        not problem
+        and followup.status in (FollowUpStatus.OPEN, FollowUpStatus.SELF_ASSESSED)
+        and policies.can(user, policies.CLOSE_FOLLOWUP_STEP, checkpoint)
+    )
+    can_mark = followup.status == FollowUpStatus.VIEWS_IN and policies.can(
+        user, policies.MARK_AGREED, checkpoint
+    )
+    can_report = followup.status == FollowUpStatus.AGREED and policies.can(
+        user, policies.REPORT_FOLLOWUP, checkpoint
+    )
+    report = given.get("report")
+    if report is None and can_report:
+        report = ReportForm(prefix="report", initial={"text": followup_decision(agreement, checkpoint)})
+    return {
+        "close_form": given.get("close") or (CloseStepForm(prefix="close") if can_close else None),
+        "mark_form": given.get("mark") or (MarkAgreedForm(prefix="mark") if can_mark else None),
+        "report_form": report,
+    }
+
+
+def checkpoint_page(
+    user,
+    plan,
+    checkpoint,
+    *,
+    own_forms=None,
+    agreed_forms=None,
+    conflict=None,
+    action_forms=None,
+    evidence_forms=None,
+) -> dict:
+    """Everything the checkpoint page shows the user. Forms given (bound, with errors)
+    replace the fresh ones for their goal or action."""
+    agreement = plan.agreement
+    followup = services.followup_state(checkpoint)
+    scale = ratings(agreement.organization_id)
+    goal_list = goals(checkpoint)
+    assessments = list(
+        Assessment.objects.filter(checkpoint=checkpoint)
+        .select_related("rating", "author")
+        .prefetch_related("metric_notes", "evidence")
+    )
+    visible = policies.visible_assessments(user, assessments, agreement, followup.status)
+    problem = services.writable_problem(checkpoint, followup)
+    kind = own_kind(user, checkpoint) if not problem else None
+    can_agree = not problem and policies.can(user, policies.WRITE_AGREED, checkpoint)
+    own = {a.goal_area_id: a for a in assessments if a.author_id == user.pk and a.kind == kind}
+    agreed = {a.goal_area_id: a for a in visible if a.kind == AssessmentKind.AGREED}
+    if kind and own_forms is None:
+        own_forms = {g.pk: own_form(g, own.get(g.pk), scale, kind) for g in goal_list}
+    forms = {
+        "own": own_forms or {},
+        "agreed": _agreed_forms(goal_list, agreed, scale, agreed_forms) if can_agree else {},
+        "evidence": evidence_forms or {},
+    }
+    earlier = _earlier_agreed(user, checkpoint, agreement)
+    return {
+        "organization": agreement.organization,
+        "agreement": agreement,
+        "plan": plan,
+        "checkpoint": checkpoint,
+        "followup": followup,
+        "skipped": list(followup.skipped_steps.select_related("closed_by")) if followup.pk else [],
+        "rows": _rows(goal_list, visible, agreed, earlier, own, kind, forms),
+        "own_kind": kind,
+        "problem": problem,
+        "conflict": conflict,
+        "progress": _progress(checkpoint, goal_list, assessments),
+        "overall": overall_result(goal_list, agreed) if agreement.organization.use_weights else None,
+        **_action_forms(user, checkpoint, followup, problem, agreement, action_forms or {}),
+        "statuses": list(FollowUpStatus),
+        # Self-assessments and views are for insiders; readers see only agreed follow-ups.
+        "insider": policies.is_insider(user, agreement),
+    }
