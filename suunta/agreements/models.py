@@ -17,11 +17,28 @@ from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from suunta.audit import services as audit
 from suunta.lib.models import TimestampedModel, localized
 from suunta.lib.publicity import PublicityMixin
 from suunta.lib.validators import validate_not_blank
 from suunta.organizations.models import Organization
+
+from .freeze import (
+    FrozenGuardMixin,
+    FrozenGuardQuerySet,
+    FrozenVersionError,
+    MetricQuerySet,
+    PlanVersionQuerySet,
+    refuse_frozen,
+    refuse_plan_delete,
+)
+from .statuses import EDITABLE_STATUSES, FROZEN_STATUSES, VersionStatus
+
+__all__ = [
+    "EDITABLE_STATUSES",
+    "FROZEN_STATUSES",
+    "FrozenVersionError",
+    "VersionStatus",
+]
 
 TITLE_MAX = 200
 TEXT_MAX = 1000
@@ -100,12 +117,7 @@ class PlanQuerySet(models.QuerySet):
         return policies.scope_plans(self, user)
 
     def delete(self):
-        # A plan with an approved version is part of the record: never deleted.
-        frozen = PlanVersion.objects.filter(plan__in=self, status__in=FROZEN_STATUSES).values_list(
-            "pk", flat=True
-        )
-        if frozen.first() is not None:
-            refuse_frozen(None, frozen.first())
+        refuse_plan_delete(self)
         return super().delete()
 
 
@@ -189,165 +201,6 @@ class GoalPlan(PublicityMixin, TimestampedModel):
         # Uses the prefetch cache when the caller prefetched `versions`.
         versions = list(self.versions.all())
         return max(versions, key=lambda v: v.number) if versions else None
-
-
-class VersionStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PREPARATORY = "preparatory", _("In preparatory handling")
-    PROPOSED = "proposed", _("Proposed to the board")
-    APPROVED = "approved", _("Approved")
-    CLOSED = "closed", _("Closed")
-    SUPERSEDED = "superseded", _("Replaced by a later version")
-
-
-EDITABLE_STATUSES = frozenset({VersionStatus.DRAFT})
-# Once approved, a version's goals, metrics and checkpoints never change again.
-FROZEN_STATUSES = frozenset({VersionStatus.APPROVED, VersionStatus.CLOSED, VersionStatus.SUPERSEDED})
-
-
-class FrozenVersionError(audit.Refused):
-    """A write to the content of an approved (frozen) version: a PermissionDenied (403
-    in a view) that the audit log records (see refuse_frozen)."""
-
-
-def refuse_frozen(obj, version_id: int) -> None:
-    """Refuse a write to frozen content, and audit the attempt.
-
-    Outside a transaction the refusal is written at once. Inside one, the service's
-    @recording_refusals boundary writes it after the rollback (an event written inside
-    would be rolled back with the refused change).
-    """
-    version = PlanVersion.objects.select_related("plan__agreement").get(pk=version_id)
-    refusal = FrozenVersionError(
-        "plan.frozen_write",
-        organization=version.plan.agreement.organization_id,
-        obj=obj if obj is not None else version,
-        changes={"version": [version.number, version.number], "status": [version.status, version.status]},
-    )
-    if not audit.in_transaction():
-        refusal.event = audit.record_refusal(refusal.action, **refusal.audit)
-    raise refusal
-
-
-class FrozenGuardQuerySet(models.QuerySet):
-    """Refuses update/delete/bulk writes that touch a frozen version's rows.
-
-    `version_path` is the lookup from the model to its PlanVersion."""
-
-    version_path = "version"
-
-    def _frozen_version_ids(self, rows=None) -> list[int]:
-        if rows is not None:
-            ids = {row.version_of_row() for row in rows}
-            frozen = PlanVersion.objects.filter(pk__in=ids, status__in=FROZEN_STATUSES)
-        else:
-            frozen = PlanVersion.objects.filter(
-                pk__in=self.values(self.version_path), status__in=FROZEN_STATUSES
-            )
-        return list(frozen.values_list("pk", flat=True)[:1])
-
-    def _guard(self, rows=None) -> None:
-        frozen = self._frozen_version_ids(rows)
-        if frozen:
-            refuse_frozen(None, frozen[0])
-
-    def update(self, **kwargs):
-        self._guard()
-        self._guard_target(kwargs)
-        return super().update(**kwargs)
-
-    def _guard_target(self, kwargs) -> None:
-        """update(version=...) / update(goal_area=...) must not move rows into a frozen version."""
-        field, *rest = self.version_path.split("__")
-        for key in (field, f"{field}_id"):
-            if key not in kwargs:
-                continue
-            target = getattr(kwargs[key], "pk", kwargs[key])
-            if hasattr(target, "resolve_expression"):
-                continue
-            if rest:  # e.g. a metric's goal area: its version
-                related = self.model._meta.get_field(field).related_model
-                target = (
-                    related._base_manager.filter(pk=target).values_list("__".join(rest), flat=True).first()
-                )
-            if PlanVersion.objects.filter(pk=target, status__in=FROZEN_STATUSES).exists():
-                refuse_frozen(None, target)
-
-    def delete(self):
-        self._guard()
-        return super().delete()
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        objs = list(objs)
-        self._guard(objs)
-        # The stored rows too: moving a row out of a frozen version changes that version.
-        type(self)(self.model, using=self.db).filter(pk__in=[o.pk for o in objs if o.pk is not None])._guard()
-        return super().bulk_update(objs, fields, batch_size=batch_size)
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        self._guard(objs)
-        return super().bulk_create(objs, *args, **kwargs)
-
-
-class MetricQuerySet(FrozenGuardQuerySet):
-    version_path = "goal_area__version"
-
-
-class FrozenGuardMixin(models.Model):
-    """save() and delete() of a frozen version's goal, metric or checkpoint are refused."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        self._guard_frozen()
-        return super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self._guard_frozen()
-        return super().delete(*args, **kwargs)
-
-    def version_of_row(self) -> int:
-        return self.version_id
-
-    def _guard_frozen(self) -> None:
-        version_id = self.version_of_row()
-        if PlanVersion.objects.filter(pk=version_id, status__in=FROZEN_STATUSES).exists():
-            refuse_frozen(self, version_id)
-        if self.pk is None:
-            return
-        # Moving a row out of a frozen version is a change of that version too.
-        original = type(self)._base_manager.filter(pk=self.pk).first()
-        moved_from = original.version_of_row() if original is not None else version_id
-        if (
-            moved_from != version_id
-            and PlanVersion.objects.filter(pk=moved_from, status__in=FROZEN_STATUSES).exists()
-        ):
-            refuse_frozen(self, moved_from)
-
-
-class PlanVersionQuerySet(models.QuerySet):
-    """An approved version never goes back: its status only moves on among the frozen
-    states (approved → closed or superseded), and it is never deleted (the database
-    cascade would take its frozen goals, metrics and checkpoints with it)."""
-
-    def update(self, **kwargs):
-        if (
-            ("status" in kwargs and kwargs["status"] not in FROZEN_STATUSES)
-            or "plan" in kwargs
-            or "plan_id" in kwargs
-        ):
-            frozen = self.filter(status__in=FROZEN_STATUSES).values_list("pk", flat=True).first()
-            if frozen is not None:
-                refuse_frozen(None, frozen)
-        return super().update(**kwargs)
-
-    def delete(self):
-        frozen = self.filter(status__in=FROZEN_STATUSES).values_list("pk", flat=True).first()
-        if frozen is not None:
-            refuse_frozen(None, frozen)
-        return super().delete()
 
 
 class PlanVersion(TimestampedModel):
