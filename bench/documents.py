@@ -39,18 +39,18 @@ def setup_django(workdir: Path) -> str:
     throwaway = "DATABASE_URL" not in os.environ
     if throwaway:
         os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    import django
+    import django  # noqa: PLC0415
 
     django.setup()
     if throwaway:
-        from django.core.management import call_command
+        from django.core.management import call_command  # noqa: PLC0415
 
-        from suunta.demo.loader import load_demo
+        from suunta.demo.loader import load_demo  # noqa: PLC0415
 
         call_command("migrate", verbosity=0)
         load_demo()
         return "throwaway SQLite (migrate + load_demo)"
-    from django.db import connection
+    from django.db import connection  # noqa: PLC0415
 
     return f"DATABASE_URL ({connection.vendor})"
 
@@ -127,12 +127,12 @@ def main() -> None:
         workdir = Path(tmp)
         database = setup_django(workdir)
 
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
+        from django.db import connection  # noqa: PLC0415
+        from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
 
-        from suunta.agreements.models import GoalPlan
-        from suunta.documents import docx, pdf
-        from suunta.documents import render as documents
+        from suunta.agreements.models import GoalPlan  # noqa: PLC0415
+        from suunta.documents import docx, pdf  # noqa: PLC0415
+        from suunta.documents import render as documents  # noqa: PLC0415
 
         plan = GoalPlan.objects.filter(title=PLAN_TITLE).first()
         if plan is None:

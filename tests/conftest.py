@@ -1,10 +1,13 @@
 """Shared fixtures: the demo's named personas and clients logged in as them."""
 
 import datetime as dt
+import email
+import socket
 from dataclasses import dataclass
 
 import pytest
 import time_machine
+from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -144,7 +147,6 @@ class _Inbox:
         self.messages = []
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
-        import email
 
         message = email.message_from_bytes(envelope.content)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
@@ -162,9 +164,6 @@ class _Inbox:
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server (aiosmtpd) on a free local port; Django sends to it over SMTP."""
-    import socket
-
-    from aiosmtpd.controller import Controller
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

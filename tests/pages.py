@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from tests.test_access_matrix import ANON, MATRIX
+from tests.test_access_matrix import ANON, MATRIX, open_discussion
 
 # Not HTML (a style sheet, a calendar file, downloads), the logout and language
 # actions, the operators' Django admin, and plan_next_period, whose matrix set-up
@@ -82,7 +82,6 @@ def every_page(demo) -> list[Page]:
 
 
 def extra_states(demo) -> list[Page]:
-    from tests.test_access_matrix import open_discussion
 
     version = demo.plan.versions.get(status="approved")
     reported = version.checkpoints.order_by("order").first()

@@ -54,6 +54,7 @@ from html.parser import HTMLParser
 from http.cookiejar import CookieJar
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.conf import settings
 
@@ -138,14 +139,12 @@ class _Postgres:
 
     @classmethod
     def _admin(cls, statement: str) -> None:
-        import psycopg
 
         with psycopg.connect(**cls._params("postgres"), autocommit=True) as connection:
             connection.execute(statement)
 
     @classmethod
     def create(cls, name: str, template: str | None = None) -> _Postgres:
-        import psycopg
 
         cls._drop(name)
         statement = f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")
@@ -164,7 +163,6 @@ class _Postgres:
         return self.create(name, template=self.name)
 
     def sql(self, query: str, params=()) -> list[tuple]:
-        import psycopg
 
         with psycopg.connect(**self._params(self.name), autocommit=True) as connection:
             cursor = connection.execute(query, tuple(params))

@@ -4,14 +4,30 @@ A new URL pattern without an entry in MATRIX fails `test_every_url_pattern_has_a
 whoever adds a page must decide who may use it.
 """
 
+import datetime as dt
+import weakref
 from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from suunta.organizations.models import Membership
+from suunta.agreements.models import Metric
+from suunta.agreements.services import amend
+from suunta.discussions import services as discussions
+from suunta.discussions.models import Discussion, ItemShare
+from suunta.evidence import services as evidence
+from suunta.evidence import uploads
+from suunta.followup import services as followup
+from suunta.followup.models import AssessmentKind, Rating
+from suunta.governance.models import WorkflowStep
+from suunta.lib.clock import now
+from suunta.mail.messages import token_digest
+from suunta.measures.models import MetricValue
+from suunta.organizations.models import Invitation, Membership
 from tests.conftest import DEMO_PERSONAS
 
 ANON = "anonymous"
@@ -89,8 +105,6 @@ def agreed_goal(demo):
 
 
 def _submitted_self_assessment(demo):
-    from suunta.followup import services as followup
-    from suunta.followup.models import AssessmentKind, Rating
 
     _plan_pk, checkpoint_pk, goal_pk = agreed_goal(demo)
     checkpoint = demo.current.versions.get(status="approved").checkpoints.get(pk=checkpoint_pk)
@@ -105,7 +119,6 @@ def _submitted_self_assessment(demo):
 
 def evidence_link(demo):
     """A link on the executive's submitted self-assessment at the open checkpoint."""
-    from suunta.evidence import services as evidence
 
     executive, checkpoint, goal = _submitted_self_assessment(demo)
     return [evidence.attach_link(executive, checkpoint, goal, "https://example.fi/", "Esimerkki").pk]
@@ -115,12 +128,6 @@ def evidence_file(demo):
     """A PDF on the executive's submitted self-assessment at the open checkpoint. The
     file is written under settings.EVIDENCE_ROOT and deleted when the test lets go of
     the demo (or at exit)."""
-    import weakref
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from suunta.evidence import services as evidence
-    from suunta.evidence import uploads
 
     executive, checkpoint, goal = _submitted_self_assessment(demo)
     upload = SimpleUploadedFile("liite.pdf", b"%PDF-1.4\n%%EOF\n")
@@ -143,8 +150,6 @@ def savings_metric(demo):
 
 
 def savings_value(demo):
-    from suunta.agreements.models import Metric
-    from suunta.measures.models import MetricValue
 
     plan_pk, metric_pk = savings_metric(demo)
     lineage = Metric.objects.get(pk=metric_pk).lineage
@@ -154,7 +159,6 @@ def savings_value(demo):
 
 def weighted_draft(demo):
     """Toinen kunta weighs its goals: version 2 of its plan, a draft, takes weights."""
-    from suunta.agreements.services import amend
 
     amend(demo.user("toinen-valmistelija"), demo.other_plan)
     return [demo.other_plan.pk]
@@ -162,7 +166,6 @@ def weighted_draft(demo):
 
 def demo_discussion(demo):
     """The demo's frozen spring 2025 discussion."""
-    from suunta.discussions.models import Discussion
 
     return [Discussion.objects.get(agreement=demo.plan.agreement, held_on="2025-03-12").pk]
 
@@ -170,9 +173,6 @@ def demo_discussion(demo):
 def _open_discussion(demo):
     """An open discussion on 10.12.2026 with pormestari, valtuuston-pj and the executive
     (apulaispormestari is an evaluator outside the room)."""
-    import datetime as dt
-
-    from suunta.discussions import services as discussions
 
     participants = [demo.user(u) for u in ("pormestari", "valtuuston-pj", "kansliapaallikko")]
     return discussions.create_discussion(
@@ -194,7 +194,6 @@ def restricted_section(demo):
 
 
 def development_item(demo):
-    from suunta.discussions import services as discussions
 
     discussion = _open_discussion(demo)
     item = discussions.save_item(
@@ -204,9 +203,6 @@ def development_item(demo):
 
 
 def open_survey(demo):
-    import datetime as dt
-
-    from suunta.discussions import services as discussions
 
     survey = discussions.create_survey(
         demo.user("pormestari"),
@@ -219,7 +215,6 @@ def open_survey(demo):
 
 
 def close_step(demo):
-    from suunta.governance.models import WorkflowStep
 
     step = WorkflowStep.objects.get(organization=demo.org, action="close")
     return [demo.plan.pk, step.pk]
@@ -232,9 +227,6 @@ def membership(demo):
 def waiting_membership(demo):
     """A board chair's evaluator role for a second admin, given by a third admin, waiting
     for confirmation: paakayttaja may confirm or refuse it."""
-    import datetime as dt
-
-    from django.contrib.auth import get_user_model
 
     User = get_user_model()
     second, _ = User.objects.get_or_create(username="toinen-admin", first_name="Olavi", last_name="Toinen")
@@ -258,11 +250,6 @@ INVITATION_TOKEN = "matriisin-kutsulinkki"
 
 
 def _invitation(demo):
-    import datetime as dt
-
-    from suunta.lib.clock import now
-    from suunta.mail.messages import token_digest
-    from suunta.organizations.models import Invitation
 
     invitation, _created = Invitation.objects.get_or_create(
         organization=demo.org,
@@ -292,8 +279,6 @@ def invitation_token(demo):
 
 def item_share(demo):
     """The executive has shared the spring 2025 items with the preparer."""
-    from suunta.discussions import services as discussions
-    from suunta.discussions.models import Discussion, ItemShare
 
     discussion = Discussion.objects.get(agreement=demo.plan.agreement, held_on="2025-03-12")
     discussions.share_items(demo.user("kansliapaallikko"), discussion, demo.user("valmistelija"))
@@ -517,7 +502,6 @@ def test_each_persona_gets_the_expected_answer(demo, name):
 
 
 def test_a_superuser_operator_reaches_the_django_admin(db):
-    from django.contrib.auth import get_user_model
 
     operator = get_user_model().objects.create_superuser("operaattori", password="x")
     client = Client()

@@ -5,6 +5,9 @@ Keys only ever get added; existing ones keep their meaning.
 
 from django.db.models import Prefetch
 
+from suunta.followup.models import Assessment
+from suunta.governance.models import Handling
+
 from . import integrity
 from .models import Checkpoint, GoalArea, GoalPlan, Metric, PlanVersion
 
@@ -13,8 +16,6 @@ FORMAT_VERSION = 1
 
 def plans_for_export(queryset=None):
     """Plans with everything the export reads, in a fixed number of queries."""
-    from suunta.followup.models import Assessment
-    from suunta.governance.models import Handling
 
     queryset = GoalPlan.objects.all() if queryset is None else queryset
     return (

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from suunta.audit import services as audit
+
 from .models import PlanVersion
 from .snapshot import canonical_text, version_content
 
@@ -121,7 +123,6 @@ def verify(version: PlanVersion, **rows) -> None:
 def record(failure: IntegrityFailure, where: str, *, actor=None, request=None) -> None:
     """Write the detection to the organization's audit log, in a transaction of its own
     (it must survive whatever the caller does next). Outside any transaction only."""
-    from suunta.audit import services as audit
 
     changes = {"sha256": [failure.expected, failure.actual], "where": [None, where]}
     if not failure.snapshot_intact:

@@ -23,6 +23,7 @@ from suunta.measures.forms import WeightsForm
 from . import integrity
 from .checks import first_year_followups_warning
 from .models import Checkpoint, GoalArea, GoalPlan, Metric, PlanVersion
+from .snapshot import Change, diff_versions, version_content
 
 
 @dataclass
@@ -188,3 +189,30 @@ def plan_page(
             weights_form = WeightsForm(goals=goals)
         context["weights_form"] = weights_form
     return context
+
+
+def plan_history(plan, versions: list[PlanVersion]) -> list[tuple[PlanVersion, list[Change] | None]]:
+    """Each version with its diff to the previous one, in a fixed number of queries.
+    Each version's `integrity_failure` says whether a frozen one still matches its
+    approval (the versions' handlings should be prefetched)."""
+
+    ids = [v.pk for v in versions]
+    goals_by_version: dict[int, list] = {pk: [] for pk in ids}
+    for goal in GoalArea.objects.filter(version_id__in=ids).prefetch_related(
+        Prefetch("metrics", queryset=Metric.objects.order_by("order", "id"))
+    ):
+        goals_by_version[goal.version_id].append(goal)
+    checkpoints_by_version: dict[int, list] = {pk: [] for pk in ids}
+    for checkpoint in Checkpoint.objects.filter(version_id__in=ids).order_by("order", "window_start", "id"):
+        checkpoints_by_version[checkpoint.version_id].append(checkpoint)
+
+    history, previous = [], None
+    for version in versions:
+        version.plan = plan
+        goals, checkpoints = goals_by_version[version.pk], checkpoints_by_version[version.pk]
+        content = version_content(version, goals, checkpoints)
+        # A frozen version whose rows no longer match its approval (see integrity.py).
+        version.integrity_failure = integrity.check(version, goals=goals, checkpoints=checkpoints)
+        history.append((version, diff_versions(previous, content) if previous else None))
+        previous = content
+    return history

@@ -65,37 +65,6 @@ def _metric(metric) -> dict:
     return content
 
 
-def plan_history(plan, versions: list[PlanVersion]) -> list[tuple[PlanVersion, list["Change"] | None]]:
-    """Each version with its diff to the previous one, in a fixed number of queries.
-    Each version's `integrity_failure` says whether a frozen one still matches its
-    approval (the versions' handlings should be prefetched)."""
-    from django.db.models import Prefetch
-
-    from .models import Checkpoint, GoalArea, Metric
-
-    ids = [v.pk for v in versions]
-    goals_by_version: dict[int, list] = {pk: [] for pk in ids}
-    for goal in GoalArea.objects.filter(version_id__in=ids).prefetch_related(
-        Prefetch("metrics", queryset=Metric.objects.order_by("order", "id"))
-    ):
-        goals_by_version[goal.version_id].append(goal)
-    checkpoints_by_version: dict[int, list] = {pk: [] for pk in ids}
-    for checkpoint in Checkpoint.objects.filter(version_id__in=ids).order_by("order", "window_start", "id"):
-        checkpoints_by_version[checkpoint.version_id].append(checkpoint)
-    from .integrity import check
-
-    history, previous = [], None
-    for version in versions:
-        version.plan = plan
-        goals, checkpoints = goals_by_version[version.pk], checkpoints_by_version[version.pk]
-        content = version_content(version, goals, checkpoints)
-        # A frozen version whose rows no longer match its approval (see integrity.py).
-        version.integrity_failure = check(version, goals=goals, checkpoints=checkpoints)
-        history.append((version, diff_versions(previous, content) if previous else None))
-        previous = content
-    return history
-
-
 def canonical_text(content: dict) -> str:
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 

@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from suunta import policies
+from suunta.audit import services as audit
 from suunta.lib import once
+from suunta.lib.clock import today
 from suunta.lib.forms import apply_validation_error
 
 from . import access, integrity, pages, services
 from .forms import CheckpointForm, GoalAreaForm, MetricForm, PlanForm
 from .models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion
-from .snapshot import plan_history as plan_history_with_diffs
 
 # --- Agreement ------------------------------------------------------------------------------
 
@@ -83,7 +84,6 @@ def _plan_form(request, agreement: DirectorAgreement, form: PlanForm):
 
 
 def _suggested_year(agreement: DirectorAgreement) -> int:
-    from suunta.lib.clock import today
 
     last = agreement.plans.order_by("-period_end").values_list("period_end", flat=True).first()
     return last.year + 1 if last else today().year
@@ -107,7 +107,6 @@ def render_plan(request, plan: GoalPlan, version: PlanVersion | None = None, edi
 
 
 def _record_integrity_failure(request, failure, where: str) -> None:
-    from suunta.audit import services as audit
 
     if not audit.in_transaction():  # GET views run in autocommit (ATOMIC_REQUESTS off)
         integrity.record(failure, where, request=request)
@@ -129,10 +128,10 @@ def _refuse_if_changed(request, plan: GoalPlan, version: PlanVersion):
 def plan_history(request, pk: int):
     """Every version the user may see, with its decisions and a readable diff to the previous."""
     plan, versions = access.plan_with_versions(request.user, pk)
-    history = plan_history_with_diffs(plan, versions)
+    history = pages.plan_history(plan, versions)
     # The page shows each version's changes from the rows: a version that no longer
     # matches its approval gets the integrity error above them (the rows were checked
-    # while the diffs were made, see snapshot.plan_history). Recorded in the audit log
+    # while the diffs were made, see pages.plan_history). Recorded in the audit log
     # by the plan page, where the version itself is shown.
     return render(
         request,

@@ -7,7 +7,7 @@ import datetime as dt
 from suunta.agreements import services as plan_services
 from suunta.agreements.models import GoalPlan, PlanVersion
 from suunta.followup import services as followup_services
-from suunta.followup.models import AssessmentKind, Rating
+from suunta.followup.models import AssessmentKind, FollowUp, Rating
 from suunta.governance import services as governance_services
 from suunta.governance import workflow
 from suunta.lib.clock import today
@@ -139,7 +139,6 @@ SEED_MEETINGS = [(0, D(2025, 8, 27), D(2025, 9, 8), "112"), (1, D(2026, 2, 18), 
 
 def load_followups(people: dict, plan: GoalPlan) -> None:
     """Write the seed plan's follow-ups (idempotent: skipped when already written)."""
-    from suunta.followup.models import FollowUp
 
     version = plan.versions.get(status="approved")
     checkpoints = list(version.checkpoints.order_by("order"))

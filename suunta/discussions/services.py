@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from suunta import policies
-from suunta.agreements.models import DirectorAgreement, GoalPlan
+from suunta.agreements.models import DirectorAgreement, GoalArea, GoalPlan
 from suunta.audit import services as audit
+from suunta.audit.models import AuditEvent
 from suunta.lib.clock import now, today
 from suunta.organizations import people
 from suunta.organizations.models import CONFIDENTIAL_ROLES, Membership, Role
@@ -430,7 +432,6 @@ def survey_recipients(agreement):
 
 def survey_goals(survey):
     """The goals asked about: those of the discussion's linked plans (latest versions)."""
-    from suunta.agreements.models import GoalArea
 
     plans = list(survey.discussion.plans.all())
     latest = [
@@ -567,7 +568,6 @@ READ_RESTRICTED_ACTION = "discussion.read_restricted"
 def restricted_use(agreement) -> dict:
     """What the executive's page shows: the shares of his or her development items and
     every time someone was shown restricted texts of the agreement's discussions."""
-    from suunta.audit.models import AuditEvent
 
     discussions = {str(d.pk): d for d in Discussion.objects.filter(agreement=agreement)}
     items = {i.pk: i for i in DevelopmentItem.objects.filter(agreement=agreement)}
@@ -610,7 +610,6 @@ def restricted_use(agreement) -> dict:
 def actions_for(user) -> list[dict]:
     """The user's open discussion tasks for the front page: memos to confirm and
     surveys to answer (two queries whatever the number)."""
-    from django.urls import reverse
 
     if not getattr(user, "is_authenticated", False):
         return []

@@ -2,6 +2,8 @@
 discussion through the scoped query set and asks suunta.policies before showing a
 restricted text."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -107,7 +109,6 @@ def _discussion_form(request, agreement, form):
 
 
 def _posted_day(request):
-    import datetime
 
     try:
         return datetime.date.fromisoformat(request.POST.get("held_on", ""))

@@ -18,9 +18,13 @@ from suunta.agreements.models import Checkpoint, GoalArea, Metric, PlanVersion
 from suunta.followup.models import Assessment, AssessmentKind, FollowUp
 from suunta.governance.models import Handling, Outcome
 from suunta.lib.publicity import Publicity
+from suunta.measures.models import MetricValue
+from suunta.measures.progress import overview
 from suunta.organizations import people
+from suunta.organizations.models import Body, BodyKind
 
 from . import texts
+from .models import record_settings
 
 LANGUAGES = ("fi", "sv", "en")
 
@@ -99,9 +103,6 @@ def _rating_text(assessment) -> str:
 def _charts(plan, version, checkpoints) -> list[dict]:
     """The quantitative metrics with values: the same SVG chart as the metric page, its
     text summary as the alternative text."""
-    from suunta.agreements.models import Metric
-    from suunta.measures.models import MetricValue
-    from suunta.measures.progress import overview
 
     metrics = list(
         Metric.objects.filter(
@@ -130,7 +131,6 @@ def _charts(plan, version, checkpoints) -> list[dict]:
 
 
 def _board_name(organization) -> str:
-    from suunta.organizations.models import Body, BodyKind
 
     board = Body.objects.filter(organization=organization, kind=BodyKind.BOARD).first()
     return board.display_name if board else _("The board")
@@ -286,7 +286,6 @@ def followup_report(plan, checkpoint: Checkpoint, lang: str) -> dict:
 def agenda(plan, version: PlanVersion, lang: str, checkpoint: Checkpoint | None = None) -> dict:
     """The agenda item draft (esityslistateksti): approving the goals, or taking a
     follow-up for information when a checkpoint is given."""
-    from .models import record_settings
 
     with translation.override(lang):
         agreement = plan.agreement

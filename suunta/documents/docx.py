@@ -1,6 +1,7 @@
 """The same content as a Word document (python-docx): real headings, a real table whose
 header row repeats on every page, the same texts as the PDF."""
 
+import datetime
 import io
 
 from docx import Document
@@ -83,7 +84,6 @@ def render(content: dict) -> bytes:
     properties.author = printable(content["organization"])
     properties.language = content["lang"]
     # Fixed metadata dates: the same content gives the same document text.
-    import datetime
 
     day = datetime.datetime.fromisoformat(content["date"] + "T12:00:00")
     properties.created = properties.modified = day

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from suunta.agreements.models import DESCRIPTION_MAX, Checkpoint, GoalArea, Metric
@@ -67,7 +68,6 @@ class Rating(TimestampedModel):
 
     @property
     def display_label(self) -> str:
-        from django.utils.translation import get_language
 
         if (get_language() or "fi").startswith("en") and self.label_en:
             return self.label_en

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,11 +10,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from suunta import policies
 from suunta.agreements import access
-from suunta.agreements.models import GoalArea
+from suunta.agreements.models import GoalArea, GoalPlan
 from suunta.lib.forms import apply_validation_error
-from suunta.organizations.models import Body, BodyKind
+from suunta.organizations.models import Body, BodyKind, Organization
 
 from . import pages, services
+from .due import overview
 from .forms import AssessmentForm, CloseStepForm, MarkAgreedForm, ReportForm
 from .models import AssessmentKind, Rating
 
@@ -141,7 +143,6 @@ def followup_action(request, pk: int, checkpoint_id: int, action: str):
 def rating_styles(request):
     """Each organization's rating colours as CSS classes: colours configured per
     organization reach the page through a stylesheet (CSP: no inline styles)."""
-    from django.http import HttpResponse
 
     organizations = list(policies.roles_by_organization(request.user))
     lines = [
@@ -157,10 +158,6 @@ def rating_styles(request):
 def dashboard(request, slug: str):
     """The organization's follow-up dashboard: everyone's next actions and the goals ×
     checkpoints matrix of each plan in force."""
-    from suunta.agreements.models import GoalPlan
-    from suunta.organizations.models import Organization
-
-    from .due import overview
 
     organization = policies.get_scoped_or_404(
         Organization.objects.for_user(request.user), request.user, slug=slug

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from suunta.lib.numbers import check_digits, parse_decimal
@@ -139,7 +140,6 @@ def date_problem(
     day: datetime.date, period: tuple[datetime.date, datetime.date], today: datetime.date
 ) -> str:
     """Why a value cannot be dated `day` ("" when it can)."""
-    from django.utils import formats
 
     start, end = period
     if not start <= day <= end:

@@ -7,9 +7,10 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from suunta.agreements.models import Direction, Metric
+from suunta.agreements.models import Checkpoint, Direction, Metric
 from suunta.lib.numbers import format_decimal
 
+from . import chart
 from .models import MetricValue
 
 
@@ -108,9 +109,6 @@ def overview(plan, metric: Metric, values: list[MetricValue], checkpoints=None) 
     """Progress, text summary and SVG chart (wide, and compact for phones) of one metric:
     the metric page and the documents show the same. `checkpoints` (the metric's version's) may be given
     by a caller drawing several charts."""
-    from suunta.agreements.models import Checkpoint
-
-    from . import chart
 
     result = progress(metric, values)
     text = summary(metric, values, result)

@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from suunta.followup.scale import ensure_scale
+from suunta.governance.workflow import ensure_workflow
+
 from .models import Body, Membership, Organization
 
 
@@ -24,8 +27,6 @@ class OrganizationAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # A new organization gets the default workflow (from its bodies) and rating scale.
-        from suunta.followup.scale import ensure_scale
-        from suunta.governance.workflow import ensure_workflow
 
         ensure_workflow(form.instance)
         ensure_scale(form.instance)

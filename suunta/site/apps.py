@@ -8,4 +8,5 @@ class SiteConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deployment checks)
+        # Registers the deployment checks once the apps are ready.
+        from . import checks  # noqa: F401, PLC0415

@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from suunta.audit import services as audit
 
 # Languages a browser may choose by itself. English is available on request only:
 # a Finnish official with an English browser still gets the Finnish service.
@@ -56,10 +59,6 @@ class RefusalAuditMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.core.exceptions import PermissionDenied
-
-        from suunta.audit import services as audit
-
         if not isinstance(exception, PermissionDenied) or audit.in_transaction():
             return None
         if isinstance(exception, audit.Refused):

@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils.translation import gettext, override
@@ -42,7 +43,6 @@ def spray(address: str, count: int, prefix: str = "kayttaja") -> None:
     """`count` failed logins from `address`, each with another username: the ordinary
     wrong-password page until the address's limit, the lockout page from the failure
     that reaches it (as axes answers the failure that reaches a pair's limit)."""
-    from django.conf import settings
 
     c = client(address)
     for number in range(count):

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
+from suunta.agreements.models import GoalPlan, PlanVersion
 from suunta.audit.models import AuditEvent
 from suunta.audit.services import changes_of
 from suunta.governance.models import Handling
@@ -184,7 +185,6 @@ def test_export_of_every_plan_fails_when_one_is_tampered(demo, tmp_path):
     [("plan_amend", "plan", "valmistelija"), ("plan_next_period", "other_plan", "toinen-valmistelija")],
 )
 def test_amending_or_continuing_a_tampered_version_is_refused(demo, name, which, username):
-    from suunta.agreements.models import GoalPlan, PlanVersion
 
     plan = getattr(demo, which)
     page_before = demo.client(username).get(reverse("plan_detail", args=[plan.pk])).content.decode()

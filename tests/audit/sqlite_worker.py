@@ -6,6 +6,8 @@ BEGIN IMMEDIATE, busy_timeout).
     python -m tests.audit.sqlite_worker append SLUG WRITER COUNT START_AT
 """
 
+# A script: Django is set up (settings from the environment) before its modules are
+# imported, so the imports below sit inside the functions (noqa: PLC0415).
 import os
 import sys
 import time
@@ -13,13 +15,13 @@ import time
 
 def main(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "suunta.settings")
-    import django
+    import django  # noqa: PLC0415
 
     django.setup()
-    from django.db import transaction
+    from django.db import transaction  # noqa: PLC0415
 
-    from suunta.audit import services as audit
-    from suunta.organizations.models import Organization
+    from suunta.audit import services as audit  # noqa: PLC0415
+    from suunta.organizations.models import Organization  # noqa: PLC0415
 
     command, slug = argv[1], argv[2]
     if command == "setup":

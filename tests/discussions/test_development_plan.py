@@ -9,6 +9,7 @@ import json
 import pytest
 
 from suunta.audit.models import AuditEvent
+from suunta.discussions import services
 from suunta.discussions.models import DevelopmentItem, SectionKind
 
 from ..dom import parse
@@ -268,7 +269,6 @@ def test_an_item_needs_a_need_an_action_and_a_responsible_person(demo, first):
 
 
 def test_an_item_of_another_agreement_is_not_found(demo, first):
-    from suunta.discussions import services
 
     other_agreement = demo.other_plan.agreement
     other = services.create_discussion(

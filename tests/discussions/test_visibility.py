@@ -50,6 +50,7 @@ from .common import (
     add_evaluator,
     assert_not_in_audit,
     calendar_url,
+    create_discussion,
     demo_discussion_of,
     detail_url,
     fi,
@@ -204,7 +205,6 @@ def test_board_members_and_auditors_get_404_for_any_fragment(demo, username):
 
 def test_a_section_id_of_another_discussion_is_not_found(demo):
     """The section must belong to the discussion in the URL."""
-    from .common import create_discussion
 
     other = create_discussion(demo)
     foreign = section_of(other, SectionKind.WELLBEING)

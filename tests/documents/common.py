@@ -16,6 +16,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
+from docx import Document
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from suunta.agreements.models import Checkpoint, GoalArea, Metric
 from suunta.documents import render as documents
@@ -119,9 +122,6 @@ def squeeze(text: str) -> str:
 def docx_text(body: bytes) -> str:
     """python-docx: body paragraphs and table cells in document order, then header and
     footer."""
-    from docx import Document
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     document = Document(io.BytesIO(body))
     parts = []

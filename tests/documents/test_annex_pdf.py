@@ -7,7 +7,9 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -28,6 +30,7 @@ from .common import (
     pdftotext,
     pypdf_text,
     render_with_command,
+    require_tool,
     seed_texts,
     squeeze,
 )
@@ -237,10 +240,6 @@ def test_a_long_annex_repeats_the_header_on_each_of_its_pages(demo, tmp_path):
 
 def word_boxes(body: bytes) -> list[tuple[int, float, float, float, float, str]]:
     """(page, xMin, yMin, xMax, yMax, word) of every word, from pdftotext -bbox."""
-    import tempfile
-    from pathlib import Path
-
-    from .common import require_tool
 
     exe = require_tool("pdftotext", "poppler-utils")
     with tempfile.TemporaryDirectory() as tmp:

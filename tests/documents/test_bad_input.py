@@ -9,8 +9,10 @@ import xml.etree.ElementTree as ET
 
 import pypdf
 import pytest
+from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from suunta.agreements import services
 
@@ -226,8 +228,6 @@ def test_an_unknown_plan_is_a_404(demo):
     ],
 )
 def test_the_command_refuses_bad_arguments_with_a_command_error(demo, tmp_path, args, message):
-    from django.core.management import call_command
-    from django.utils.translation import get_language
 
     if isinstance(message, tuple):  # ours: in the language the command runs in
         message = label(message[0], get_language(), **message[1])

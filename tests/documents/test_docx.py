@@ -11,6 +11,8 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
+from suunta.agreements import services
+
 from .common import (
     A4,
     SOFT_HYPHEN,
@@ -84,7 +86,6 @@ def test_libreoffice_opens_the_docx_and_finds_the_same_texts_in_order(demo, anne
 def test_libreoffice_lays_the_docx_out_on_a4_with_the_header_row_on_every_table_page(demo, tmp_path):
     """Enough goals for the table to run over pages; LibreOffice's PDF of the DOCX shows
     the header row (w:tblHeader) on each of them."""
-    from suunta.agreements import services
 
     preparer = demo.user("valmistelija")
     version = demo.draft.versions.get()

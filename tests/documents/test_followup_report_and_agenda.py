@@ -7,6 +7,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from django.utils.text import capfirst
 
+from suunta.agreements.models import Metric
 from suunta.documents.models import RecordSettings
 from suunta.followup.models import Assessment, AssessmentKind, FollowUp
 
@@ -80,7 +81,6 @@ def test_the_followup_report_holds_each_goals_agreed_rating_and_text(demo, tmp_p
 
 def test_the_followup_report_shows_the_measured_metrics_as_charts(demo, tmp_path):
     """The quantitative metrics with values appear as figures titled by the metric."""
-    from suunta.agreements.models import Metric
 
     version = demo.plan.latest_version()
     measured = list(

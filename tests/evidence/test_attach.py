@@ -2,19 +2,36 @@
 input (too large, a disallowed type, a lying extension, empty, a javascript: link):
 a clear message per item beside the field, nothing half-saved, no file left behind."""
 
+import datetime as dt
 import hashlib
+import io
+import os
+import time
+from io import StringIO
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.management import call_command
 from django.db import transaction
 
 from suunta.audit.models import AuditEvent
 from suunta.audit.services import changes_of
 from suunta.evidence import services, uploads
 from suunta.evidence.models import Evidence
+from suunta.followup import services as followup
 from suunta.followup.models import Assessment, AssessmentKind
 
-from ..followup.common import agree_all, field_errors, notices, own_data, own_url, ratings, squash
+from ..followup.common import (
+    agree_all,
+    field_errors,
+    notices,
+    own_data,
+    own_url,
+    ratings,
+    self_assess,
+    squash,
+)
 from ..followup.common import goals as goals_of
 from ..helpers import assert_field_error, fi
 from . import files
@@ -266,9 +283,6 @@ def test_path_traversal_in_the_multipart_name_stays_inside_the_root(demo, eviden
 
 
 def test_names_with_control_characters_are_sanitized_in_the_service(demo, evidence_root):
-    import io
-
-    from django.core.files import File
 
     evidence = services.attach_file(
         demo.user(EXECUTIVE),
@@ -368,9 +382,6 @@ def test_a_goal_of_another_plan_is_404(demo):
 
 
 def test_nothing_is_attached_once_the_follow_up_is_agreed(demo, evidence_root):
-    import datetime as dt
-
-    from suunta.followup import services as followup
 
     checkpoint = open_checkpoint(demo)
     preparer = demo.user("valmistelija")
@@ -386,7 +397,6 @@ def test_nothing_is_attached_once_the_follow_up_is_agreed(demo, evidence_root):
 
 
 def test_a_submitted_assessment_still_takes_evidence_until_agreed(demo):
-    from ..followup.common import self_assess
 
     self_assess(demo, open_checkpoint(demo), ratings(demo.org)["progressed"])
     response = post_files(demo.client(EXECUTIVE), demo, files.upload("lisä.pdf", files.pdf()))
@@ -397,11 +407,6 @@ def test_a_submitted_assessment_still_takes_evidence_until_agreed(demo):
 def test_an_outer_rollback_removes_the_row_and_the_sweeper_the_file(demo, evidence_root):
     """A transaction around the service that rolls back later leaves an orphan file:
     `manage.py sweep_evidence` removes it (and keeps files that rows refer to)."""
-    import os
-    import time
-    from io import StringIO
-
-    from django.core.management import call_command
 
     kept = services.attach_file(
         demo.user(DEPUTY), open_checkpoint(demo), first_goal(demo), files.upload("k.pdf", files.pdf())
@@ -428,7 +433,6 @@ def test_an_outer_rollback_removes_the_row_and_the_sweeper_the_file(demo, eviden
 
 @pytest.mark.parametrize("username", ["valmistelija", "hallitus"])
 def test_the_services_check_the_policy_themselves(demo, evidence_root, username):
-    from django.core.exceptions import PermissionDenied
 
     user, checkpoint, goal = demo.user(username), open_checkpoint(demo), first_goal(demo)
     with pytest.raises(PermissionDenied):

@@ -4,6 +4,7 @@ files; everyone else gets a 404 and the attempt is audited."""
 from urllib.parse import quote
 
 import pytest
+from django.test import Client
 
 from suunta.audit.services import changes_of
 from suunta.evidence import services
@@ -105,7 +106,6 @@ def test_another_organization_gets_404_and_the_attempt_is_audited(demo):
 
 def test_anonymous_visitors_are_sent_to_log_in(demo):
     evidence = submitted_self_assessment_with_file(demo)
-    from django.test import Client
 
     response = Client().get(download_url(evidence))
     assert response.status_code == 302

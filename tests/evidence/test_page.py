@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from suunta.evidence import services, uploads
 
 from ..dom import parse
-from ..followup.common import goal_section, ratings, self_assess, submit_all
+from ..followup.common import goal_section, ratings, self_assess, submit_all, success_messages
 from ..followup.common import goals as goals_of
 from ..helpers import assert_field_error, fi
 from . import files
@@ -194,7 +194,6 @@ def test_success_is_announced_and_the_page_returns_to_the_goal(demo):
         client, demo, files.upload("a.pdf", files.pdf()), files.upload("b.png", files.png())
     )
     page = client.get(response["Location"])
-    from ..followup.common import success_messages
 
     assert success_messages(page) == [
         fi(

@@ -1,11 +1,13 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from suunta.followup import services
 from suunta.followup.models import AssessmentKind, FollowUp, Rating
+from tests.dom import parse
 
 from .common import goals, open_checkpoint
 
@@ -58,9 +60,6 @@ def test_readers_see_agreed_follow_ups_but_no_self_assessment_or_view_rows(demo,
 def test_the_report_form_starts_from_the_draft_decision(demo, language, board):
     """The preparer's report form offers the board's draft decision (the report
     document's closing line) in the user's language, with the board's own name."""
-    from django.conf import settings
-
-    from tests.dom import parse
 
     checkpoint = open_checkpoint(demo)
     preparer = agree_everything(demo, checkpoint)

@@ -11,6 +11,8 @@ from suunta.governance import workflow
 from suunta.governance.models import WorkflowStep
 from suunta.lib.clock import today
 
+from ..dom import parse
+
 D = dt.date
 
 
@@ -109,7 +111,6 @@ def visible_text(element) -> str:
 
 def offered_actions(content) -> list[str]:
     """The buttons and links of the plan page's "What you can do now" list."""
-    from ..dom import parse
 
     doc = parse(content)
     sections = doc.find_all(lambda e: e.attrs.get("aria-labelledby") == "actions-heading")

@@ -10,14 +10,16 @@ from django.db import transaction
 from django.urls import reverse
 
 from suunta.agreements import services as plan_services
-from suunta.agreements.models import Checkpoint, FrozenVersionError, GoalArea, Metric, PlanVersion
+from suunta.agreements.models import Checkpoint, FrozenVersionError, GoalArea, GoalPlan, Metric, PlanVersion
 from suunta.audit import services as audit
 from suunta.audit.models import AuditEvent
+from suunta.governance.services import take_step
 
 from ..conftest import client_for
+from ..dom import parse
 from ..factories import UserFactory
 from ..helpers import snapshot
-from .common import events, latest, meeting
+from .common import events, latest, meeting, step_for
 
 
 @pytest.fixture
@@ -246,9 +248,6 @@ def test_the_draft_stays_writable_by_every_path(demo, draft, kind):
 
 def test_the_freeze_starts_at_approval(demo, draft):
     """The same goal that was writable as a draft is refused once the board approved it."""
-    from suunta.governance.services import take_step
-
-    from .common import step_for
 
     preparer = demo.user("valmistelija")
     goal = goal_of(draft)
@@ -367,7 +366,6 @@ def test_the_approved_plan_page_offers_no_editing(demo, frozen):
 
 def admin_form_data(client, url: str) -> dict:
     """The admin change form's fields as the browser would post them."""
-    from ..dom import parse
 
     doc = parse(client.get(url).content)
     data = {}
@@ -435,9 +433,6 @@ def test_the_admin_refuses_to_add_a_goal_to_a_frozen_version(demo, frozen, opera
 def approved_draft(demo, draft) -> PlanVersion:
     """demo.draft approved through the workflow: frozen, and nothing refers to its goals
     yet (the seed plan's goals have follow-ups, which protect them on their own)."""
-    from suunta.governance.services import take_step
-
-    from .common import step_for
 
     preparer = demo.user("valmistelija")
     take_step(preparer, draft, step_for(draft, "propose"))
@@ -478,8 +473,6 @@ def test_the_admin_still_edits_a_draft_goal(demo, draft, operator):
 
 
 def test_an_approved_version_cannot_be_set_back_to_draft(demo):
-    from suunta.agreements.models import FrozenVersionError, PlanVersion
-    from suunta.audit.models import AuditEvent
 
     version = demo.plan.versions.get()
     before = AuditEvent.objects.filter(action="plan.frozen_write").count()
@@ -493,7 +486,6 @@ def test_an_approved_version_cannot_be_set_back_to_draft(demo):
 
 
 def test_an_approved_version_may_still_move_on_to_closed(demo):
-    from suunta.agreements.models import PlanVersion
 
     version = demo.plan.versions.get()
     PlanVersion.objects.filter(pk=version.pk).update(status="closed")
@@ -501,7 +493,6 @@ def test_an_approved_version_may_still_move_on_to_closed(demo):
 
 
 def test_an_approved_version_and_its_plan_cannot_be_deleted(demo):
-    from suunta.agreements.models import FrozenVersionError, GoalArea, GoalPlan, PlanVersion
 
     version = demo.plan.versions.get()
     goals = GoalArea.objects.filter(version=version).count()
@@ -517,7 +508,6 @@ def test_an_approved_version_and_its_plan_cannot_be_deleted(demo):
 
 
 def test_a_draft_plan_can_still_be_deleted(demo):
-    from suunta.agreements.models import GoalPlan
 
     demo.draft.delete()
     assert not GoalPlan.objects.filter(pk=demo.draft.pk).exists()

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.http import HttpResponse
+from django.template import engines
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -288,6 +289,5 @@ def test_the_key_field_name_is_what_the_tag_renders():
 
 
 def _render_tag() -> str:
-    from django.template import engines
 
     return engines["django"].from_string("{% load once %}{% once_key %}").render({})

@@ -6,6 +6,7 @@ import ast
 import re
 from pathlib import Path
 
+import polib
 import pytest
 from django.conf import settings
 
@@ -87,7 +88,6 @@ def test_every_message_is_translated(language):
     """Each message has a checked (not fuzzy) translation in the catalogue. Compared
     with the catalogue's entries, not with the English: Swedish "plan" and "status" are
     the same words."""
-    import polib
 
     catalogue = polib.pofile(str(ROOT / "locale" / language / "LC_MESSAGES" / "django.po"))
     entries = {entry.msgid: entry for entry in catalogue if not entry.obsolete}

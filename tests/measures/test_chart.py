@@ -31,6 +31,7 @@ from .common import (
     NBSP,
     PREPARER,
     SAVINGS_TEXT,
+    budget,
     detail_url,
     fi,
     fi_plural,
@@ -135,7 +136,6 @@ def test_the_values_table_has_every_value_the_finnish_way(demo, savings_page):
 
 @pytest.mark.django_db
 def test_the_budget_metric_in_percent(demo):
-    from .common import budget
 
     response = demo.client(MAYOR).get(detail_url(demo.plan, budget(demo.plan)))
     rows = values_table(response)

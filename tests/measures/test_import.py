@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from suunta.measures import csv_import
+from suunta.measures.models import MetricValue
 
 from ..dom import Element
 from ..helpers import fi as django_fi
@@ -233,7 +234,6 @@ def test_confirming_imports_every_row_and_replaces_the_same_day(demo):
     assert stored[D(2025, 1, 15)] == Decimal("12500.5")
     assert stored[D(2025, 2, 15)] == Decimal("40000")
     assert stored[D(2025, 1, 31)] == Decimal("25000")
-    from suunta.measures.models import MetricValue
 
     replaced = MetricValue.objects.get(plan=plan, metric_lineage=metric.lineage, measured_on=D(2025, 1, 31))
     assert (replaced.comment, replaced.recorded_by.username) == ("Korjattu kuukausiraportti", PREPARER)

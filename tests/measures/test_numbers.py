@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from suunta.lib.numbers import LocalDecimalField, format_decimal, parse_decimal
+from suunta.lib.numbers import LocalDecimalField, check_digits, format_decimal, parse_decimal
 
 from .common import NBSP, fi
 
@@ -149,7 +149,6 @@ def test_a_value_survives_the_round_trip_from_the_page_and_back():
 
 def test_check_digits_error_codes():
     """The form's two limits are separate errors (so the message says which)."""
-    from suunta.lib.numbers import check_digits
 
     with pytest.raises(ValidationError) as error:
         check_digits(Decimal("1.23456"))

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from suunta.agreements.models import PlanVersion
+from suunta.agreements.models import Metric, PlanVersion
 from suunta.measures.models import MetricValue
 
 from ..conftest import client_for
@@ -111,7 +111,6 @@ def test_the_metric_page_query_count_does_not_grow_with_values_or_checkpoints(or
 
 def test_the_metric_page_of_an_amended_plan_does_not_grow_with_versions(organization):
     """An earlier version's metric page looks up the metric in force once."""
-    from suunta.agreements.models import Metric
 
     user = member(organization, "evaluator")
     recorder = member(organization, "preparer")

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from suunta.agreements import services as plan_services
 from suunta.agreements.models import FrozenVersionError, GoalArea, PlanVersion
@@ -290,7 +291,6 @@ def test_cannot_be_assessed_and_not_yet_agreed_are_left_out_of_both_sums():
     # (40 × 100 + 40 × 75) / 80 = 87.5: the third goal weighs nothing, rather than zero points.
     assert overall.result == Decimal("87.5")
     assert [g.pk for g in overall.left_out] == [3]
-    from django.utils import translation
 
     with translation.override("fi"):
         assert overall.formula == "(40 × 100 + 40 × 75) / (40 + 40) = 87,5"

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext, override
 
+from suunta import policies
 from suunta.audit.models import AuditEvent
 from suunta.lib.clock import today
 from suunta.mail.models import OutgoingMail
@@ -345,7 +346,6 @@ def test_a_confidential_role_for_another_admin_waits_for_a_second_admin(demo):
     membership = Membership.objects.get(user=second, role="evaluator")
     assert membership.awaiting_confirmation
     # Not in force: the second admin reads no restricted discussion notes yet.
-    from suunta import policies
 
     assert "evaluator" not in policies.roles_in(second, demo.org.pk)
     confirm = reverse("membership_confirm", args=["esimerkkikunta", membership.pk])

@@ -9,9 +9,11 @@ from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from suunta.site.middleware import NoStoreMiddleware
 from tests.helpers import HTMX
 from tests.pages import every_page
 
@@ -139,9 +141,6 @@ def test_the_permissions_policy_denies_powerful_features(demo, who):
 
 
 def test_the_middleware_leaves_a_static_url_alone_even_if_django_serves_it(settings):
-    from django.http import HttpResponse
-
-    from suunta.site.middleware import NoStoreMiddleware
 
     middleware = NoStoreMiddleware(lambda request: HttpResponse("body { }", content_type="text/css"))
     static = middleware(RequestFactory().get(settings.STATIC_URL + "css/suunta.css"))
