@@ -1,31 +1,28 @@
-"""Django admin for operators. Organization admins manage their people in the app."""
+"""Django admin for operators. Agreements are set up here; plan contents are read-only
+(they change in the app, where the policy decides and the audit log records)."""
 
 from django.contrib import admin
+
+from suunta.lib.admin import ReadOnlyAdminMixin, ReadOnlyStackedInline, ReadOnlyTabularInline
 
 from .models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion
 
 
-class PlanVersionInline(admin.TabularInline):
+class PlanVersionInline(ReadOnlyTabularInline):
     model = PlanVersion
-    extra = 0
     fields = ["number", "status", "created_by"]
-    # Statuses change through the workflow only (suunta.governance), never by hand.
-    readonly_fields = ["status"]
 
 
-class GoalAreaInline(admin.StackedInline):
+class GoalAreaInline(ReadOnlyStackedInline):
     model = GoalArea
-    extra = 0
 
 
-class CheckpointInline(admin.TabularInline):
+class CheckpointInline(ReadOnlyTabularInline):
     model = Checkpoint
-    extra = 0
 
 
-class MetricInline(admin.TabularInline):
+class MetricInline(ReadOnlyTabularInline):
     model = Metric
-    extra = 0
 
 
 @admin.register(DirectorAgreement)
@@ -36,21 +33,20 @@ class DirectorAgreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(GoalPlan)
-class GoalPlanAdmin(admin.ModelAdmin):
+class GoalPlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "agreement", "period_start", "period_end"]
     list_filter = ["agreement__organization"]
     inlines = [PlanVersionInline]
 
 
 @admin.register(PlanVersion)
-class PlanVersionAdmin(admin.ModelAdmin):
+class PlanVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "status"]
     list_filter = ["status"]
-    readonly_fields = ["status"]
     inlines = [GoalAreaInline, CheckpointInline]
 
 
 @admin.register(GoalArea)
-class GoalAreaAdmin(admin.ModelAdmin):
+class GoalAreaAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "version", "order"]
     inlines = [MetricInline]

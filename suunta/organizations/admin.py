@@ -2,14 +2,17 @@ from django.contrib import admin
 
 from suunta.followup.scale import ensure_scale
 from suunta.governance.workflow import ensure_workflow
+from suunta.lib.admin import ReadOnlyTabularInline
 
+from . import services
 from .models import Body, Membership, Organization
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyTabularInline):
+    """Shown here; changed on the membership's own page, through the membership service."""
+
     model = Membership
-    extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["user", "role", "title", "valid_from", "valid_to", "basis", "awaiting_confirmation"]
 
 
 class BodyInline(admin.TabularInline):
@@ -27,17 +30,28 @@ class OrganizationAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # A new organization gets the default workflow (from its bodies) and rating scale.
-
         ensure_workflow(form.instance)
         ensure_scale(form.instance)
 
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    """Operators add and change memberships here until an organization sets itself up in
+    the app; every save goes through the membership service and the audit log. Ended
+    roles stay in the history: nothing is deleted."""
+
     list_display = ["user", "organization", "role", "title", "valid_from", "valid_to"]
     list_filter = ["organization", "role"]
     autocomplete_fields = ["user"]
     list_select_related = ["user", "organization"]
+    readonly_fields = ["granted_by", "awaiting_confirmation", "confirmed_by", "confirmed_at"]
+    actions = None
+
+    def save_model(self, request, obj, form, change):
+        services.save_membership_as_operator(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Body)

@@ -388,10 +388,10 @@ def admin_form_data(client, url: str) -> dict:
     return data
 
 
-def assert_admin_refused(demo, response) -> None:
+def assert_admin_refused(response) -> None:
+    # The admin shows plan contents read-only: a write is refused before it reaches the
+    # freeze guard (operators change contents in the app, where the audit sees them).
     assert response.status_code == 403, response.status_code
-    event = frozen_write_events(demo)[-1]
-    assert (event.outcome, event.actor_label) == ("denied", "operaattori")
 
 
 @pytest.fixture
@@ -409,23 +409,26 @@ def operator(db):
     ],
     ids=["goal", "goal-inline", "checkpoint-inline", "metric-inline"],
 )
-def test_the_admin_refuses_to_change_frozen_content(demo, frozen, operator, pick, url_name, field):
-    url = reverse(url_name, args=[pick(frozen).pk])
+@pytest.mark.parametrize("state", ["frozen", "draft"])
+def test_the_admin_shows_plan_contents_read_only(demo, frozen, draft, operator, pick, url_name, field, state):
+    version = frozen if state == "frozen" else draft
+    url = reverse(url_name, args=[pick(version).pk])
+    page = operator.get(url)
+    assert page.status_code == 200  # operators read it
     data = admin_form_data(operator, url)
-    assert field in data
+    assert field not in data  # no input for it: shown as text
     data[field] = "Muutettu hallintapaneelissa"
-    before, denied = snapshot(), len(frozen_write_events(demo))
-    assert_admin_refused(demo, operator.post(url, data))
-    assert snapshot() == before
-    assert len(frozen_write_events(demo)) == denied + 1
-
-
-def test_the_admin_refuses_to_add_a_goal_to_a_frozen_version(demo, frozen, operator):
-    url = reverse("admin:agreements_goalarea_add")
-    data = admin_form_data(operator, url)
-    data.update({"version": str(frozen.pk), "title": "Lisätty hallintapaneelissa", "order": "9"})
     before = snapshot()
-    assert_admin_refused(demo, operator.post(url, data))
+    assert_admin_refused(operator.post(url, data))
+    assert snapshot() == before
+
+
+def test_the_admin_adds_no_goal(demo, frozen, draft, operator):
+    url = reverse("admin:agreements_goalarea_add")
+    assert operator.get(url).status_code == 403
+    before = snapshot()
+    data = {"version": str(draft.pk), "title": "Lisätty hallintapaneelissa", "order": "9"}
+    assert_admin_refused(operator.post(url, data))
     assert snapshot() == before
 
 
@@ -443,33 +446,18 @@ def approved_draft(demo, draft) -> PlanVersion:
     return draft
 
 
-def test_the_admin_refuses_to_delete_a_frozen_goal(demo, approved_draft, operator):
+def test_the_admin_deletes_no_goal(demo, approved_draft, operator):
     goal = goal_of(approved_draft)
     before = snapshot()
     url = reverse("admin:agreements_goalarea_delete", args=[goal.pk])
-    assert_admin_refused(demo, operator.post(url, {"post": "yes"}))
+    assert_admin_refused(operator.post(url, {"post": "yes"}))
     assert snapshot() == before
     bulk = operator.post(
         reverse("admin:agreements_goalarea_changelist"),
         {"action": "delete_selected", "_selected_action": [goal.pk], "post": "yes"},
     )
-    assert_admin_refused(demo, bulk)
+    assert bulk.status_code in (200, 302, 403)  # no delete action is offered at all
     assert snapshot() == before
-    assert len(frozen_write_events(demo)) == 2
-
-
-def test_the_admin_still_edits_a_draft_goal(demo, draft, operator):
-    goal = goal_of(draft)
-    url = reverse("admin:agreements_goalarea_change", args=[goal.pk])
-    data = admin_form_data(operator, url)
-    assert "title" in data
-    data["title"] = "Ylläpitäjän korjaus"
-    response = operator.post(url, data)
-    assert response.status_code == 302, response.content.decode()[-2000:]
-    assert GoalArea.objects.get(pk=goal.pk).title == "Ylläpitäjän korjaus"
-
-
-# --- The version itself: no way back from approved, no deletion ------------------------
 
 
 def test_an_approved_version_cannot_be_set_back_to_draft(demo):
