@@ -7,7 +7,7 @@ PORT   ?= 8000
 # production sets SECRET_KEY and runs manage.py itself (docs/deployment.md).
 DEV    := DEBUG=1
 
-.PHONY: run test venv node-tools messages makemessages check-messages lint format lock clean
+.PHONY: run test screenshots venv node-tools messages makemessages check-messages lint format lock clean
 
 # The stamp is rebuilt whenever the lock file changes, so a pull that bumps a pin reinstalls.
 $(VENV)/.installed: requirements-dev.lock
@@ -43,6 +43,10 @@ run: messages
 # One worker per core (pytest-xdist): each gets its own test database.
 test: messages node-tools
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+
+# The browser tests with a screenshot of every page state in var/screenshots/ (to look at).
+screenshots: messages node-tools
+	SUUNTA_SCREENSHOTS=1 $(PY) -m pytest -n auto tests/e2e $(PYTEST_ARGS)
 
 # Developer helpers (need GNU gettext): refresh the catalogues from the source.
 makemessages: venv

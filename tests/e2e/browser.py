@@ -3,6 +3,7 @@
 Fixtures live in conftest.py beside this file; tests import these helpers.
 """
 
+import os
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
@@ -28,8 +29,17 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": [
 _axe = Axe()
 
 
-def screenshot(page, name: str) -> Path:
-    """Save the whole page as var/screenshots/<name>.png."""
+# Screenshots of every page state are for people to look at (`make screenshots`); a
+# test run takes one only of a page that fails a check (a full-page screenshot costs
+# about a third of a browser test's time).
+SCREENSHOTS = os.environ.get("SUUNTA_SCREENSHOTS") == "1"
+
+
+def screenshot(page, name: str, *, failing: bool = False) -> Path | None:
+    """Save the whole page as var/screenshots/<name>.png when screenshots were asked
+    for, or when the page fails a check (`failing`). The path, or None."""
+    if not (SCREENSHOTS or failing):
+        return None
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
@@ -57,8 +67,9 @@ def format_violations(violations: list[dict]) -> str:
 def assert_accessible(page, name: str) -> None:
     """Screenshot the page as <name>, then fail on any WCAG 2.1 A/AA violation axe finds
     and on any Content-Security-Policy refusal the page has logged so far."""
-    path = screenshot(page, name)
+    screenshot(page, name)
     violations = axe_violations(page)
+    path = screenshot(page, name, failing=True) if violations else None
     assert not violations, (
         f"{len(violations)} accessibility violation(s) on {name!r} ({page.url}), "
         f"screenshot {path}:\n" + format_violations(violations)
@@ -108,6 +119,7 @@ def horizontal_overflow(page) -> int:
 
 def assert_fits_viewport(page, name: str) -> None:
     """Screenshot the page as <name> and fail if it scrolls sideways."""
-    path = screenshot(page, name)
+    screenshot(page, name)
     overflow = horizontal_overflow(page)
+    path = screenshot(page, name, failing=True) if overflow > 0 else None
     assert overflow <= 0, f"{name!r} ({page.url}) scrolls sideways by {overflow}px, screenshot {path}"

@@ -2,9 +2,11 @@
 server, with the demo loaded into the live server's database."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import sync_playwright
 
 from suunta.demo.loader import load_demo
+from tests.demo_snapshot import Snapshot, capture, restore
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, CSP_LISTENER
 
@@ -24,10 +26,23 @@ def browser():
         browser.close()
 
 
+# The demo as the first browser test of this process loaded it, and the clock then:
+# later browser tests copy its rows back (tests/demo_snapshot.py) instead of loading
+# it again (seconds each). The copy commits, as the live server needs it to.
+_loaded: tuple[Snapshot, object] | None = None
+
+
 @pytest.fixture
-def live_demo(transactional_db, live_server):
+def live_demo(transactional_db, live_server, fixed_today):
     """The demo in the database the live server reads; returns the server's base URL."""
-    load_demo()
+    global _loaded
+    if _loaded is None:
+        _handles, snapshot = capture(load_demo)
+        _loaded = (snapshot, timezone.now())
+    else:
+        snapshot, loaded_at = _loaded
+        restore(snapshot)
+        fixed_today.move_to(loaded_at)  # time goes on from where the load left it
     return live_server.url
 
 

@@ -85,7 +85,8 @@ class Problems:
         """axe and the CSP on the page as it is now; returns the CSP messages seen so far."""
         violations = axe_violations(page)
         if violations:
-            self.add(where, f"{page.url}\n" + format_violations(violations))
+            path = screenshot(page, safe_name(f"failing-{where}"), failing=True)
+            self.add(where, f"{page.url} (screenshot {path})\n" + format_violations(violations))
         messages = csp_messages(page)
         if len(messages) > csp_seen:
             self.add(where, "CSP blocked:\n" + "\n".join(messages[csp_seen:]))
@@ -154,9 +155,10 @@ def test_every_page_is_accessible(live_demo, context, page, language, part):
 
         if item.name in PHONE_PAGES:
             page.set_viewport_size(PHONE)
-            path = screenshot(page, f"{language}-phone-{name}")
+            screenshot(page, f"{language}-phone-{name}")
             overflow = horizontal_overflow(page)
             if overflow > 0:
+                path = screenshot(page, f"{language}-phone-{name}", failing=True)
                 problems.add(f"{where} (phone)", f"scrolls sideways by {overflow}px, screenshot {path}")
             csp_seen = problems.check(page, f"{where} (phone)", csp_seen)
             page.set_viewport_size(DESKTOP)
