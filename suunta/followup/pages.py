@@ -12,6 +12,7 @@ from suunta.agreements.models import Checkpoint, GoalArea
 from suunta.documents.content import followup_decision
 from suunta.evidence.forms import evidence_form
 from suunta.measures.weights import overall_result
+from suunta.organizations import people
 
 from . import services
 from .forms import AssessmentForm, CloseStepForm, MarkAgreedForm, ReportForm
@@ -125,7 +126,7 @@ def _rows(goal_list, visible, agreed, earlier, own, kind, forms) -> list[dict]:
 def _progress(checkpoint, goal_list, assessments) -> dict:
     goal_count = len(goal_list)
     submitted = [a for a in assessments if a.submitted_at is not None]
-    evaluators = services.current_evaluators(checkpoint)
+    evaluators = people.evaluator_ids(checkpoint.version.plan.agreement)
     views_done = sum(
         1
         for e in evaluators
@@ -168,7 +169,7 @@ def checkpoint_page(
     plan,
     checkpoint,
     *,
-    own_forms=None,
+    given_own=None,
     agreed_forms=None,
     conflict=None,
     action_forms=None,
@@ -191,11 +192,15 @@ def checkpoint_page(
     can_agree = not problem and policies.can(user, policies.WRITE_AGREED, checkpoint)
     own = {a.goal_area_id: a for a in assessments if a.author_id == user.pk and a.kind == kind}
     agreed = {a.goal_area_id: a for a in visible if a.kind == AssessmentKind.AGREED}
-    if kind and own_forms is None:
-        own_forms = {g.pk: own_form(g, own.get(g.pk), scale, kind) for g in goal_list}
+    if kind and given_own is None:
+        given_own = {g.pk: own_form(g, own.get(g.pk), scale, kind) for g in goal_list}
     forms = {
-        "own": own_forms or {},
-        "agreed": _agreed_forms(goal_list, agreed, scale, agreed_forms) if can_agree else {},
+        "own": given_own or {},
+        # A form sent back with an error stays, with what was typed, even when the
+        # follow-up can no longer be agreed (it was agreed or closed meanwhile).
+        "agreed": _agreed_forms(goal_list, agreed, scale, agreed_forms)
+        if can_agree
+        else dict(agreed_forms or {}),
         "evidence": evidence_forms or {},
     }
     earlier = _earlier_agreed(user, checkpoint, agreement)

@@ -59,7 +59,7 @@ def save_own(request, pk: int, checkpoint_id: int):
                 request, _("Submitted. Thank you.") if submit else _("Saved as a draft. Submit when ready.")
             )
             return redirect(reverse("followup", args=[plan.pk, checkpoint.pk]))
-    return render_page(request, plan, checkpoint, own_forms=forms)
+    return render_page(request, plan, checkpoint, given_own=forms)
 
 
 @require_POST

@@ -12,16 +12,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from suunta import policies
 from suunta.agreements import access
 from suunta.agreements import pages as plan_pages
-from suunta.agreements.models import GoalArea, Metric
+from suunta.agreements.models import GoalArea
 from suunta.lib import once
 from suunta.lib.clock import today
 from suunta.lib.forms import apply_validation_error
 from suunta.lib.numbers import format_decimal
 
-from . import csv_import, services
+from . import csv_import, pages, services
 from .forms import ImportForm, MetricValueForm, WeightsForm
 from .models import MetricValue
-from .progress import overview
 
 
 def _context(request, pk: int, metric_id: int):
@@ -29,39 +28,8 @@ def _context(request, pk: int, metric_id: int):
     return plan, access.metric(request.user, plan, access.versions(request.user, plan), metric_id)
 
 
-def _can_record(user, metric) -> bool:
-    return metric.is_quantitative and policies.can(
-        user, policies.RECORD_METRIC_VALUE, metric.goal_area.version
-    )
-
-
 def _page(request, plan, metric, *, value_form=None):
-    values = list(
-        MetricValue.objects.filter(plan=plan, metric_lineage=metric.lineage).select_related("recorded_by")
-    )
-    can_record = _can_record(request.user, metric)
-    version = metric.goal_area.version
-    in_force = services.version_in_force(plan)
-    context = {
-        "organization": plan.agreement.organization,
-        "plan": plan,
-        "metric": metric,
-        "goal": metric.goal_area,
-        "version": version,
-        "current_metric": (
-            Metric.objects.filter(goal_area__version=in_force, lineage=metric.lineage).first()
-            if in_force is not None and in_force.pk != version.pk
-            else None
-        ),
-        "values": values,
-        "can_record": can_record,
-        "value_form": value_form
-        or (MetricValueForm(initial={"measured_on": min(today(), plan.period_end)}) if can_record else None),
-        "target_text": format_decimal(metric.target, metric.unit),
-        "baseline_text": format_decimal(metric.baseline, metric.unit),
-    }
-    if metric.is_quantitative:
-        context.update(overview(plan, metric, values))
+    context = pages.metric_page(request.user, plan, metric, value_form=value_form)
     return render(request, "measures/metric_detail.html", context)
 
 

@@ -260,3 +260,29 @@ def test_closing_the_self_assessment_moves_on_when_the_views_are_already_in(demo
     assert SkippedStep.objects.filter(followup__checkpoint=checkpoint).count() == 1
     page = demo.client(PREPARER).get(page_url(plan, checkpoint))
     assert parse(page.content).has_id("id_mark-meeting_date")
+
+
+def test_an_agreed_text_sent_after_the_follow_up_was_agreed_comes_back_with_the_reason(demo):
+    """The mayor had the page open while the follow-up was marked agreed: the save is
+    refused, and the form comes back with what was typed and why, not as a blank page."""
+    plan, checkpoint = demo.current, open_checkpoint(demo)
+    scale = ratings(demo.org)
+    goal = goals(plan)[0]
+    mayor = demo.client("pormestari")
+    revision = form_revision(mayor.get(page_url(plan, checkpoint)), goal)
+    followup = services.followup_of(checkpoint)
+    followup.status = FollowUpStatus.AGREED
+    followup.save()
+    before = state()
+
+    response = mayor.post(
+        agreed_url(plan, checkpoint, goal),
+        agreed_data(goal, scale["achieved"], "Myöhästynyt muotoilu", revision),
+    )
+
+    assert response.status_code == 200
+    assert state() == before
+    doc = parse(response.content)
+    assert doc.by_id(f"id_agreed-{goal.pk}-text").value() == "Myöhästynyt muotoilu"
+    form = doc.by_id(f"id_agreed-{goal.pk}-text").closest(lambda e: e.tag == "form")
+    assert fi("This follow-up has already been agreed.") in squash(form.text())
