@@ -9,6 +9,7 @@ from suunta import policies
 from suunta.agreements.models import GoalArea, GoalPlan
 from suunta.followup.models import Assessment, AssessmentKind, FollowUp
 from suunta.lib.clock import today
+from suunta.organizations import people
 
 from . import services
 from .forms import CloseMemoForm, DevelopmentItemForm, SectionForm, ShareItemsForm
@@ -51,7 +52,7 @@ def _plan_goals(discussion, plans) -> tuple[dict, dict]:
 
 def share_candidates(discussion, user):
     """People who take part in discussions, other than the user and the executive."""
-    return services.eligible_participants(discussion.agreement, today()).exclude(
+    return people.discussion_candidates(discussion.agreement, today()).exclude(
         pk__in=[user.pk, discussion.agreement.executive_id]
     )
 

@@ -16,12 +16,12 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from suunta import policies
-from suunta.agreements.models import DirectorAgreement, GoalArea, GoalPlan
+from suunta.agreements.models import GoalArea, GoalPlan
 from suunta.audit import services as audit
 from suunta.audit.models import AuditEvent
 from suunta.lib.clock import now, today
 from suunta.organizations import people
-from suunta.organizations.models import CONFIDENTIAL_ROLES, Membership, Role
+from suunta.organizations.models import CONFIDENTIAL_ROLES, Membership
 
 from .defaults import ensure_defaults
 from .models import (
@@ -38,9 +38,6 @@ from .models import (
     SurveyAnswer,
 )
 
-PARTICIPANT_ROLES = (Role.EXECUTIVE, Role.EVALUATOR, Role.PREPARER)
-SURVEY_TITLES = ("council_chair",)
-
 
 class ConflictError(Exception):
     """Someone saved the same section since this form was opened; nothing was saved."""
@@ -50,12 +47,8 @@ class ConflictError(Exception):
         self.section = section
 
 
-def eligible_participants(agreement: DirectorAgreement, day):
-    return people.discussion_candidates(agreement, day)
-
-
 def _check_participants(agreement, day, users) -> None:
-    allowed = set(eligible_participants(agreement, day).values_list("pk", flat=True))
+    allowed = set(people.discussion_candidates(agreement, day).values_list("pk", flat=True))
     outsiders = [u for u in users if u.pk not in allowed]
     if outsiders:
         raise ValidationError(
@@ -402,7 +395,7 @@ def close_memo(user, discussion, reason: str) -> None:
 def create_survey(user, discussion, *, recipients, closes_on, anonymous: bool) -> Survey:
     discussion = _locked(discussion)
     policies.require(user, policies.CREATE_SURVEY, discussion)
-    allowed = set(survey_recipients(discussion.agreement).values_list("pk", flat=True))
+    allowed = set(people.survey_recipients(discussion.agreement).values_list("pk", flat=True))
     if not recipients:
         raise ValidationError({"recipients": _("Choose at least one recipient.")})
     if any(r.pk not in allowed for r in recipients):
@@ -424,10 +417,6 @@ def create_survey(user, discussion, *, recipients, closes_on, anonymous: bool) -
         },
     )
     return survey
-
-
-def survey_recipients(agreement):
-    return people.survey_recipients(agreement)
 
 
 def survey_goals(survey):
@@ -495,7 +484,7 @@ def share_items(user, discussion, person) -> int:
             obj=discussion,
         )
     if person.pk not in set(
-        eligible_participants(discussion.agreement, today()).values_list("pk", flat=True)
+        people.discussion_candidates(discussion.agreement, today()).values_list("pk", flat=True)
     ):
         raise ValidationError(
             {"person": _("Items can be shared only with people who take part in the discussions.")}

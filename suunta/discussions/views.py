@@ -21,6 +21,7 @@ from suunta.audit import services as audit
 from suunta.lib import once
 from suunta.lib.clock import today
 from suunta.lib.forms import apply_validation_error
+from suunta.organizations import people
 
 from . import calendar, forms, pages, services
 from .forms import (
@@ -59,7 +60,7 @@ def _refuse_restricted(request, discussion, section) -> None:
 
 def _form_kwargs(agreement, day):
     return {
-        "people": services.eligible_participants(agreement, day or today()),
+        "people": people.discussion_candidates(agreement, day or today()),
         "plans": GoalPlan.objects.filter(agreement=agreement).order_by("period_start"),
     }
 
@@ -359,8 +360,8 @@ def calendar_file(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def survey_new(request, pk: int):
     discussion = get_discussion(request, pk)
-    people = services.survey_recipients(discussion.agreement)
-    form = SurveyForm(request.POST or None, people=people, initial={"recipients": list(people)})
+    recipients = people.survey_recipients(discussion.agreement)
+    form = SurveyForm(request.POST or None, people=recipients, initial={"recipients": list(recipients)})
     if request.method == "POST":
         with once.submission(request) as submission:
             # Replayed before the policy: the survey the first submission made means

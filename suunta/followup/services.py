@@ -175,12 +175,9 @@ def save_assessments(user, checkpoint: Checkpoint, kind: str, entries: dict, *, 
     errors, saved = {}, []
     for goal, values in entries.items():
         try:
-            # A savepoint per goal: a refused goal's own writes go, the others' stay
-            # until the whole is known.
-            with transaction.atomic():
-                saved.append(save_assessment(user, checkpoint, goal, kind, submit=submit, **values))
-        except ConflictError:
-            raise
+            # save_assessment is atomic, so nested here it is a savepoint per goal: a
+            # refused goal's own writes go, the others' stay until the whole is known.
+            saved.append(save_assessment(user, checkpoint, goal, kind, submit=submit, **values))
         except ValidationError as error:
             errors[goal.pk] = error
     if errors:
@@ -202,10 +199,6 @@ def _save_metric_notes(assessment: Assessment, goal_area: GoalArea, notes: dict[
             MetricNote.objects.filter(assessment=assessment, metric_id=metric_id).delete()
 
 
-def current_evaluators(checkpoint: Checkpoint) -> list[int]:
-    return people.evaluator_ids(checkpoint.version.plan.agreement)
-
-
 def _advance(checkpoint: Checkpoint, followup: FollowUp, user) -> None:
     """Move on by itself once everyone has submitted."""
     goals = set(GoalArea.objects.filter(version_id=checkpoint.version_id).values_list("pk", flat=True))
@@ -215,7 +208,7 @@ def _advance(checkpoint: Checkpoint, followup: FollowUp, user) -> None:
         if goals and done >= goals:
             _set_status(followup, FollowUpStatus.SELF_ASSESSED, user)
     if followup.status == FollowUpStatus.SELF_ASSESSED:
-        evaluators = current_evaluators(checkpoint)
+        evaluators = people.evaluator_ids(checkpoint.version.plan.agreement)
         views = set(submitted.filter(kind=AssessmentKind.VIEW).values_list("author_id", "goal_area_id"))
         if evaluators and all((e, g) in views for e in evaluators for g in goals):
             _set_status(followup, FollowUpStatus.VIEWS_IN, user)
