@@ -120,16 +120,22 @@ def forget_roles(user) -> None:
         delattr(user, _CACHE_ATTR)
 
 
+def is_executive(user, agreement) -> bool:
+    """The user is the executive whose goals these are: what this grants (own
+    self-assessment, own restricted notes, the use log of them) is asked by this name."""
+    return user.pk == agreement.executive_id
+
+
 def is_disqualified(user, agreement) -> bool:
     """The executive is disqualified in matters of his or her own goals (hallintolaki
     28 §): never edits, proposes, handles, approves, evaluates or reports them."""
-    return user.pk == agreement.executive_id
+    return is_executive(user, agreement)
 
 
 def is_insider(user, agreement) -> bool:
     """The executive and the people who prepare and evaluate the goals: they read the
     self-assessments, views and agreed texts at once, drafts of plans and all versions."""
-    return is_disqualified(user, agreement) or bool(roles_in(user, agreement.organization_id) & FULL_READERS)
+    return is_executive(user, agreement) or bool(roles_in(user, agreement.organization_id) & FULL_READERS)
 
 
 def visible_version_statuses(user, organization_id: int) -> frozenset[str] | None:
@@ -291,7 +297,7 @@ def _record_metric_value(user, version) -> bool:
     agreement = version.plan.agreement
     if version.status != VersionStatus.APPROVED:
         return False
-    return is_disqualified(user, agreement) or Role.PREPARER in roles_in(user, agreement.organization_id)
+    return is_executive(user, agreement) or Role.PREPARER in roles_in(user, agreement.organization_id)
 
 
 def _set_weights(user, version) -> bool:
@@ -380,7 +386,7 @@ def _followup_rule(action: str) -> Callable:
     def rule(user, checkpoint) -> bool:
         agreement = checkpoint.version.plan.agreement
         if action == WRITE_SELF_ASSESSMENT:
-            return is_disqualified(user, agreement)
+            return is_executive(user, agreement)
         if is_disqualified(user, agreement):
             return False
         return bool(roles_in(user, agreement.organization_id) & FOLLOWUP_ACTIONS[action])
@@ -414,7 +420,7 @@ def _answer_survey(user, survey) -> bool:
 
 def _read_restricted(user, discussion) -> bool:
     # Restricted texts are for the people in the room, and the executive they concern.
-    return _in_room(user, discussion) or is_disqualified(user, discussion.agreement)
+    return _in_room(user, discussion) or is_executive(user, discussion.agreement)
 
 
 def _edit_discussion(user, discussion) -> bool:
@@ -480,7 +486,7 @@ def _item_rule(share: bool) -> Callable:
         agreement = item.agreement
         if not roles_in(user, agreement.organization_id):
             return False
-        if is_disqualified(user, agreement) or is_participant(user, item.raised_in):
+        if is_executive(user, agreement) or is_participant(user, item.raised_in):
             return True
         return not share and any(s.user_id == user.pk for s in item.shares.all())
 
@@ -489,7 +495,7 @@ def _item_rule(share: bool) -> Callable:
 
 def _view_restricted_use(user, agreement) -> bool:
     # The executive sees who has read his or her restricted notes.
-    return is_disqualified(user, agreement) and bool(roles_in(user, agreement.organization_id))
+    return is_executive(user, agreement) and bool(roles_in(user, agreement.organization_id))
 
 
 RULES: dict[str, Callable] = {
