@@ -70,3 +70,33 @@ def test_the_superuser_flag_is_called_an_operator_not_an_admin(demo, operator):
         ).content.decode()
     assert fi("Operator of the service") in page
     assert ">Pääkäyttäjä<" not in page and "Pääkäyttäjä:" not in page
+
+
+def test_an_operator_ends_a_membership_but_cannot_rewrite_whose_or_which_role_it_was(demo, operator):
+    membership = Membership.objects.get(user__username="hallitus")
+    url = reverse("admin:organizations_membership_change", args=[membership.pk])
+    form = operator.get(url).content.decode()
+    assert 'name="valid_to"' in form
+    assert 'name="role"' not in form and 'name="user"' not in form
+    response = operator.post(
+        url,
+        {
+            "user": demo.user("valmistelija").pk,
+            "organization": membership.organization_id,
+            "role": "org_admin",
+            "valid_from": "2020-01-01",
+            "valid_to": "2026-12-31",
+            "basis": membership.basis,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    membership.refresh_from_db()
+    assert membership.user.username == "hallitus"
+    assert membership.role != "org_admin"
+    assert str(membership.valid_to) == "2026-12-31"
+    event = AuditEvent.objects.get(action="membership.update", object_id=str(membership.pk))
+    assert set(changes_of(event)) == {"valid_to"}
+
+
+def test_a_board_decision_is_not_added_in_the_admin(demo, operator):
+    assert operator.get(reverse("admin:governance_handling_add")).status_code == 403

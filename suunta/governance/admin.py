@@ -25,6 +25,10 @@ class HandlingAdmin(admin.ModelAdmin):
     list_select_related = ["body", "version__plan"]
     readonly_fields = ["snapshot", "snapshot_sha256"]
 
+    def has_add_permission(self, request):
+        # Decisions are recorded by the lifecycle services (with their snapshot), not here.
+        return False
+
     def has_change_permission(self, request, obj=None):
         # A recorded decision is part of the tamper-evident history: read-only here too.
         return False

@@ -47,6 +47,13 @@ class MembershipAdmin(admin.ModelAdmin):
     readonly_fields = ["granted_by", "awaiting_confirmation", "confirmed_by", "confirmed_at"]
     actions = None
 
+    def get_readonly_fields(self, request, obj=None):
+        # Who held which role from when is history: a held membership is ended (valid
+        # to) and a new one added, never rewritten into another person's or role's.
+        if obj is not None:
+            return ["user", "organization", "role", "title", "valid_from", *self.readonly_fields]
+        return self.readonly_fields
+
     def save_model(self, request, obj, form, change):
         services.save_membership_as_operator(request.user, obj)
 
