@@ -108,11 +108,50 @@ def test_reading_modules_call_no_writing_service():
     assert not wrong, wrong
 
 
+ORM_WRITES = {
+    "save",
+    "create",
+    "delete",
+    "update",
+    "bulk_create",
+    "bulk_update",
+    "get_or_create",
+    "update_or_create",
+}
+
+
+def _is_orm_write(node) -> bool:
+    """A call of an ORM write method. `update` with a positional argument is a dict's
+    (QuerySet.update takes keywords only)."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        return False
+    if node.func.attr == "update" and node.args:
+        return False
+    return node.func.attr in ORM_WRITES
+
+
+def _calls_orm_write(node) -> bool:
+    return any(_is_orm_write(call) for call in ast.walk(node))
+
+
 def _writes(target: str) -> bool:
-    """A service function that opens a transaction (decorated with transaction.atomic)."""
+    """A service function that writes: it opens a transaction (transaction.atomic) or
+    calls an ORM write (save, create, update, delete …) itself."""
     module, name = target.rsplit(".", 1)
     path = ROOT.parent.joinpath(*module.split(".")).with_suffix(".py")
     for node in ast.parse(path.read_text()).body:
         if isinstance(node, ast.FunctionDef) and node.name == name:
-            return any("atomic" in ast.unparse(d) for d in node.decorator_list)
+            return any("atomic" in ast.unparse(d) for d in node.decorator_list) or _calls_orm_write(node)
     return False
+
+
+def test_reading_modules_write_no_rows_themselves():
+    """Nor does a page builder save, create, update or delete through the ORM itself."""
+    wrong = [
+        f"{path.relative_to(ROOT)}:{node.lineno} {node.func.attr}()"
+        for path in modules()
+        if path.name in READERS
+        for node in ast.walk(ast.parse(path.read_text()))
+        if _is_orm_write(node)
+    ]
+    assert not wrong, wrong
