@@ -26,7 +26,7 @@ from suunta.audit.services import Refused, in_transaction, record_refusal
 from suunta.discussions.models import Participant, Survey
 from suunta.followup.models import FollowUp, FollowUpStatus
 from suunta.lib.clock import today
-from suunta.organizations.models import CONFIDENTIAL_ROLES, Membership, Organization, Role
+from suunta.organizations.models import CONFIDENTIAL_ROLES, Membership, Organization, PositionRight, Role
 
 # Actions
 EDIT_PLAN = "edit_plan"  # change goals, metrics and checkpoints of a version
@@ -67,7 +67,10 @@ SHARE_ITEM = "share_development_item"
 VIEW_RESTRICTED_USE = "view_restricted_use"
 # Documents (obj: (PlanVersion, kind, follow-up status or None))
 READ_DOCUMENT = "read_document"
-MAYOR = "title:mayor"
+# Position rights (organizations.PositionRight) ride along with the roles as "right:…".
+MARK_AGREED_RIGHT = f"right:{PositionRight.MARK_AGREED}"
+CLOSE_MEMO_RIGHT = f"right:{PositionRight.CLOSE_MEMO}"
+CREATE_SURVEY_RIGHT = f"right:{PositionRight.CREATE_SURVEY}"
 
 PLAN_EDITORS = frozenset({Role.EVALUATOR, Role.PREPARER})
 # Read every plan of the organization, whatever its state.
@@ -97,14 +100,16 @@ def roles_by_organization(user) -> dict[int, frozenset[str]]:
     if cached is not None and cached[0] == day:
         return cached[1]
     roles: dict[int, set[str]] = {}
+    # The position's rights come in the same query (a join on organization and code).
+    rights = [f"position__{right}" for right in PositionRight.values]
     memberships = (
-        Membership.objects.valid_on(day).filter(user=user).values_list("organization_id", "role", "title")
+        Membership.objects.valid_on(day).filter(user=user).values_list("organization_id", "role", *rights)
     )
-    for org_id, role, title in memberships:
+    for org_id, role, *held in memberships:
         roles.setdefault(org_id, set()).add(role)
-        if title:
-            # Titles ride along as "title:mayor" etc.: some steps belong to the mayor.
-            roles[org_id].add(f"title:{title}")
+        roles[org_id].update(
+            f"right:{right}" for right, has in zip(PositionRight.values, held, strict=True) if has
+        )
     result = {org_id: frozenset(r) for org_id, r in roles.items()}
     setattr(user, _CACHE_ATTR, (day, result))
     return result
@@ -376,8 +381,8 @@ FOLLOWUP_ACTIONS = {
     WRITE_SELF_ASSESSMENT: frozenset({Role.EXECUTIVE}),
     WRITE_VIEW: frozenset({Role.EVALUATOR}),
     WRITE_AGREED: frozenset({Role.PREPARER, Role.EVALUATOR}),
-    MARK_AGREED: frozenset({Role.PREPARER, MAYOR}),
-    CLOSE_FOLLOWUP_STEP: frozenset({Role.PREPARER, MAYOR}),
+    MARK_AGREED: frozenset({Role.PREPARER, MARK_AGREED_RIGHT}),
+    CLOSE_FOLLOWUP_STEP: frozenset({Role.PREPARER, MARK_AGREED_RIGHT}),
     REPORT_FOLLOWUP: frozenset({Role.PREPARER}),
 }
 
@@ -456,17 +461,25 @@ def _confirm_memo(user, discussion) -> bool:
     return not discussion.is_frozen and _in_room(user, discussion)
 
 
-def _mayor_on_open(user, discussion) -> bool:
-    agreement = discussion.agreement
-    return (
-        not discussion.is_frozen
-        and not is_disqualified(user, agreement)
-        and MAYOR in roles_in(user, agreement.organization_id)
-    )
+def _holds_on_open(right: str) -> Callable:
+    """The discussion is open and the user's position carries the right."""
+
+    def rule(user, discussion) -> bool:
+        agreement = discussion.agreement
+        return (
+            not discussion.is_frozen
+            and not is_disqualified(user, agreement)
+            and right in roles_in(user, agreement.organization_id)
+        )
+
+    return rule
+
+
+_close_memo = _holds_on_open(CLOSE_MEMO_RIGHT)
 
 
 def _create_survey(user, discussion) -> bool:
-    return _mayor_on_open(user, discussion) and not has_survey(discussion)
+    return _holds_on_open(CREATE_SURVEY_RIGHT)(user, discussion) and not has_survey(discussion)
 
 
 def has_survey(discussion) -> bool:
@@ -520,7 +533,7 @@ RULES: dict[str, Callable] = {
     WRITE_MEMO: _write_memo,
     READ_RESTRICTED: _read_restricted,
     CONFIRM_MEMO: _confirm_memo,
-    CLOSE_MEMO: _mayor_on_open,
+    CLOSE_MEMO: _close_memo,
     CREATE_SURVEY: _create_survey,
     ANSWER_SURVEY: _answer_survey,
     READ_ITEM: _item_rule(share=False),

@@ -266,6 +266,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 MAIL_RETRY_DELAYS = [int(s) for s in env_list("SUUNTA_MAIL_RETRY_DELAYS", "60,300,1800")]
 # How long an invitation's link works after the mail left.
 INVITATION_VALID_DAYS = int(os.environ.get("SUUNTA_INVITATION_VALID_DAYS", 14))
+# The service's address, for links made outside a request (manage.py create_organization).
+SITE_URL = os.environ.get("SUUNTA_SITE_URL", "http://127.0.0.1:8000")
 
 # --- Background tasks -----------------------------------------------------------------
 # Django's tasks framework (the django-tasks backport) with the database backend: no

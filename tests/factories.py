@@ -9,6 +9,7 @@ from suunta.agreements.models import Checkpoint, DirectorAgreement, GoalArea, Go
 from suunta.governance.models import Handling
 from suunta.lib.validators import business_id_check_digit
 from suunta.organizations.models import Body, Membership, Organization
+from suunta.organizations.setup import add_positions
 
 
 def _business_id(n: int) -> str:
@@ -35,11 +36,19 @@ class UserFactory(factory.django.DjangoModelFactory):
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organization
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Testikunta {n}")
     slug = factory.Sequence(lambda n: f"testikunta-{n}")
     business_id = factory.Sequence(lambda n: _business_id(2_000_000 + n * 13))
     kind = "municipality"
+
+    @factory.post_generation
+    def preset(organization, create, extracted, **kwargs):
+        # Positions (and their rights) from a preset, the mayor model unless named; the
+        # tests make their own bodies and workflow.
+        if create:
+            add_positions(organization, extracted or "mayor")
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

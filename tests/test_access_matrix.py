@@ -239,7 +239,7 @@ def waiting_membership(demo):
         organization=demo.org,
         user=second,
         role="evaluator",
-        title="board_chair",
+        title="deputy_mayor",
         valid_from=dt.date(2026, 1, 1),
         defaults={"basis": "KH 12.1.2026 § 3", "granted_by": third, "awaiting_confirmation": True},
     )

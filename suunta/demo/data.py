@@ -58,6 +58,7 @@ ORGANIZATIONS = [
         "name_sv": "Exempelkommun",
         "business_id": "1234567-1",
         "kind": "municipality",
+        "preset": "mayor",
         "bodies": [
             {
                 "kind": "preparatory",
@@ -234,6 +235,7 @@ ORGANIZATIONS = [
         "name_sv": "Andra kommunen",
         "business_id": "7654321-2",
         "kind": "municipality",
+        "preset": "manager",
         "bodies": [
             {
                 "kind": "board",

@@ -8,10 +8,10 @@ from django.db import transaction
 
 from suunta.agreements import services as plan_services
 from suunta.agreements.models import DirectorAgreement, GoalPlan
-from suunta.followup.scale import ensure_scale
 from suunta.governance import services as governance_services
 from suunta.governance import workflow
 from suunta.measures import services as measure_services
+from suunta.organizations import setup
 from suunta.organizations.models import Body, Membership, Organization
 
 from . import data, discussions, followups
@@ -41,8 +41,8 @@ def load_demo() -> list[str]:
 
 def load_organization(spec: dict, password: str | None = None):
     """One organization of `spec` (as in data.ORGANIZATIONS, without its plan): its
-    bodies, people and memberships, the director agreement, the default workflow and
-    rating scale. Returns (organization, bodies by name, people by username, agreement)."""
+    bodies, people and memberships, the director agreement, and from its preset the
+    positions, workflow and rating scale. Returns (organization, bodies by name, people by username, agreement)."""
     user_model = get_user_model()
     password = password or demo_password()
     org, _ = Organization.objects.get_or_create(
@@ -81,8 +81,9 @@ def load_organization(spec: dict, password: str | None = None):
     agreement, _ = DirectorAgreement.objects.get_or_create(
         organization=org, executive=executive, defaults=agreement_spec
     )
-    workflow.ensure_workflow(org)
-    ensure_scale(org)
+    # The preset adds the positions, the workflow and the rating scale (the bodies
+    # above are the preset's, with the demo's names).
+    setup.apply_preset(org, spec["preset"])
     return org, bodies, people, agreement
 
 

@@ -7,7 +7,7 @@ participants (suunta.policies decides). Restricted texts never reach board mater
 exports or the audit log (they are recorded there as hashes).
 
 Participants confirm the memo ("luettu ja hyväksytty"); once everyone has confirmed,
-or the mayor closes it with a reason, the memo is frozen like an approved annex.
+or a position with the right closes it with a reason, the memo is frozen like an approved annex.
 """
 
 import uuid
@@ -291,7 +291,7 @@ class ItemShare(TimestampedModel):
 
 
 class Survey(TimestampedModel):
-    """The mayor's optional pre-discussion survey to board members and the council chair."""
+    """The optional pre-discussion survey (by a position with the right) to board members and the positions asked for views."""
 
     discussion = models.OneToOneField(Discussion, on_delete=models.CASCADE, related_name="survey")
     anonymous = models.BooleanField(_("anonymous answers"), default=False)

@@ -590,7 +590,7 @@ def restricted_use(agreement) -> dict:
     grants = list(
         Membership.objects.filter(organization_id=agreement.organization_id, role__in=CONFIDENTIAL_ROLES)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today()))
-        .select_related("user", "granted_by", "confirmed_by")
+        .select_related("user", "granted_by", "confirmed_by", "position")
         .order_by("role", "valid_from", "id")
     )
     return {"reads": reads, "shares": shares, "grants": grants}

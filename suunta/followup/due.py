@@ -33,7 +33,7 @@ class DueItem:
     plan_title: str
     organization_id: int
     assignees: set[int] = field(default_factory=set)  # user ids whose job this is
-    roles: frozenset = frozenset()  # or anyone with one of these roles (e.g. preparer, mayor)
+    roles: frozenset = frozenset()  # or anyone with one of these roles or position rights
     overdue: bool = False
     who: str = ""  # for the dashboard: whose turn it is, in words
     summary: str = ""  # for the dashboard: the same in the third person
@@ -75,12 +75,21 @@ def overview(plans, user=None) -> tuple[list[DueItem], list[PlanOverview]]:
             )
     org_ids = {v.plan.agreement.organization_id for v in versions}
     evaluators = defaultdict(dict)  # org -> {user id: name}
+    agreers = defaultdict(list)  # org -> names of the held positions that mark follow-ups agreed
     for membership in (
         Membership.objects.valid_on(day)
         .filter(organization_id__in=org_ids, role=Role.EVALUATOR)
-        .select_related("user")
+        .select_related("user", "position")
+        .order_by("position__order", "pk")
     ):
         evaluators[membership.organization_id][membership.user_id] = str(membership.user)
+        position = membership.position
+        if (
+            position
+            and position.may_mark_agreed
+            and position.display_name not in agreers[position.organization_id]
+        ):
+            agreers[position.organization_id].append(position.display_name)
 
     items, overviews = [], []
     for version in versions:
@@ -114,13 +123,16 @@ def overview(plans, user=None) -> tuple[list[DueItem], list[PlanOverview]]:
                 goal_ids,
                 submitted[checkpoint.pk],
                 evaluators[agreement.organization_id],
+                agreers[agreement.organization_id],
                 day,
             )
     items.sort(key=lambda i: (i.due or datetime.date.max, i.plan_title))
     return items, overviews
 
 
-def _items_for(checkpoint, status, plan, agreement, goal_ids, done, evaluators, day) -> list[DueItem]:
+def _items_for(
+    checkpoint, status, plan, agreement, goal_ids, done, evaluators, agreers, day
+) -> list[DueItem]:
     url = reverse("followup", args=[plan.pk, checkpoint.pk])
     label = checkpoint.display_label
     end = checkpoint.window_end
@@ -183,9 +195,13 @@ def _items_for(checkpoint, status, plan, agreement, goal_ids, done, evaluators, 
             DueItem(
                 _("Agree on follow-up %(label)s in the meeting and record it.") % {"label": label},
                 end,
-                roles=frozenset({Role.PREPARER, policies.MAYOR}),
+                roles=frozenset({Role.PREPARER, policies.MARK_AGREED_RIGHT}),
                 overdue=overdue,
-                who=_("preparer or mayor"),
+                # In the organization's own words: "preparer or board chair".
+                who=_("preparer or %(positions)s")
+                % {"positions": ", ".join(name.lower() for name in agreers)}
+                if agreers
+                else _("preparer"),
                 summary=_("Follow-up %(label)s: not agreed yet.") % {"label": label},
                 **common,
             )

@@ -139,7 +139,7 @@ class FollowUp(TimestampedModel):
 
 
 class SkippedStep(TimestampedModel):
-    """A step someone never completed, closed by the preparer or mayor with a reason."""
+    """A step someone never completed, closed by the preparer or a position with the right, with a reason."""
 
     followup = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="skipped_steps")
     from_status = models.CharField(_("from status"), max_length=16, choices=FollowUpStatus.choices)

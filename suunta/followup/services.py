@@ -2,7 +2,7 @@
 
 Statuses move forward: open → self-assessed → views in → agreed → reported. The first
 two advance by themselves when everyone has submitted; a step someone never completes
-is closed by the preparer or the mayor with a recorded reason.
+is closed by the preparer or a position with the right, with a recorded reason.
 """
 
 import datetime

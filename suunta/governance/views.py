@@ -81,7 +81,7 @@ def _step_form(version, step, data) -> StepForm:
             "expected_status": version.status,
             "expected_handlings": services.workflow_handlings(version).count(),
             "text": services.decision_draft(version, step, get_language() or "fi"),
-            # A decision is presented by the mayor or board chair; a preparatory handling has no presenter.
+            # A decision is presented by the presenting position's holder; a preparatory handling has none.
             "presenter": _presenter_id(agreement) if step.outcome not in ("", "handled") else None,
         },
     )

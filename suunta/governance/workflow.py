@@ -13,12 +13,13 @@ PREPARING = f"{Role.PREPARER},{Role.EVALUATOR}"
 RECORDING = f"{Role.PREPARER}"
 
 
-def default_steps(organization: Organization) -> list[WorkflowStep]:
-    """The seed's process: handling in the preparatory body (poljory, repeatable, or
-    none where the organization has none), then the board approves, returns or tables."""
+def default_steps(organization: Organization, freezing_body: str = BodyKind.BOARD) -> list[WorkflowStep]:
+    """Handling in the preparatory body (repeatable; none where the organization has
+    none), then the freezing body (the board, or e.g. the chair group) approves, returns
+    or tables."""
     bodies = list(organization.bodies.all())
     preparatory = next((b for b in bodies if b.kind == BodyKind.PREPARATORY), None)
-    board = next((b for b in bodies if b.kind == BodyKind.BOARD), None)
+    board = next((b for b in bodies if b.kind == freezing_body), None)
     rows = []
     if preparatory:
         rows += [
@@ -52,10 +53,10 @@ def default_steps(organization: Organization) -> list[WorkflowStep]:
     ]
 
 
-def ensure_workflow(organization: Organization) -> None:
+def ensure_workflow(organization: Organization, freezing_body: str = BodyKind.BOARD) -> None:
     """Give an organization the default table if it has none yet."""
     if not WorkflowStep.objects.filter(organization=organization).exists():
-        WorkflowStep.objects.bulk_create(default_steps(organization))
+        WorkflowStep.objects.bulk_create(default_steps(organization, freezing_body))
 
 
 def steps_from(version: PlanVersion) -> list[WorkflowStep]:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from suunta.agreements.forms import DateInput
 
-from .models import CONFIDENTIAL_ROLES, EvaluatorTitle, Role
+from .models import CONFIDENTIAL_ROLES, Role
 
 BASIS_HELP = _(
     "Required for evaluators and the executive, whose roles open confidential notes: e.g. "
@@ -23,24 +23,25 @@ class RoleFields(forms.Form):
     # No role is preselected: an executive's or an evaluator's role is never given by a
     # missed click.
     role = forms.ChoiceField(label=_("Role"), choices=[("", _("– choose –")), *Role.choices])
-    title = forms.ChoiceField(
-        label=_("Title (evaluators)"),
-        choices=[("", _("– none –")), *EvaluatorTitle.choices],
-        required=False,
-    )
+    title = forms.ChoiceField(label=_("Position (evaluators)"), choices=[], required=False)
     valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
     valid_to = forms.DateField(label=_("Valid to (optional)"), widget=DateInput(), required=False)
     basis = forms.CharField(
         label=_("Decision the role rests on"), max_length=300, required=False, help_text=BASIS_HELP
     )
 
+    def __init__(self, *args, positions, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The organization's own positions, in its own words.
+        self.fields["title"].choices = [("", _("– none –")), *((p.code, p.display_name) for p in positions)]
+
     def clean(self):
         cleaned = super().clean()
         role, title = cleaned.get("role"), cleaned.get("title")
         if role == Role.EVALUATOR and not title:
-            self.add_error("title", _("An evaluator needs a title, e.g. mayor or council chair."))
+            self.add_error("title", _("An evaluator holds a position, e.g. the board chair."))
         if role and role != Role.EVALUATOR and title:
-            self.add_error("title", _("Only evaluators carry a title."))
+            self.add_error("title", _("Only evaluators hold a position."))
         start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
         if start and end and end < start:
             self.add_error("valid_to", _("The end date cannot be before the start date."))

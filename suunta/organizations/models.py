@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
 from django.utils.translation import gettext_lazy as _
 
 from suunta.lib.clock import today
@@ -36,6 +37,9 @@ class Organization(TimestampedModel):
     kind = models.CharField(
         _("kind"), max_length=32, choices=OrganizationKind.choices, default=OrganizationKind.MUNICIPALITY
     )
+    # The preset the organization started from (organizations/presets.py); its own
+    # bodies, positions and workflow may differ since.
+    preset = models.CharField(_("preset"), max_length=32, blank=True)
     use_weights = models.BooleanField(
         _("weights for goals"),
         default=False,
@@ -69,12 +73,117 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Organization admin")
 
 
-class EvaluatorTitle(models.TextChoices):
-    MAYOR = "mayor", _("Mayor")
-    DEPUTY_MAYOR = "deputy_mayor", _("Deputy mayor")
-    COUNCIL_CHAIR = "council_chair", _("Council chair")
-    BOARD_CHAIR = "board_chair", _("Board chair")
-    BOARD_VICE_CHAIR = "board_vice_chair", _("Board vice-chair")
+class PositionRight(models.TextChoices):
+    """What a position may do beyond evaluating. Each is a boolean field of Position;
+    the policy reads them as "right:<code>" beside the roles."""
+
+    PRESENTS = "presents", _("Presents the executive's matters to the board")
+    MARK_AGREED = "may_mark_agreed", _("Marks a follow-up agreed and closes its unfinished steps")
+    CLOSE_MEMO = "may_close_memo", _("Closes a discussion memo that was not confirmed")
+    CREATE_SURVEY = "may_create_survey", _("Asks for views before a discussion")
+    ASKED_FOR_VIEWS = "asked_for_views", _("Is asked for views before a discussion")
+
+
+class Position(TimestampedModel):
+    """A position an evaluator holds, in the organization's own words (a board
+    chair, the authority's board chair …), and the rights it carries. Presets give an
+    organization its positions; its admin may change them."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="positions", verbose_name=_("organization")
+    )
+    code = models.SlugField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_not_blank])
+    name_sv = models.CharField(_("name in Swedish"), max_length=100, blank=True)
+    genitive = models.CharField(_("genitive"), max_length=100, blank=True)
+    genitive_sv = models.CharField(_("genitive in Swedish"), max_length=100, blank=True)
+    presents = models.BooleanField(PositionRight.PRESENTS.label, default=False)
+    may_mark_agreed = models.BooleanField(PositionRight.MARK_AGREED.label, default=False)
+    may_close_memo = models.BooleanField(PositionRight.CLOSE_MEMO.label, default=False)
+    may_create_survey = models.BooleanField(PositionRight.CREATE_SURVEY.label, default=False)
+    asked_for_views = models.BooleanField(PositionRight.ASKED_FOR_VIEWS.label, default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "code"], name="position_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def display_genitive(self) -> str:
+        return localized(self, "genitive") or self.display_name
+
+    def rights(self) -> frozenset[str]:
+        return frozenset(right for right in PositionRight.values if getattr(self, right))
+
+
+class PositionDescriptor(ForwardManyToOneDescriptor):
+    """No title, or a title the organization no longer has: no position (None), as a
+    nullable foreign key would give, rather than an exception."""
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        if not instance.title:
+            return None
+        try:
+            return super().__get__(instance, cls)
+        except (self.RelatedObjectDoesNotExist, self.field.remote_field.model.DoesNotExist):
+            self.field.set_cached_value(instance, None)
+            return None
+
+
+class PositionField(models.ForeignObject):
+    forward_related_accessor_class = PositionDescriptor
+
+
+def _position_of() -> models.ForeignObject:
+    """The Position a membership's or invitation's title names: joined on (organization,
+    code), so lists read it with select_related and the policy reads rights in the same
+    query as the roles."""
+    return PositionField(
+        Position,
+        on_delete=models.DO_NOTHING,
+        from_fields=["organization", "title"],
+        to_fields=["organization", "code"],
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("position"),
+    )
+
+
+def position_label(holder) -> str:
+    """The position's name for a title, else the role's."""
+    if holder.title:
+        position = holder.position
+        return position.display_name if position else holder.title
+    return Role(holder.role).label
+
+
+def check_title(holder, errors: dict) -> None:
+    """An evaluator holds one of the organization's positions; nobody else holds one."""
+    if holder.role == Role.EVALUATOR and not holder.title:
+        errors["title"] = _("An evaluator holds a position, e.g. the board chair.")
+    elif holder.role != Role.EVALUATOR and holder.title:
+        errors["title"] = _("Only evaluators hold a position.")
+    elif (
+        holder.title
+        and holder.organization_id
+        and not Position.objects.filter(organization_id=holder.organization_id, code=holder.title).exists()
+    ):
+        errors["title"] = _("The organization has no such position.")
 
 
 # Roles that open confidential content: evaluators take part in the discussions and read
@@ -108,7 +217,9 @@ class Membership(TimestampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("user")
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
-    title = models.CharField(_("title"), max_length=32, choices=EvaluatorTitle.choices, blank=True)
+    # The code of one of the organization's positions (evaluators only).
+    title = models.CharField(_("position"), max_length=32, blank=True)
+    position = _position_of()
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     basis = models.CharField(
@@ -155,17 +266,17 @@ class Membership(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        label = self.get_title_display() if self.title else self.get_role_display()
-        return f"{self.user} – {label} ({self.organization})"
+        return f"{self.user} – {self.label} ({self.organization})"
+
+    @property
+    def label(self) -> str:
+        return position_label(self)
 
     def clean(self):
         errors = {}
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
             errors["valid_to"] = _("The end date cannot be before the start date.")
-        if self.role == Role.EVALUATOR and not self.title:
-            errors["title"] = _("An evaluator needs a title, e.g. mayor or council chair.")
-        if self.role != Role.EVALUATOR and self.title:
-            errors["title"] = _("Only evaluators carry a title.")
+        check_title(self, errors)
         if errors:
             raise ValidationError(errors)
 
@@ -186,15 +297,23 @@ class Invitation(TimestampedModel):
         Organization, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("organization")
     )
     email = models.EmailField(_("e-mail"))
-    first_name = models.CharField(_("first name"), max_length=150)
-    last_name = models.CharField(_("last name"), max_length=150)
+    # Empty only for the first admin of a new organization, known by address alone.
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
-    title = models.CharField(_("title"), max_length=32, choices=EvaluatorTitle.choices, blank=True)
+    title = models.CharField(_("position"), max_length=32, blank=True)
+    position = _position_of()
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     basis = models.CharField(_("decision the role rests on"), max_length=300, blank=True)
+    # None: the operator who set the organization up (manage.py create_organization).
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("invited by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
     status = models.CharField(
         _("status"), max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.OPEN
@@ -202,6 +321,9 @@ class Invitation(TimestampedModel):
     # The SHA-256 of the link's token in the latest mail: the link itself is made when the
     # mail leaves and never stored. A new mail makes a new link; the old one stops working.
     token_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    # The first admin's link as the operator's command printed it (the operator hands it
+    # over if the mail is lost); cleared by a new mail, like the mail's own link.
+    printed_token_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     link_expires_at = models.DateTimeField(_("link valid until"), null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -237,13 +359,20 @@ class Invitation(TimestampedModel):
         return f"{self.first_name} {self.last_name}".strip()
 
     def role_label(self) -> str:
-        return EvaluatorTitle(self.title).label if self.title else Role(self.role).label
+        return position_label(self)
+
+    def clean(self):
+        errors = {}
+        check_title(self, errors)
+        if errors:
+            raise ValidationError(errors)
 
 
 class BodyKind(models.TextChoices):
     PREPARATORY = "preparatory", _("Preparatory group (e.g. political leadership group)")
     BOARD = "board", _("Board")
     COUNCIL = "council", _("Council")
+    CHAIR_GROUP = "chair_group", _("Chair group (the chairs of the board and the council)")
 
 
 class Body(TimestampedModel):

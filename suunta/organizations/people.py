@@ -15,14 +15,10 @@ from django.db.models import Q
 
 from suunta.lib.clock import today
 
-from .models import EvaluatorTitle, Membership, Role
+from .models import Membership, Position, Role
 
-# Who presents a decision on the executive's goals when nobody is named.
-PRESENTER_TITLES = (EvaluatorTitle.MAYOR, EvaluatorTitle.BOARD_CHAIR)
 # Who takes part in goal and development discussions.
 DISCUSSION_ROLES = (Role.EXECUTIVE, Role.EVALUATOR, Role.PREPARER)
-# Who besides the board members is asked for views before a discussion.
-SURVEY_TITLES = (EvaluatorTitle.COUNCIL_CHAIR,)
 
 
 def _users(memberships):
@@ -46,17 +42,22 @@ def evaluator_ids(agreement, day: datetime.date | None = None) -> list[int]:
 
 def default_presenter(agreement):
     """The user who presents the executive's goals to the board unless someone is
-    named: the board chair or the mayor (an organization has one or the other; were
-    there both, the board chair, as the board's own chair); None when there is neither."""
+    named: the holder of the position that presents (the organization's set-up says
+    which; the first in the positions' order if several); None when nobody holds one."""
     membership = (
         Membership.objects.valid_on()
-        .filter(organization_id=agreement.organization_id, role=Role.EVALUATOR, title__in=PRESENTER_TITLES)
+        .filter(organization_id=agreement.organization_id, role=Role.EVALUATOR, position__presents=True)
         .exclude(user_id=agreement.executive_id)
         .select_related("user")
-        .order_by("title", "valid_from", "pk")
+        .order_by("position__order", "valid_from", "pk")
         .first()
     )
     return membership.user if membership else None
+
+
+def positions_with(organization_id: int, right: str):
+    """The organization's positions carrying a right (a PositionRight), in order."""
+    return Position.objects.filter(organization_id=organization_id, **{right: True})
 
 
 def discussion_candidates(agreement, day: datetime.date):
@@ -70,11 +71,12 @@ def discussion_candidates(agreement, day: datetime.date):
 
 
 def survey_recipients(agreement):
-    """Board members and the council chair, valid today."""
+    """Board members and the holders of positions asked for views (e.g. the council
+    chair), valid today."""
     return _users(
         Membership.objects.valid_on(today())
         .filter(organization_id=agreement.organization_id)
-        .filter(Q(role=Role.BOARD_MEMBER) | Q(title__in=SURVEY_TITLES))
+        .filter(Q(role=Role.BOARD_MEMBER) | Q(position__asked_for_views=True))
         .exclude(user_id=agreement.executive_id)
     )
 

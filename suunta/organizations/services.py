@@ -19,6 +19,7 @@ import datetime
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -283,6 +284,10 @@ def resend_invitation(actor, invitation: Invitation, *, base_url: str, language:
     policies.require(actor, policies.MANAGE_MEMBERS, invitation.organization)
     if invitation.status != InvitationStatus.OPEN:
         raise ValidationError(_("The invitation is no longer waiting: it was accepted or cancelled."))
+    if invitation.printed_token_sha256:
+        # A new mail makes a new link: the one printed for the operator stops working too.
+        invitation.printed_token_sha256 = ""
+        invitation.save(update_fields=["printed_token_sha256", "updated_at"])
     last = latest_mail(invitation)
     if last is not None and mail.can_retry(last):
         sent = mail.retry(last)
@@ -320,7 +325,8 @@ def invitation_for_token(token: str) -> Invitation | None:
         return None
     return (
         Invitation.objects.select_related("organization", "invited_by")
-        .filter(token_sha256=token_digest(token), status=InvitationStatus.OPEN, link_expires_at__gt=now())
+        .filter(Q(token_sha256=token_digest(token)) | Q(printed_token_sha256=token_digest(token)))
+        .filter(status=InvitationStatus.OPEN, link_expires_at__gt=now())
         .first()
     )
 

@@ -72,7 +72,7 @@ def member_list(request, slug: str):
     day = today()
     memberships = list(
         Membership.objects.filter(organization=organization)
-        .select_related("user", "granted_by")
+        .select_related("user", "granted_by", "position")
         .order_by("user__last_name", "user__first_name", "valid_from")
     )
     waiting = [m for m in memberships if m.awaiting_confirmation]
@@ -101,7 +101,7 @@ def _open_invitations(organization) -> list[Invitation]:
     queries whatever their number)."""
     invitations = list(
         Invitation.objects.filter(organization=organization, status=InvitationStatus.OPEN)
-        .select_related("invited_by")
+        .select_related("invited_by", "position")
         .prefetch_related(Prefetch("mails", queryset=OutgoingMail.objects.order_by("-created_at", "-id")))
         .order_by("-created_at", "-id")
     )
@@ -127,9 +127,11 @@ def member_new(request, slug: str):
     organization = _managed_organization(request, slug)
     people = services.organization_people(organization)
     if request.method != "POST":
-        form = MembershipForm(people=people, initial={"valid_from": today()})
+        form = MembershipForm(
+            people=people, positions=organization.positions.all(), initial={"valid_from": today()}
+        )
         return _member_form(request, organization, form, inviting=False)
-    form = MembershipForm(request.POST, people=people)
+    form = MembershipForm(request.POST, people=people, positions=organization.positions.all())
     try:
         # A forbidden grant's refusal is written once the submission's transaction has
         # rolled back (recording_refusals outside it); the form then says why.
@@ -168,12 +170,12 @@ def member_invite(request, slug: str):
     """A new person, invited by e-mail."""
     organization = _managed_organization(request, slug)
     if request.method != "POST":
-        form = InvitationForm(initial={"valid_from": today()})
+        form = InvitationForm(positions=organization.positions.all(), initial={"valid_from": today()})
         return _member_form(request, organization, form, inviting=True)
     with once.submission(request) as submission:
         if submission.replayed:
             return submission.replay()
-        form = InvitationForm(request.POST)
+        form = InvitationForm(request.POST, positions=organization.positions.all())
         if not form.is_valid():
             return _member_form(request, organization, form, inviting=True)
         try:
@@ -325,7 +327,7 @@ def _accept(request, invitation, form) -> None:
 def member_end(request, slug: str, membership_id: int):
     organization = _managed_organization(request, slug)
     membership = policies.get_scoped_or_404(
-        Membership.objects.filter(organization=organization).select_related("user"),
+        Membership.objects.filter(organization=organization).select_related("user", "position"),
         request.user,
         pk=membership_id,
     )

@@ -72,12 +72,12 @@ def section_of(discussion, kind) -> Section:
 
 
 def add_evaluator(demo, username: str = "hallituksen-pj", **membership) -> object:
-    """Another evaluator of Esimerkkikunta (the board chair), who takes part in no
+    """Another evaluator of Esimerkkikunta (a second deputy mayor), who takes part in no
     discussion unless asked."""
     person = get_user_model().objects.create_user(
         username, first_name="Ilkka", last_name="Rantanen", password="x"
     )
-    fields = {"role": Role.EVALUATOR, "title": "board_chair", "valid_from": dt.date(2023, 1, 1)}
+    fields = {"role": Role.EVALUATOR, "title": "deputy_mayor", "valid_from": dt.date(2023, 1, 1)}
     fields.update(membership)
     Membership.objects.create(organization=demo.org, user=person, **fields)
     return person

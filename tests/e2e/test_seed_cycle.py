@@ -55,6 +55,7 @@ ORGANIZATION = {
     "name_sv": "Kotiranta kommun",
     "business_id": "2345678-0",
     "kind": "municipality",
+    "preset": "mayor",
     "bodies": demo_data.ORGANIZATIONS[0]["bodies"],  # poljory, KH, KV
     # Two evaluators: the follow-up's views are in once both have submitted.
     "people": [

@@ -268,7 +268,7 @@ def test_the_dashboard_lists_everyones_items_in_the_third_person(demo):
     assert [(i["text"], i["line"]) for i in items] == [
         (
             fi("Follow-up %(label)s: not agreed yet.", label=LABEL),
-            f"{plan.title} · {whose}: {fi('preparer or mayor')}",
+            f"{plan.title} · {whose}: {fi('preparer or %(positions)s', positions='pormestari')}",
         )
     ]
     agree_all(demo, checkpoint, scale["progressed"])

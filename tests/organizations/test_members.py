@@ -119,7 +119,7 @@ def test_a_new_person_is_invited_by_mail_and_accepts_with_a_new_account(demo, sm
     assert message.is_multipart()  # plain text and HTML
     body = smtp_server.body()
     assert "Esimerkkikunta" in body
-    assert fi("Deputy mayor") in body
+    assert "Apulaispormestari" in body
     assert fi("sent") in admin.get(MEMBERS).content.decode()
     # The queue stores no secret: the link's token is made at delivery, kept as a hash.
     link = link_in(body)
@@ -218,9 +218,9 @@ def test_forged_organization_fields_are_ignored(demo):
         (
             {"role": "evaluator", "title": ""},
             "title",
-            "An evaluator needs a title, e.g. mayor or council chair.",
+            "An evaluator holds a position, e.g. the board chair.",
         ),
-        ({"role": "preparer", "title": "mayor"}, "title", "Only evaluators carry a title."),
+        ({"role": "preparer", "title": "mayor"}, "title", "Only evaluators hold a position."),
         ({"valid_to": "2026-01-01"}, "valid_to", "The end date cannot be before the start date."),
         ({"first_name": "  "}, "first_name", None),
         ({"email": "ei-osoite"}, "email", None),
@@ -340,7 +340,7 @@ def test_a_confidential_role_for_another_admin_waits_for_a_second_admin(demo):
         MembershipFactory(
             organization=demo.org, user=person, role="admin", title="", valid_from=dt.date(2024, 1, 1)
         )
-    grant = role_data(second, role="evaluator", title="board_chair", basis="KH 12.1.2026 § 3")
+    grant = role_data(second, role="evaluator", title="deputy_mayor", basis="KH 12.1.2026 § 3")
     response = demo.client("paakayttaja").post(NEW, grant)
     assert response.status_code == 302
     membership = Membership.objects.get(user=second, role="evaluator")
@@ -364,7 +364,8 @@ def test_a_confidential_role_for_another_admin_waits_for_a_second_admin(demo):
 
 def test_the_executive_sees_who_holds_confidential_roles_and_on_what_decision(demo):
     demo.client("paakayttaja").post(
-        NEW, role_data(demo.user("hallitus"), role="evaluator", title="board_chair", basis="KH 12.1.2026 § 3")
+        NEW,
+        role_data(demo.user("hallitus"), role="evaluator", title="deputy_mayor", basis="KH 12.1.2026 § 3"),
     )
     page = demo.client("kansliapaallikko").get(reverse("restricted_use", args=[demo.plan.agreement.pk]))
     body = page.content.decode()

@@ -1,0 +1,165 @@
+"""Setting an organization up: a new organization from a preset, with its first admin.
+
+The operator runs `manage.py create_organization` (shell access to the server, like the
+Django admin); from there the organization's admin sets the rest up in the app. Presets
+(organizations/presets.py) give the bodies, positions and workflow; applying one again
+adds only what is missing.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from suunta.audit import services as audit
+from suunta.followup.scale import ensure_scale
+from suunta.governance.workflow import ensure_workflow
+from suunta.lib.clock import now, today
+from suunta.mail import services as mail
+from suunta.mail.messages import token_digest
+
+from .models import Body, Invitation, Organization, Position, Role
+from .presets import PRESETS
+
+
+def apply_preset(organization: Organization, code: str) -> None:
+    """Give the organization the preset's bodies, positions, workflow and rating scale,
+    keeping whatever of them it already has."""
+    preset = PRESETS[code]
+    add_bodies(organization, code)
+    add_positions(organization, code)
+    ensure_workflow(organization, preset.freezing_body)
+    ensure_scale(organization)
+    organization.preset = code
+    organization.save(update_fields=["preset", "updated_at"])
+
+
+def add_bodies(organization: Organization, code: str) -> None:
+    """The preset's bodies of the kinds the organization has none of yet."""
+    preset = PRESETS[code]
+    kinds = set(organization.bodies.values_list("kind", flat=True))
+    Body.objects.bulk_create(
+        Body(
+            organization=organization,
+            kind=spec.kind,
+            name=spec.name,
+            name_sv=spec.name_sv,
+            short_name=spec.short_name,
+            short_name_sv=spec.short_name_sv,
+            order=order,
+        )
+        for order, spec in enumerate(preset.bodies, 1)
+        if spec.kind not in kinds
+    )
+
+
+def add_positions(organization: Organization, code: str) -> None:
+    """The preset's positions the organization has not got yet (by code)."""
+    preset = PRESETS[code]
+    codes = set(organization.positions.values_list("code", flat=True))
+    Position.objects.bulk_create(
+        Position(
+            organization=organization,
+            code=spec.code,
+            name=spec.name,
+            name_sv=spec.name_sv,
+            genitive=spec.genitive,
+            genitive_sv=spec.genitive_sv,
+            order=order,
+            **dict.fromkeys(spec.rights, True),
+        )
+        for order, spec in enumerate(preset.positions, 1)
+        if spec.code not in codes
+    )
+
+
+def _new_organization(*, name, business_id, preset, slug, name_sv) -> Organization:
+    """The organization, validated; every problem at once, by field."""
+    errors = {}
+    if preset not in PRESETS:
+        errors["preset"] = [
+            _("Unknown preset “%(preset)s”. Choose one of: %(presets)s.")
+            % {"preset": preset, "presets": ", ".join(PRESETS)}
+        ]
+    organization = Organization(
+        name=name.strip(),
+        name_sv=name_sv.strip(),
+        slug=slug or slugify(name),
+        business_id=business_id.strip(),
+        kind=PRESETS[preset].kind if preset in PRESETS else "",
+    )
+    try:
+        organization.full_clean(exclude=["kind"] if errors else None)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return organization
+
+
+@transaction.atomic
+def create_organization(
+    *,
+    name: str,
+    business_id: str,
+    admin_email: str,
+    preset: str,
+    slug: str = "",
+    name_sv: str = "",
+    language: str = settings.LANGUAGE_CODE,
+    base_url: str = settings.SITE_URL,
+) -> tuple[Organization, Invitation, str]:
+    """Create the organization from a preset and invite its first admin. The invitation
+    mail goes through the tasks worker; the link is also returned for the operator.
+    Bad input raises ValidationError and creates nothing."""
+    errors = {}
+    try:
+        organization = _new_organization(
+            name=name, business_id=business_id, preset=preset, slug=slug, name_sv=name_sv
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        validate_email(admin_email.strip())
+    except ValidationError:
+        errors["admin_email"] = [_("Enter a valid e-mail address.")]
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = [_("Choose fi, sv or en.")]
+    if errors:
+        raise ValidationError(errors)
+    organization.save()
+    apply_preset(organization, preset)
+    invitation = Invitation(
+        organization=organization,
+        email=admin_email.strip().lower(),
+        role=Role.ADMIN,
+        valid_from=today(),
+        invited_by=None,
+    )
+    token = secrets.token_urlsafe(32)
+    invitation.printed_token_sha256 = token_digest(token)
+    invitation.link_expires_at = now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+    invitation.full_clean()
+    invitation.save()
+    mail.queue_invitation(invitation, base_url=base_url, language=language)
+    audit.record(
+        "organization.create",
+        organization=organization,
+        obj=organization,
+        changes=audit.diff(
+            {}, audit.snapshot(organization, ["name", "name_sv", "slug", "business_id", "kind", "preset"])
+        ),
+    )
+    audit.record(
+        "invitation.create",
+        organization=organization,
+        obj=invitation,
+        changes=audit.diff({}, audit.snapshot(invitation, ["email", "role", "valid_from"])),
+    )
+    return organization, invitation, base_url.rstrip("/") + reverse("invitation_accept", args=[token])
