@@ -144,7 +144,11 @@ class PositionDescriptor(ForwardManyToOneDescriptor):
 
 
 class PositionField(models.ForeignObject):
+    """A join on (organization, code) with no column or constraint of its own."""
+
     forward_related_accessor_class = PositionDescriptor
+    # Asked by SQLite's schema editor when the field is removed (a reversed migration).
+    db_constraint = False
 
 
 def _position_of() -> models.ForeignObject:
@@ -356,7 +360,8 @@ class Invitation(TimestampedModel):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        # A new organization's first admin is known by address alone.
+        return f"{self.first_name} {self.last_name}".strip() or self.email
 
     def role_label(self) -> str:
         return position_label(self)
