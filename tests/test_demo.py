@@ -14,6 +14,15 @@ from suunta.organizations.models import Body, Membership, Organization
 
 from .conftest import DEMO_PERSONAS
 
+PIKKUJARVI = (
+    "pikku-paakayttaja",
+    "pikku-johtaja",
+    "pikku-kh-pj",
+    "pikku-kh-vpj",
+    "pikku-kv-pj",
+    "pikku-valmistelija",
+)
+
 MODELS = (
     get_user_model(),
     Organization,
@@ -35,14 +44,29 @@ def counts() -> dict[str, int]:
 
 def test_it_loads_the_demo(db):
     usernames = load_demo()
-    assert set(usernames) == set(DEMO_PERSONAS)
-    assert set(Organization.objects.values_list("slug", flat=True)) == {"esimerkkikunta", "toinen-kunta"}
-    # The seed's 2025 plan, the current year's plan made from it, Toinen kunta's plan.
+    # The access matrix's personas, and Pikkujärvi's (the chair-group preset's) people.
+    assert set(usernames) == set(DEMO_PERSONAS) | set(PIKKUJARVI)
+    assert set(Organization.objects.values_list("slug", "preset")) == {
+        ("esimerkkikunta", "mayor"),
+        ("toinen-kunta", "manager"),
+        ("pikkujarvi", "chair-group"),
+    }
+    # The seed's 2025 plan, the current year's plan made from it, Toinen kunta's plan,
+    # and Pikkujärvi's, frozen by the chair group's meeting.
     assert set(GoalPlan.objects.values_list("title", flat=True)) == {
         "Kansliapäällikön tavoitteet 2025",
         "Kansliapäällikön tavoitteet 2026",
         "Kunnanjohtajan tavoitteet 2025",
+        "Kunnanjohtajan tavoitteet 2026",
     }
+    frozen = Handling.objects.get(
+        version__plan__agreement__organization__slug="pikkujarvi", outcome="approved"
+    )
+    assert (frozen.body.name, frozen.version.status, frozen.presenter.username) == (
+        "Puheenjohtajisto",
+        "approved",
+        "pikku-kh-pj",
+    )
     assert GoalArea.objects.filter(version__plan__title="Kansliapäällikön tavoitteet 2025").count() == 6
     assert (
         Metric.objects.filter(goal_area__version__plan__title="Kansliapäällikön tavoitteet 2025").count()

@@ -320,6 +320,85 @@ ORGANIZATIONS = [
             ],
         },
     },
+    {
+        # A small municipality on the chair-group model: the board chair, vice chair and
+        # the council chair evaluate; the chair group's meeting freezes the goals.
+        "slug": "pikkujarvi",
+        "name": "Pikkujärven kunta",
+        "name_sv": "Pikkujärvi kommun",
+        "business_id": "0135202-4",
+        "kind": "municipality",
+        "preset": "chair-group",
+        "bodies": [
+            {
+                "kind": "chair_group",
+                "name": "Puheenjohtajisto",
+                "name_sv": "Presidiet",
+                "short_name": "Pj-isto",
+                "short_name_sv": "Presidiet",
+            },
+            {
+                "kind": "board",
+                "name": "Kunnanhallitus",
+                "name_sv": "Kommunstyrelsen",
+                "short_name": "KH",
+                "short_name_sv": "KS",
+            },
+        ],
+        "people": [
+            ("pikku-paakayttaja", "Mirja", "Kallio", "admin", ""),
+            ("pikku-johtaja", "Timo", "Lindqvist", "executive", ""),
+            ("pikku-kh-pj", "Anneli", "Hakala", "evaluator", "board_chair"),
+            ("pikku-kh-vpj", "Jari", "Peltonen", "evaluator", "board_first_vice_chair"),
+            ("pikku-kv-pj", "Sirpa", "Honkanen", "evaluator", "council_chair"),
+            ("pikku-valmistelija", "Kaisa", "Aalto", "preparer", ""),
+        ],
+        "agreement": {
+            "executive": "pikku-johtaja",
+            "position_title": "kunnanjohtaja",
+            "position_title_sv": "kommundirektör",
+            "position_genitive": "kunnanjohtajan",
+            "position_genitive_sv": "kommundirektörens",
+            "legal_basis": "Kuntalaki 410/2015 42 §",
+            "starts_on": D(2025, 3, 1),
+            "signed_on": D(2025, 2, 10),
+        },
+        "plan": {
+            "preparer": "pikku-valmistelija",
+            "title": "Kunnanjohtajan tavoitteet 2026",
+            "title_sv": "Kommundirektörens mål 2026",
+            "period_start": D(2026, 1, 1),
+            "period_end": D(2026, 12, 31),
+            "goals": [
+                (
+                    "Koulun ja päiväkodin tulevaisuus ratkaistaan",
+                    "",
+                    [("Palveluverkkoselvitys valtuuston käsittelyssä kesäkuussa", "")],
+                ),
+                (
+                    "Talous tasapainoon",
+                    "",
+                    [("Tilinpäätös 2026 vähintään nollatulos", "")],
+                ),
+            ],
+            "checkpoints": [
+                ("elokuu 2026", "augusti 2026", D(2026, 8, 1), D(2026, 8, 31)),
+                ("tammikuu 2027", "januari 2027", D(2027, 1, 1), D(2027, 1, 31)),
+            ],
+            "steps": [
+                {"action": "propose", "by": "pikku-valmistelija"},
+                {
+                    "action": "approve",
+                    "by": "pikku-valmistelija",
+                    "meeting_date": D(2026, 1, 19),
+                    "section": "3",
+                    "case_number": "12/2026",
+                    "presenter": "pikku-kh-pj",
+                    "text": "Puheenjohtajisto vahvistaa kunnanjohtajan tavoitteet vuodelle 2026.",
+                },
+            ],
+        },
+    },
 ]
 
 # Memberships start before any demo plan, so every persona has its role on any date.
@@ -333,4 +412,8 @@ ROLE_BASIS = {
     "kansliapaallikko": "KH 12.12.2022 § 210, kansliapäällikön valinta ja johtajasopimus",
     "toinen-johtaja": "KV 14.11.2022 § 58, kunnanjohtajan valinta",
     "toinen-kh-pj": "KV 20.6.2021 § 25, kunnanhallituksen puheenjohtajan valinta",
+    "pikku-johtaja": "KV 16.12.2024 § 44, kunnanjohtajan valinta",
+    "pikku-kh-pj": "KV 21.6.2025 § 20, kunnanhallituksen puheenjohtajiston valinta",
+    "pikku-kh-vpj": "KV 21.6.2025 § 20, kunnanhallituksen puheenjohtajiston valinta",
+    "pikku-kv-pj": "KV 21.6.2025 § 19, valtuuston puheenjohtajiston valinta",
 }

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from suunta.agreements.forms import DateInput
 
-from .models import CONFIDENTIAL_ROLES, Role
+from .models import CONFIDENTIAL_ROLES, Position, Role
 
 BASIS_HELP = _(
     "Required for evaluators and the executive, whose roles open confidential notes: e.g. "
@@ -138,3 +138,52 @@ class AcceptWithNewAccountForm(forms.Form):
 
 class EndMembershipForm(forms.Form):
     valid_to = forms.DateField(label=_("Last day in the role"), widget=DateInput())
+
+
+class PositionForm(forms.ModelForm):
+    """One position: its names and the rights it carries. The code is made from the
+    name when the position is added and never changes (memberships refer to it)."""
+
+    class Meta:
+        model = Position
+        fields = [
+            "name",
+            "name_sv",
+            "genitive",
+            "genitive_sv",
+            "presents",
+            "may_mark_agreed",
+            "may_close_memo",
+            "may_create_survey",
+            "asked_for_views",
+        ]
+        labels = {
+            "name": _("Name"),
+            "name_sv": _("Name in Swedish"),
+            "genitive": _("Genitive (whose: e.g. “hallituksen puheenjohtajan”)"),
+            "genitive_sv": _("Genitive in Swedish"),
+        }
+
+    RIGHTS = ("presents", "may_mark_agreed", "may_close_memo", "may_create_survey", "asked_for_views")
+
+    def names(self):
+        return [self[name] for name in ("name", "name_sv", "genitive", "genitive_sv")]
+
+    def rights(self):
+        return [self[name] for name in self.RIGHTS]
+
+
+class BasePositionFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        super().clean()
+        # A row sent as existing must be one of the organization's positions: Django
+        # would otherwise make a new position of a row whose id it cannot find.
+        if any(form.instance._state.adding for form in self.initial_forms):
+            raise forms.ValidationError(
+                _("The positions changed since the page was opened. Open the page again.")
+            )
+
+
+PositionFormSet = forms.modelformset_factory(
+    Position, form=PositionForm, formset=BasePositionFormSet, extra=1, can_delete=False
+)

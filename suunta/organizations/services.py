@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import formats
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from suunta import policies
@@ -30,7 +31,16 @@ from suunta.mail import services as mail
 from suunta.mail.messages import token_digest
 from suunta.mail.models import OutgoingMail
 
-from .models import CONFIDENTIAL_ROLES, Invitation, InvitationStatus, Membership, Organization, Role
+from .models import (
+    CONFIDENTIAL_ROLES,
+    Invitation,
+    InvitationStatus,
+    Membership,
+    Organization,
+    Position,
+    PositionRight,
+    Role,
+)
 
 
 class GrantRefused(audit.Refused):
@@ -475,3 +485,70 @@ def save_membership_as_operator(operator, membership: Membership) -> Membership:
             action, actor=operator, organization=membership.organization_id, obj=membership, changes=changes
         )
     return membership
+
+
+# --- Positions (the organization's set-up) ------------------------------------------------
+
+# Rights somebody must hold: without them no one presents the goals or closes a memo
+# that was not confirmed. Being asked for views is optional.
+REQUIRED_RIGHTS = (
+    PositionRight.PRESENTS,
+    PositionRight.MARK_AGREED,
+    PositionRight.CLOSE_MEMO,
+    PositionRight.CREATE_SURVEY,
+)
+
+
+def _position_code(organization: Organization, name: str) -> str:
+    base = slugify(name)[:28] or "position"
+    taken = set(Position.objects.filter(organization=organization).values_list("code", flat=True))
+    code, n = base, 2
+    while code in taken:
+        code, n = f"{base}-{n}", n + 1
+    return code
+
+
+@audit.recording_refusals
+@transaction.atomic
+def save_positions(actor, organization: Organization, positions: list[Position]) -> list[Position]:
+    """Save the organization's positions as edited on the set-up page (existing ones
+    changed, new ones without a pk added), all or nothing, audited. Each required
+    right must stay with some position."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    policies.require(actor, policies.SET_UP, organization)
+    stored = {p.pk: p for p in Position.objects.filter(organization=organization)}
+    if any(p.pk and p.pk not in stored for p in positions):
+        raise ValidationError(_("This position is not the organization's."))
+    final = {**stored, **{p.pk: p for p in positions if p.pk}}
+    added = [p for p in positions if not p.pk]
+    everyone = [*final.values(), *added]
+    missing = [right for right in REQUIRED_RIGHTS if not any(getattr(p, right) for p in everyone)]
+    if missing:
+        raise ValidationError(
+            [
+                _("Give this right to some position: %(right)s.") % {"right": PositionRight(right).label}
+                for right in missing
+            ]
+        )
+    saved = []
+    next_order = max((p.order for p in stored.values()), default=0)
+    for position in positions:
+        position.organization = organization
+        before = audit.snapshot(stored[position.pk]) if position.pk else {}
+        if not position.pk:
+            next_order += 1
+            position.code = _position_code(organization, position.name)
+            position.order = next_order
+        position.full_clean()
+        position.save()
+        changes = audit.diff(before, audit.snapshot(position))
+        if changes:
+            audit.record(
+                "position.update" if before else "position.create",
+                actor=actor,
+                organization=organization,
+                obj=position,
+                changes=changes,
+            )
+        saved.append(position)
+    return saved

@@ -21,7 +21,13 @@ from suunta.mail import services as mail_services
 from suunta.mail.models import MailStatus, OutgoingMail
 
 from . import services
-from .forms import AcceptWithNewAccountForm, EndMembershipForm, InvitationForm, MembershipForm
+from .forms import (
+    AcceptWithNewAccountForm,
+    EndMembershipForm,
+    InvitationForm,
+    MembershipForm,
+    PositionFormSet,
+)
 from .models import Invitation, InvitationStatus, Membership, Organization
 
 
@@ -50,9 +56,34 @@ def organization_detail(request, slug: str):
             "agreements": agreements,
             "bodies": bodies,
             "can_manage_members": policies.can(request.user, policies.MANAGE_MEMBERS, organization),
+            "can_set_up": policies.can(request.user, policies.SET_UP, organization),
+            "positions": organization.positions.all(),
             "can_view_audit": policies.can(request.user, policies.VIEW_AUDIT, organization),
         },
     )
+
+
+# --- Set-up (organization admins) -----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def positions(request, slug: str):
+    """The organization's positions in its own words, and the rights each carries."""
+    organization = policies.get_scoped_or_404(
+        Organization.objects.for_user(request.user), request.user, slug=slug
+    )
+    policies.require(request.user, policies.SET_UP, organization)
+    formset = PositionFormSet(request.POST or None, queryset=organization.positions.all(), prefix="positions")
+    if request.method == "POST" and formset.is_valid():
+        changed = [form.instance for form in formset.forms if form.has_changed() or form.instance.pk]
+        try:
+            services.save_positions(request.user, organization, changed)
+        except ValidationError as error:
+            formset._non_form_errors = formset.error_class(error.messages)
+        else:
+            messages.success(request, _("The positions were saved."))
+            return redirect("organization_positions", slug=organization.slug)
+    return render(request, "organizations/positions.html", {"organization": organization, "formset": formset})
 
 
 # --- Memberships (organization admins) ----------------------------------------------------
