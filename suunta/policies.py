@@ -104,12 +104,17 @@ def roles_by_organization(user) -> dict[int, frozenset[str]]:
     # The position's rights come in the same query (a join on organization and code).
     rights = [f"position__{right}" for right in PositionRight.values]
     memberships = (
-        Membership.objects.valid_on(day).filter(user=user).values_list("organization_id", "role", *rights)
+        Membership.objects.valid_on(day)
+        .filter(user=user)
+        .values_list("organization_id", "role", "agreement_id", *rights)
     )
-    for org_id, role, *held in memberships:
-        roles.setdefault(org_id, set()).add(role)
-        roles[org_id].update(
-            f"right:{right}" for right, has in zip(PositionRight.values, held, strict=True) if has
+    for org_id, role, agreement_id, *held in memberships:
+        # An evaluator's role and rights hold for one agreement: "evaluator@12".
+        scope = f"@{agreement_id}" if agreement_id else ""
+        granted = roles.setdefault(org_id, set())
+        granted.add(role + scope)
+        granted.update(
+            f"right:{right}{scope}" for right, has in zip(PositionRight.values, held, strict=True) if has
         )
     result = {org_id: frozenset(r) for org_id, r in roles.items()}
     setattr(user, _CACHE_ATTR, (day, result))
@@ -117,7 +122,23 @@ def roles_by_organization(user) -> dict[int, frozenset[str]]:
 
 
 def roles_in(user, organization_id: int) -> frozenset[str]:
+    """The user's roles in the organization; evaluators' as "evaluator@<agreement id>"."""
     return roles_by_organization(user).get(organization_id, frozenset())
+
+
+def roles_for(user, agreement) -> frozenset[str]:
+    """The user's roles in matters of one agreement: the organization's roles, and the
+    evaluator's role and position rights held for this agreement."""
+    roles = roles_in(user, agreement.organization_id)
+    suffix = f"@{agreement.pk}"
+    own = {r[: -len(suffix)] for r in roles if r.endswith(suffix)}
+    return frozenset(r for r in roles if "@" not in r) | own
+
+
+def evaluated_agreements(roles: Iterable[str]) -> set[int]:
+    """The agreements an organization's roles evaluate (from "evaluator@<id>")."""
+    prefix = f"{Role.EVALUATOR}@"
+    return {int(r[len(prefix) :]) for r in roles if r.startswith(prefix)}
 
 
 def forget_roles(user) -> None:
@@ -141,12 +162,10 @@ def is_disqualified(user, agreement) -> bool:
 def is_insider(user, agreement) -> bool:
     """The executive and the people who prepare and evaluate the goals: they read the
     self-assessments, views and agreed texts at once, drafts of plans and all versions."""
-    return is_executive(user, agreement) or bool(roles_in(user, agreement.organization_id) & FULL_READERS)
+    return is_executive(user, agreement) or bool(roles_for(user, agreement) & FULL_READERS)
 
 
-def visible_version_statuses(user, organization_id: int) -> frozenset[str] | None:
-    """Which version states the user may read in the organization; None means all."""
-    roles = roles_in(user, organization_id)
+def _visible_statuses(roles) -> frozenset[str] | None:
     if roles & FULL_READERS or Role.EXECUTIVE in roles:
         return None
     statuses: set[str] = set()
@@ -155,6 +174,16 @@ def visible_version_statuses(user, organization_id: int) -> frozenset[str] | Non
     if Role.AUDITOR in roles:
         statuses |= AUDITOR_VISIBLE
     return frozenset(statuses)
+
+
+def visible_version_statuses(user, agreement) -> frozenset[str] | None:
+    """Which version states of the agreement's plans the user may read; None means all."""
+    return _visible_statuses(roles_for(user, agreement))
+
+
+def _organization_roles(roles) -> frozenset[str]:
+    """The roles held for the whole organization (not an evaluator's for one agreement)."""
+    return frozenset(r for r in roles if "@" not in r)
 
 
 # --- Scoped query sets ------------------------------------------------------------------
@@ -171,10 +200,13 @@ def scope_organizations(qs, user):
 def scope_agreements(qs, user):
     condition = _nothing()
     for org_id, roles in roles_by_organization(user).items():
-        if {r for r in roles if not r.startswith("title:")} - {Role.EXECUTIVE}:
+        own = _organization_roles(roles)
+        if {r for r in own if not r.startswith("right:")} - {Role.EXECUTIVE}:
             condition |= Q(organization_id=org_id)
-        elif Role.EXECUTIVE in roles:
+            continue
+        if Role.EXECUTIVE in own:
             condition |= Q(organization_id=org_id, executive=user)
+        condition |= Q(organization_id=org_id, pk__in=evaluated_agreements(roles))
     return qs.filter(condition)
 
 
@@ -182,9 +214,12 @@ def scope_plans(qs, user):
     condition = _nothing()
     for org_id, roles in roles_by_organization(user).items():
         in_org = Q(agreement__organization_id=org_id)
-        statuses = visible_version_statuses(user, org_id)
+        # An evaluator reads every plan of the agreements he or she evaluates.
+        condition |= in_org & Q(agreement_id__in=evaluated_agreements(roles))
+        own = _organization_roles(roles)
+        statuses = _visible_statuses(own)
         if statuses is None:
-            if roles & FULL_READERS:
+            if own & FULL_READERS:
                 condition |= in_org
             else:  # an executive alone reads the plans of own agreements
                 condition |= in_org & Q(agreement__executive=user)
@@ -196,15 +231,17 @@ def scope_plans(qs, user):
 
 def scope_discussions(qs, user):
     """Discussions are for the people who hold them: the executive (own agreement),
-    evaluators, preparers and admins of the organization, and the participants while
-    they still hold a role there (someone whose term ended no longer reads the notes).
-    Board members and auditors never see them."""
+    the evaluators of the agreement, preparers and admins of the organization, and the
+    participants while they still hold a role there (someone whose term ended no longer
+    reads the notes). Board members and auditors never see them."""
     condition = _nothing()
     for org_id, roles in roles_by_organization(user).items():
-        if roles & DISCUSSION_STAFF:
+        own = _organization_roles(roles)
+        if own & DISCUSSION_STAFF:
             condition |= Q(agreement__organization_id=org_id)
             continue
-        if Role.EXECUTIVE in roles:
+        condition |= Q(agreement__organization_id=org_id, agreement_id__in=evaluated_agreements(roles))
+        if Role.EXECUTIVE in own:
             condition |= Q(agreement__organization_id=org_id, agreement__executive=user)
         condition |= Q(agreement__organization_id=org_id) & Exists(
             Participant.objects.filter(discussion=OuterRef("pk"), user_id=user.pk)
@@ -217,9 +254,9 @@ def is_participant(user, discussion) -> bool:
     return any(p.user_id == user.pk for p in discussion.participants.all())
 
 
-def scope_versions(versions: Iterable, user, organization_id: int) -> list:
-    """Filter already-fetched versions of one organization's plan to the visible ones."""
-    statuses = visible_version_statuses(user, organization_id)
+def scope_versions(versions: Iterable, user, agreement) -> list:
+    """Filter already-fetched versions of one agreement's plan to the visible ones."""
+    statuses = visible_version_statuses(user, agreement)
     return [v for v in versions if statuses is None or v.status in statuses]
 
 
@@ -231,9 +268,7 @@ def can_read_agreed(user, agreement, followup_status: str) -> bool:
     follow-up has been reported to the board."""
     if is_insider(user, agreement):
         return True
-    return followup_status == FollowUpStatus.REPORTED and bool(
-        roles_in(user, agreement.organization_id) & BOARD_READERS
-    )
+    return followup_status == FollowUpStatus.REPORTED and bool(roles_for(user, agreement) & BOARD_READERS)
 
 
 def visible_assessments(user, assessments, agreement, followup_status: str) -> list:
@@ -260,9 +295,7 @@ def visible_assessments(user, assessments, agreement, followup_status: str) -> l
 
 
 def _plan_editor(user, agreement) -> bool:
-    return not is_disqualified(user, agreement) and bool(
-        roles_in(user, agreement.organization_id) & PLAN_EDITORS
-    )
+    return not is_disqualified(user, agreement) and bool(roles_for(user, agreement) & PLAN_EDITORS)
 
 
 def _edit_plan(user, version) -> bool:
@@ -280,9 +313,7 @@ def _take_step(user, obj) -> bool:
     if step.organization_id != agreement.organization_id or step.from_status != version.status:
         return False
     # Whatever roles he or she holds, the executive never takes a step on own goals.
-    return not is_disqualified(user, agreement) and bool(
-        roles_in(user, agreement.organization_id) & step.roles
-    )
+    return not is_disqualified(user, agreement) and bool(roles_for(user, agreement) & step.roles)
 
 
 def _amend_plan(user, version) -> bool:
@@ -303,7 +334,7 @@ def _record_metric_value(user, version) -> bool:
     agreement = version.plan.agreement
     if version.status != VersionStatus.APPROVED:
         return False
-    return is_executive(user, agreement) or Role.PREPARER in roles_in(user, agreement.organization_id)
+    return is_executive(user, agreement) or Role.PREPARER in roles_for(user, agreement)
 
 
 def _set_weights(user, version) -> bool:
@@ -325,7 +356,7 @@ def _read_evidence(user, evidence) -> bool:
     agreement = version.plan.agreement
     if not scope_plans(GoalPlan.objects.filter(pk=version.plan_id), user).exists():
         return False
-    if not scope_versions([version], user, agreement.organization_id):
+    if not scope_versions([version], user, agreement):
         return False
     status = FollowUp.objects.filter(checkpoint=checkpoint).values_list("status", flat=True).first()
     return bool(visible_assessments(user, [assessment], agreement, status or FollowUpStatus.OPEN))
@@ -364,7 +395,7 @@ def _read_document(user, obj) -> bool:
     auditors); the agenda item draft for the people who prepare the board's agenda."""
     version, kind, followup_status = obj
     agreement = version.plan.agreement
-    statuses = visible_version_statuses(user, agreement.organization_id)
+    statuses = visible_version_statuses(user, agreement)
     if statuses is not None and version.status not in statuses:
         return False
     if kind == "annex":
@@ -395,7 +426,7 @@ def _followup_rule(action: str) -> Callable:
             return is_executive(user, agreement)
         if is_disqualified(user, agreement):
             return False
-        return bool(roles_in(user, agreement.organization_id) & FOLLOWUP_ACTIONS[action])
+        return bool(roles_for(user, agreement) & FOLLOWUP_ACTIONS[action])
 
     return rule
 
@@ -405,13 +436,13 @@ def _followup_rule(action: str) -> Callable:
 
 def _in_room(user, discussion) -> bool:
     """A participant counts while holding a role in the organization."""
-    return bool(roles_in(user, discussion.agreement.organization_id)) and is_participant(user, discussion)
+    return bool(roles_for(user, discussion.agreement)) and is_participant(user, discussion)
 
 
 def _create_discussion(user, agreement) -> bool:
     # The evaluators or the preparer set the meeting up.
     return not is_disqualified(user, agreement) and bool(
-        roles_in(user, agreement.organization_id) & {Role.EVALUATOR, Role.PREPARER}
+        roles_for(user, agreement) & {Role.EVALUATOR, Role.PREPARER}
     )
 
 
@@ -433,9 +464,7 @@ def _edit_discussion(user, discussion) -> bool:
     agreement = discussion.agreement
     if discussion.is_frozen or is_disqualified(user, agreement):
         return False
-    return _in_room(user, discussion) or bool(
-        roles_in(user, agreement.organization_id) & {Role.EVALUATOR, Role.PREPARER}
-    )
+    return _in_room(user, discussion) or bool(roles_for(user, agreement) & {Role.EVALUATOR, Role.PREPARER})
 
 
 def _add_participants(user, discussion) -> bool:
@@ -470,7 +499,7 @@ def _holds_on_open(right: str) -> Callable:
         return (
             not discussion.is_frozen
             and not is_disqualified(user, agreement)
-            and right in roles_in(user, agreement.organization_id)
+            and right in roles_for(user, agreement)
         )
 
     return rule
@@ -498,7 +527,7 @@ def _item_rule(share: bool) -> Callable:
         shared it with. The circle of a later discussion does not matter: drawing a new
         circle never opens earlier notes."""
         agreement = item.agreement
-        if not roles_in(user, agreement.organization_id):
+        if not roles_for(user, agreement):
             return False
         if is_executive(user, agreement) or is_participant(user, item.raised_in):
             return True
@@ -509,7 +538,7 @@ def _item_rule(share: bool) -> Callable:
 
 def _view_restricted_use(user, agreement) -> bool:
     # The executive sees who has read his or her restricted notes.
-    return is_executive(user, agreement) and bool(roles_in(user, agreement.organization_id))
+    return is_executive(user, agreement) and bool(roles_for(user, agreement))
 
 
 RULES: dict[str, Callable] = {

@@ -34,7 +34,7 @@ def versions(user, plan: GoalPlan) -> list[PlanVersion]:
     )
     for version in rows:
         version.plan = plan
-    return policies.scope_versions(rows, user, plan.agreement.organization_id)
+    return policies.scope_versions(rows, user, plan.agreement)
 
 
 def plan_with_versions(user, pk: int) -> tuple[GoalPlan, list[PlanVersion]]:

@@ -12,7 +12,7 @@ from suunta.governance import services as governance_services
 from suunta.governance import workflow
 from suunta.measures import services as measure_services
 from suunta.organizations import setup
-from suunta.organizations.models import Body, Membership, Organization
+from suunta.organizations.models import Body, Membership, Organization, Role
 
 from . import data, discussions, followups
 
@@ -80,6 +80,10 @@ def load_organization(spec: dict, password: str | None = None):
     executive = people[agreement_spec.pop("executive")]
     agreement, _ = DirectorAgreement.objects.get_or_create(
         organization=org, executive=executive, defaults=agreement_spec
+    )
+    # Evaluators evaluate this agreement (their rights are held per agreement).
+    Membership.objects.filter(organization=org, role=Role.EVALUATOR, agreement=None).update(
+        agreement=agreement
     )
     # The preset adds the positions, the workflow and the rating scale (the bodies
     # above are the preset's, with the demo's names).

@@ -21,7 +21,7 @@ from suunta.audit import services as audit
 from suunta.audit.models import AuditEvent
 from suunta.lib.clock import now, today
 from suunta.organizations import people
-from suunta.organizations.models import CONFIDENTIAL_ROLES, Membership
+from suunta.organizations.models import CONFIDENTIAL_ROLES, Membership, Role
 
 from .defaults import ensure_defaults
 from .models import (
@@ -588,7 +588,8 @@ def restricted_use(agreement) -> dict:
     )
     # Who holds, or is about to hold, a role that opens restricted notes, and on what basis.
     grants = list(
-        Membership.objects.filter(organization_id=agreement.organization_id, role__in=CONFIDENTIAL_ROLES)
+        Membership.objects.filter(people.for_agreement(agreement), role__in=CONFIDENTIAL_ROLES)
+        .filter(Q(role=Role.EVALUATOR) | Q(user_id=agreement.executive_id))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today()))
         .select_related("user", "granted_by", "confirmed_by", "position")
         .order_by("role", "valid_from", "id")

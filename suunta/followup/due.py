@@ -5,7 +5,9 @@ the due items of everyone (the organization dashboard) and the goals × checkpoi
 matrix; `for_user` keeps the items that are the given user's to do.
 """
 
+import collections
 import datetime
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -32,6 +34,7 @@ class DueItem:
     url: str
     plan_title: str
     organization_id: int
+    agreement: object = None  # the DirectorAgreement: roles and rights are read for it
     assignees: set[int] = field(default_factory=set)  # user ids whose job this is
     roles: frozenset = frozenset()  # or anyone with one of these roles or position rights
     overdue: bool = False
@@ -74,22 +77,23 @@ def overview(plans, user=None) -> tuple[list[DueItem], list[PlanOverview]]:
                 (assessment.kind, assessment.author_id, assessment.goal_area_id)
             )
     org_ids = {v.plan.agreement.organization_id for v in versions}
-    evaluators = defaultdict(dict)  # org -> {user id: name}
-    agreers = defaultdict(list)  # org -> names of the held positions that mark follow-ups agreed
+    # Evaluators by (organization, agreement); None: of every agreement (older data).
+    evaluators = defaultdict(dict)  # (org, agreement or None) -> {user id: name}
+    agreers = defaultdict(list)  # the same -> names of held positions that mark follow-ups agreed
     for membership in (
         Membership.objects.valid_on(day)
         .filter(organization_id__in=org_ids, role=Role.EVALUATOR)
         .select_related("user", "position")
         .order_by("position__order", "pk")
     ):
-        evaluators[membership.organization_id][membership.user_id] = str(membership.user)
+        key = (membership.organization_id, membership.agreement_id)
+        evaluators[key][membership.user_id] = str(membership.user)
         position = membership.position
-        if (
-            position
-            and position.may_mark_agreed
-            and position.display_name not in agreers[position.organization_id]
-        ):
-            agreers[position.organization_id].append(position.display_name)
+        if position and position.may_mark_agreed and position.display_name not in agreers[key]:
+            agreers[key].append(position.display_name)
+
+    def of_agreement(table, agreement):
+        return table[(agreement.organization_id, None)], table[(agreement.organization_id, agreement.pk)]
 
     items, overviews = [], []
     for version in versions:
@@ -122,8 +126,8 @@ def overview(plans, user=None) -> tuple[list[DueItem], list[PlanOverview]]:
                 agreement,
                 goal_ids,
                 submitted[checkpoint.pk],
-                evaluators[agreement.organization_id],
-                agreers[agreement.organization_id],
+                dict(collections.ChainMap(*of_agreement(evaluators, agreement))),
+                list(dict.fromkeys(itertools.chain(*of_agreement(agreers, agreement)))),
                 day,
             )
     items.sort(key=lambda i: (i.due or datetime.date.max, i.plan_title))
@@ -137,7 +141,12 @@ def _items_for(
     label = checkpoint.display_label
     end = checkpoint.window_end
     end_text = formats.date_format(end, "SHORT_DATE_FORMAT")
-    common = {"url": url, "plan_title": plan.display_title, "organization_id": agreement.organization_id}
+    common = {
+        "url": url,
+        "plan_title": plan.display_title,
+        "organization_id": agreement.organization_id,
+        "agreement": agreement,
+    }
     if day < checkpoint.window_start:
         start = formats.date_format(checkpoint.window_start, "SHORT_DATE_FORMAT")
         return [
@@ -221,10 +230,9 @@ def _items_for(
 
 
 def for_user(items: list[DueItem], user) -> list[DueItem]:
-    """The items that are this user's to do: named, or by role in that organization."""
-    roles_by_org = policies.roles_by_organization(user)
+    """The items that are this user's to do: named, or by role in that agreement's matters."""
     return [
         item
         for item in items
-        if user.pk in item.assignees or item.roles & roles_by_org.get(item.organization_id, frozenset())
+        if user.pk in item.assignees or item.roles & policies.roles_for(user, item.agreement)
     ]

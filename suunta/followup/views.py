@@ -164,7 +164,8 @@ def dashboard(request, slug: str):
     )
     plans = GoalPlan.objects.for_user(request.user).filter(agreement__organization=organization)
     items, overviews = overview(plans, request.user)
-    show_items = bool(policies.roles_in(request.user, organization.pk) & policies.FULL_READERS)
+    roles = policies.roles_in(request.user, organization.pk)
+    show_items = bool(roles & policies.FULL_READERS or policies.evaluated_agreements(roles))
     return render(
         request,
         "followup/dashboard.html",

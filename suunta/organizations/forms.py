@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import UsernameField
+from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,10 @@ BASIS_HELP = _(
 )
 
 
+def agreement_label(agreement) -> str:
+    return f"{capfirst(agreement.display_position)}: {agreement.executive}"
+
+
 class RoleFields(forms.Form):
     """The role part of adding a person or inviting one. The organization comes from the
     URL, never from the form."""
@@ -24,16 +29,28 @@ class RoleFields(forms.Form):
     # missed click.
     role = forms.ChoiceField(label=_("Role"), choices=[("", _("– choose –")), *Role.choices])
     title = forms.ChoiceField(label=_("Position (evaluators)"), choices=[], required=False)
+    agreement = forms.ModelChoiceField(
+        label=_("Director agreement (evaluators)"),
+        queryset=None,
+        required=False,
+        empty_label=_("– none –"),
+        help_text=_("An evaluator evaluates one agreement's goals and sees only its plans and discussions."),
+    )
     valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
     valid_to = forms.DateField(label=_("Valid to (optional)"), widget=DateInput(), required=False)
     basis = forms.CharField(
         label=_("Decision the role rests on"), max_length=300, required=False, help_text=BASIS_HELP
     )
 
-    def __init__(self, *args, positions, **kwargs):
+    def __init__(self, *args, positions, agreements, **kwargs):
         super().__init__(*args, **kwargs)
-        # The organization's own positions, in its own words.
+        # The organization's own positions and agreements, in its own words.
         self.fields["title"].choices = [("", _("– none –")), *((p.code, p.display_name) for p in positions)]
+        self.fields["agreement"].queryset = agreements
+        self.fields["agreement"].label_from_instance = agreement_label
+        only = list(agreements[:2])
+        if len(only) == 1:  # the usual case: one agreement, chosen already
+            self.fields["agreement"].initial = only[0].pk
 
     def clean(self):
         cleaned = super().clean()
@@ -42,6 +59,11 @@ class RoleFields(forms.Form):
             self.add_error("title", _("An evaluator holds a position, e.g. the board chair."))
         if role and role != Role.EVALUATOR and title:
             self.add_error("title", _("Only evaluators hold a position."))
+        agreement = cleaned.get("agreement")
+        if role == Role.EVALUATOR and agreement is None and "agreement" not in self.errors:
+            self.add_error("agreement", _("Choose the director agreement the evaluator evaluates."))
+        if role and role != Role.EVALUATOR and agreement is not None:
+            self.add_error("agreement", _("Only an evaluator's role is tied to a director agreement."))
         start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
         if start and end and end < start:
             self.add_error("valid_to", _("The end date cannot be before the start date."))
@@ -66,7 +88,7 @@ class MembershipForm(RoleFields):
     """A role for someone already among the organization's people."""
 
     person = PersonChoiceField(queryset=None, label=_("Person"))
-    field_order = ["person", "role", "title", "valid_from", "valid_to", "basis"]
+    field_order = ["person", "role", "title", "agreement", "valid_from", "valid_to", "basis"]
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,6 +112,7 @@ class InvitationForm(RoleFields):
         "language",
         "role",
         "title",
+        "agreement",
         "valid_from",
         "valid_to",
         "basis",

@@ -176,6 +176,19 @@ def position_label(holder) -> str:
     return Role(holder.role).label
 
 
+def check_agreement(holder, errors: dict, *, required: bool) -> None:
+    """An evaluator evaluates one of the organization's agreements; other roles are
+    the organization's. `required`: new grants name the agreement."""
+    if holder.role != Role.EVALUATOR:
+        if holder.agreement_id:
+            errors["agreement"] = _("Only an evaluator's role is tied to a director agreement.")
+    elif holder.agreement_id is None:
+        if required:
+            errors["agreement"] = _("Choose the director agreement the evaluator evaluates.")
+    elif holder.agreement.organization_id != holder.organization_id:
+        errors["agreement"] = _("The agreement is not the organization's.")
+
+
 def check_title(holder, errors: dict) -> None:
     """An evaluator holds one of the organization's positions; nobody else holds one."""
     if holder.role == Role.EVALUATOR and not holder.title:
@@ -224,6 +237,17 @@ class Membership(TimestampedModel):
     # The code of one of the organization's positions (evaluators only).
     title = models.CharField(_("position"), max_length=32, blank=True)
     position = _position_of()
+    # The director agreement an evaluator evaluates: evaluator rights are held per
+    # agreement. Empty on an evaluator only in data from before agreements were named
+    # (the whole organization's agreements); other roles are the organization's.
+    agreement = models.ForeignKey(
+        "agreements.DirectorAgreement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluator_memberships",
+        verbose_name=_("director agreement"),
+    )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     basis = models.CharField(
@@ -263,9 +287,17 @@ class Membership(TimestampedModel):
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="membership_valid_to_after_from",
             ),
-            # A retried or doubled submit never adds the same role twice.
+            # A retried or doubled submit never adds the same role twice (two
+            # constraints: NULL agreements would count as distinct in one).
             models.UniqueConstraint(
-                fields=["organization", "user", "role", "title", "valid_from"], name="membership_unique_start"
+                fields=["organization", "user", "role", "title", "valid_from"],
+                condition=Q(agreement__isnull=True),
+                name="membership_unique_start",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "title", "agreement", "valid_from"],
+                condition=Q(agreement__isnull=False),
+                name="membership_unique_start_per_agreement",
             ),
         ]
 
@@ -281,6 +313,8 @@ class Membership(TimestampedModel):
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
             errors["valid_to"] = _("The end date cannot be before the start date.")
         check_title(self, errors)
+        # A grant names its agreement; a stored one from before may not (ended then).
+        check_agreement(self, errors, required=self._state.adding)
         if errors:
             raise ValidationError(errors)
 
@@ -307,6 +341,14 @@ class Invitation(TimestampedModel):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     title = models.CharField(_("position"), max_length=32, blank=True)
     position = _position_of()
+    agreement = models.ForeignKey(
+        "agreements.DirectorAgreement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("director agreement"),
+    )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     basis = models.CharField(_("decision the role rests on"), max_length=300, blank=True)
@@ -350,8 +392,13 @@ class Invitation(TimestampedModel):
             # One open invitation per address and role: a retry shows the one waiting.
             models.UniqueConstraint(
                 fields=["organization", "email", "role", "title", "valid_from"],
-                condition=Q(status="open"),
+                condition=Q(status="open", agreement__isnull=True),
                 name="invitation_unique_open",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "role", "title", "agreement", "valid_from"],
+                condition=Q(status="open", agreement__isnull=False),
+                name="invitation_unique_open_per_agreement",
             ),
         ]
 
@@ -369,6 +416,7 @@ class Invitation(TimestampedModel):
     def clean(self):
         errors = {}
         check_title(self, errors)
+        check_agreement(self, errors, required=self._state.adding)
         if errors:
             raise ValidationError(errors)
 

@@ -29,11 +29,19 @@ def _users(memberships):
     )
 
 
+def for_agreement(agreement) -> Q:
+    """Memberships that count in the agreement's matters: the organization's roles and
+    the evaluators of this agreement (not those of the organization's other agreements)."""
+    return Q(organization_id=agreement.organization_id) & (
+        ~Q(role=Role.EVALUATOR) | Q(agreement__isnull=True) | Q(agreement_id=agreement.pk)
+    )
+
+
 def evaluator_ids(agreement, day: datetime.date | None = None) -> list[int]:
-    """The evaluators of the agreement's organization on the day (the executive never)."""
+    """The evaluators of the agreement on the day (the executive never)."""
     return list(
         Membership.objects.valid_on(day or today())
-        .filter(organization_id=agreement.organization_id, role=Role.EVALUATOR)
+        .filter(for_agreement(agreement), role=Role.EVALUATOR)
         .exclude(user_id=agreement.executive_id)
         .values_list("user_id", flat=True)
         .distinct()
@@ -46,7 +54,7 @@ def default_presenter(agreement):
     which; the first in the positions' order if several); None when nobody holds one."""
     membership = (
         Membership.objects.valid_on()
-        .filter(organization_id=agreement.organization_id, role=Role.EVALUATOR, position__presents=True)
+        .filter(for_agreement(agreement), role=Role.EVALUATOR, position__presents=True)
         .exclude(user_id=agreement.executive_id)
         .select_related("user")
         .order_by("position__order", "valid_from", "pk")
@@ -62,11 +70,9 @@ def positions_with(organization_id: int, right: str):
 
 def discussion_candidates(agreement, day: datetime.date):
     """People who may take part in a discussion held on the day: the organization's
-    executives, evaluators and preparers whose membership is valid then."""
+    executives and preparers and the agreement's evaluators whose membership is valid then."""
     return _users(
-        Membership.objects.valid_on(day).filter(
-            organization_id=agreement.organization_id, role__in=DISCUSSION_ROLES
-        )
+        Membership.objects.valid_on(day).filter(for_agreement(agreement), role__in=DISCUSSION_ROLES)
     )
 
 
@@ -75,7 +81,7 @@ def survey_recipients(agreement):
     chair), valid today."""
     return _users(
         Membership.objects.valid_on(today())
-        .filter(organization_id=agreement.organization_id)
+        .filter(for_agreement(agreement))
         .filter(Q(role=Role.BOARD_MEMBER) | Q(position__asked_for_views=True))
         .exclude(user_id=agreement.executive_id)
     )

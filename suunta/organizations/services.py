@@ -100,6 +100,7 @@ def _create_membership(actor, organization, person, *, granted_by, **fields) -> 
         user=person,
         role=membership.role,
         title=membership.title,
+        agreement=membership.agreement,
         valid_from=membership.valid_from,
     ).first()
     if duplicate is not None:
@@ -137,10 +138,12 @@ def add_membership(
     valid_from: datetime.date,
     valid_to: datetime.date | None = None,
     title: str = "",
+    agreement=None,
     basis: str = "",
 ) -> Membership:
-    """Give a role to one of the organization's people. A confidential role for an
-    admin of the organization waits for another admin (membership.awaiting_confirmation)."""
+    """Give a role to one of the organization's people; an evaluator's role for one
+    director agreement. A confidential role for an admin of the organization waits for
+    another admin (membership.awaiting_confirmation)."""
     policies.require(actor, policies.MANAGE_MEMBERS, organization)
     if not organization_people(organization).filter(pk=person.pk).exists():
         # Never trust an id: only the organization's own people are offered or accepted.
@@ -153,6 +156,7 @@ def add_membership(
         granted_by=actor,
         role=role,
         title=title,
+        agreement=agreement,
         valid_from=valid_from,
         valid_to=valid_to,
         basis=basis.strip(),
@@ -218,6 +222,7 @@ def invite(
     valid_from: datetime.date,
     valid_to: datetime.date | None = None,
     title: str = "",
+    agreement=None,
     basis: str = "",
     base_url: str,
     language: str,
@@ -233,6 +238,7 @@ def invite(
         last_name=last_name.strip(),
         role=role,
         title=title,
+        agreement=agreement,
         valid_from=valid_from,
         valid_to=valid_to,
         basis=basis.strip(),
@@ -244,6 +250,7 @@ def invite(
         email=invitation.email,
         role=role,
         title=title,
+        agreement=agreement,
         valid_from=valid_from,
         status=InvitationStatus.OPEN,
     ).first()
@@ -274,7 +281,17 @@ def invite(
             {},
             audit.snapshot(
                 invitation,
-                ["email", "first_name", "last_name", "role", "title", "valid_from", "valid_to", "basis"],
+                [
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "role",
+                    "title",
+                    "agreement",
+                    "valid_from",
+                    "valid_to",
+                    "basis",
+                ],
             ),
         ),
     )
@@ -365,6 +382,7 @@ def accept_invitation(user, invitation: Invitation) -> Membership:
         user=user,
         role=invitation.role,
         title=invitation.title,
+        agreement_id=invitation.agreement_id,
         valid_from=invitation.valid_from,
     ).first()
     membership = existing or _create_membership(
@@ -374,6 +392,7 @@ def accept_invitation(user, invitation: Invitation) -> Membership:
         granted_by=invitation.invited_by,
         role=invitation.role,
         title=invitation.title,
+        agreement=invitation.agreement,
         valid_from=invitation.valid_from,
         valid_to=invitation.valid_to,
         basis=invitation.basis,

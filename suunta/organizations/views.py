@@ -103,7 +103,7 @@ def member_list(request, slug: str):
     day = today()
     memberships = list(
         Membership.objects.filter(organization=organization)
-        .select_related("user", "granted_by", "position")
+        .select_related("user", "granted_by", "position", "agreement")
         .order_by("user__last_name", "user__first_name", "valid_from")
     )
     waiting = [m for m in memberships if m.awaiting_confirmation]
@@ -148,6 +148,10 @@ def _open_invitations(organization) -> list[Invitation]:
     return invitations
 
 
+def _agreements(organization):
+    return organization.agreements.select_related("executive").order_by("pk")
+
+
 def _base_url(request) -> str:
     return request.build_absolute_uri("/")[:-1]
 
@@ -159,10 +163,18 @@ def member_new(request, slug: str):
     people = services.organization_people(organization)
     if request.method != "POST":
         form = MembershipForm(
-            people=people, positions=organization.positions.all(), initial={"valid_from": today()}
+            people=people,
+            positions=organization.positions.all(),
+            agreements=_agreements(organization),
+            initial={"valid_from": today()},
         )
         return _member_form(request, organization, form, inviting=False)
-    form = MembershipForm(request.POST, people=people, positions=organization.positions.all())
+    form = MembershipForm(
+        request.POST,
+        people=people,
+        positions=organization.positions.all(),
+        agreements=_agreements(organization),
+    )
     try:
         # A forbidden grant's refusal is written once the submission's transaction has
         # rolled back (recording_refusals outside it); the form then says why.
@@ -201,12 +213,18 @@ def member_invite(request, slug: str):
     """A new person, invited by e-mail."""
     organization = _managed_organization(request, slug)
     if request.method != "POST":
-        form = InvitationForm(positions=organization.positions.all(), initial={"valid_from": today()})
+        form = InvitationForm(
+            positions=organization.positions.all(),
+            agreements=_agreements(organization),
+            initial={"valid_from": today()},
+        )
         return _member_form(request, organization, form, inviting=True)
     with once.submission(request) as submission:
         if submission.replayed:
             return submission.replay()
-        form = InvitationForm(request.POST, positions=organization.positions.all())
+        form = InvitationForm(
+            request.POST, positions=organization.positions.all(), agreements=_agreements(organization)
+        )
         if not form.is_valid():
             return _member_form(request, organization, form, inviting=True)
         try:

@@ -29,7 +29,7 @@ def _visible_plans(user) -> list[dict]:
     )
     rows = []
     for plan in plans:
-        versions = policies.scope_versions(plan.versions.all(), user, plan.agreement.organization_id)
+        versions = policies.scope_versions(plan.versions.all(), user, plan.agreement)
         if versions:
             rows.append({"plan": plan, "version": versions[-1]})
     return rows

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, override
 
 from suunta import policies
+from suunta.agreements.models import DirectorAgreement
 from suunta.audit.models import AuditEvent
 from suunta.lib.clock import today
 from suunta.mail.models import OutgoingMail
@@ -27,6 +28,11 @@ INVITE = reverse("member_invite", args=["esimerkkikunta"])
 DEPUTY_BASIS = "KV 16.6.2025 § 40, apulaispormestarien valinta"
 
 
+def seed_agreement() -> str:
+    """Esimerkkikunta's one director agreement: what an evaluator is given to evaluate."""
+    return str(DirectorAgreement.objects.get(organization__slug="esimerkkikunta").pk)
+
+
 def invitation_data(**overrides):
     data = {
         "first_name": "Ville",
@@ -35,11 +41,15 @@ def invitation_data(**overrides):
         "language": "fi",
         "role": "evaluator",
         "title": "deputy_mayor",
+        "agreement": seed_agreement(),
         "valid_from": "2026-06-01",
         "valid_to": "",
         "basis": DEPUTY_BASIS,
     }
-    return data | overrides
+    data |= overrides
+    if data["role"] != "evaluator" and "agreement" not in overrides:
+        data["agreement"] = ""
+    return data
 
 
 def role_data(person, **overrides):
@@ -47,6 +57,7 @@ def role_data(person, **overrides):
         "person": person.pk,
         "role": "board_member",
         "title": "",
+        "agreement": seed_agreement() if overrides.get("role") == "evaluator" else "",
         "valid_from": "2026-01-01",
         "valid_to": "",
         "basis": "",
@@ -347,7 +358,7 @@ def test_a_confidential_role_for_another_admin_waits_for_a_second_admin(demo):
     assert membership.awaiting_confirmation
     # Not in force: the second admin reads no restricted discussion notes yet.
 
-    assert "evaluator" not in policies.roles_in(second, demo.org.pk)
+    assert "evaluator" not in policies.roles_for(second, demo.plan.agreement)
     confirm = reverse("membership_confirm", args=["esimerkkikunta", membership.pk])
     # Neither the one who gave it nor the one who gets it confirms.
     assert demo.client("paakayttaja").post(confirm).status_code == 403
@@ -358,7 +369,7 @@ def test_a_confidential_role_for_another_admin_waits_for_a_second_admin(demo):
     membership.refresh_from_db()
     assert not membership.awaiting_confirmation
     assert membership.confirmed_by == third
-    assert "evaluator" in policies.roles_in(get_user_model().objects.get(pk=second.pk), demo.org.pk)
+    assert "evaluator" in policies.roles_for(get_user_model().objects.get(pk=second.pk), demo.plan.agreement)
     assert AuditEvent.objects.filter(action="membership.confirm", actor=third).exists()
 
 

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from suunta.lib.validators import business_id_check_digit, validate_business_id
 from suunta.organizations.models import Membership, Organization
 
-from ..factories import MembershipFactory, OrganizationFactory, UserFactory
+from ..factories import AgreementFactory, MembershipFactory, OrganizationFactory, UserFactory
 from ..helpers import fi
 
 FORMAT_MESSAGE = "Enter the business ID as seven digits, a hyphen and a check digit, e.g. 1234567-1."
@@ -178,8 +178,12 @@ def test_valid_on_uses_the_helsinki_date(memberships):
 
 
 def membership(**fields) -> Membership:
+    organization = OrganizationFactory()
     defaults = {"valid_from": dt.date(2025, 1, 1)}
-    return Membership(organization=OrganizationFactory(), user=UserFactory(), **{**defaults, **fields})
+    if fields.get("role") == "evaluator":
+        # An evaluator's role is for one of the organization's agreements.
+        defaults["agreement"] = AgreementFactory(organization=organization)
+    return Membership(organization=organization, user=UserFactory(), **{**defaults, **fields})
 
 
 @pytest.mark.django_db

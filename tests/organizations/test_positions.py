@@ -74,8 +74,10 @@ def test_the_admin_renames_moves_a_right_and_adds_a_position(demo):
     added = Position.objects.get(organization=demo.org, name="Valtuuston I varapuheenjohtaja")
     assert (added.code, added.order) == ("valtuuston-i-varapuheenjohta", 4)
     # The policy reads the rights: the council chair may now ask for views, the mayor not.
-    assert policies.CREATE_SURVEY_RIGHT in policies.roles_in(demo.user("valtuuston-pj"), demo.org.pk)
-    assert policies.CREATE_SURVEY_RIGHT not in policies.roles_in(demo.user("pormestari"), demo.org.pk)
+    assert policies.CREATE_SURVEY_RIGHT in policies.roles_for(demo.user("valtuuston-pj"), demo.plan.agreement)
+    assert policies.CREATE_SURVEY_RIGHT not in policies.roles_for(
+        demo.user("pormestari"), demo.plan.agreement
+    )
     event = AuditEvent.objects.get(action="position.update", object_id=str(stored["mayor"].pk))
     assert changes_of(event)["may_create_survey"] == [True, False]
     assert AuditEvent.objects.filter(action="position.create", actor__username="paakayttaja").exists()

@@ -136,13 +136,14 @@ def test_bad_input_exits_1_with_the_reason_and_creates_nothing(args, option, mes
 # --- Every preset, end to end -----------------------------------------------------------------
 
 
-def _person(organization, username, role, title=""):
+def _person(organization, username, role, title="", agreement=None):
     user = UserFactory(username=username)
     membership = Membership(
         organization=organization,
         user=user,
         role=role,
         title=title,
+        agreement=agreement,
         valid_from=dt.date(2024, 1, 1),
         basis="KH 1.1.2024 § 1" if role in (Role.EVALUATOR, Role.EXECUTIVE) else "",
     )
@@ -185,9 +186,11 @@ def test_each_preset_runs_from_set_up_to_an_agreed_follow_up(preset, time_machin
     spec = PRESETS[preset]
     executive = _person(organization, "johtaja", Role.EXECUTIVE)
     preparer = _person(organization, "valmistelija", Role.PREPARER)
-    holders = {p.code: _person(organization, p.code, Role.EVALUATOR, p.code) for p in spec.positions}
-    leading = next(code for code, p in zip(holders, spec.positions, strict=True) if "presents" in p.rights)
     agreement = AgreementFactory(organization=organization, executive=executive)
+    holders = {
+        p.code: _person(organization, p.code, Role.EVALUATOR, p.code, agreement) for p in spec.positions
+    }
+    leading = next(code for code, p in zip(holders, spec.positions, strict=True) if "presents" in p.rights)
     assert people.default_presenter(agreement) == holders[leading]
 
     plan = plan_services.create_plan(
