@@ -57,3 +57,47 @@ def test_titles_become_positions_with_the_rights_they_had():
         assert len(rights) == 10
     finally:
         _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_organization_wide_evaluators_become_evaluators_of_each_agreement():
+    apps = _migrate([("organizations", "0006_evaluators_per_agreement")])
+    try:
+        organization = apps.get_model("organizations", "Organization").objects.create(
+            name="A", slug="a", business_id="0135202-4"
+        )
+        user_model = apps.get_model("accounts", "User")
+        agreement_model = apps.get_model("agreements", "DirectorAgreement")
+        agreements = [
+            agreement_model.objects.create(
+                organization=organization,
+                executive=user_model.objects.create(username=f"johtaja-{n}"),
+                position_title="johtaja",
+                position_genitive="johtajan",
+                starts_on=dt.date(2024, 1, 1),
+            )
+            for n in (1, 2)
+        ]
+        membership_model = apps.get_model("organizations", "Membership")
+        mayor = user_model.objects.create(username="pormestari")
+        membership_model.objects.create(
+            organization=organization,
+            user=mayor,
+            role="evaluator",
+            title="mayor",
+            valid_from=dt.date(2024, 1, 1),
+            basis="KV 1.1.2024 § 1",
+        )
+        membership_model.objects.create(
+            organization=organization, user=mayor, role="preparer", valid_from=dt.date(2024, 1, 1)
+        )
+
+        apps = _migrate([("organizations", "0007_evaluators_per_agreement_data")])
+        rows = apps.get_model("organizations", "Membership").objects.filter(user__username="pormestari")
+        assert sorted((m.role, m.agreement_id, m.basis) for m in rows) == [
+            ("evaluator", agreements[0].pk, "KV 1.1.2024 § 1"),
+            ("evaluator", agreements[1].pk, "KV 1.1.2024 § 1"),
+            ("preparer", None, ""),
+        ]
+    finally:
+        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
