@@ -33,6 +33,7 @@ EDIT_PLAN = "edit_plan"  # change goals, metrics and checkpoints of a version
 CREATE_PLAN = "create_plan"  # create a new plan for an agreement
 MANAGE_MEMBERS = "manage_members"  # add and end memberships of an organization
 SET_UP = "set_up_organization"  # the organization's positions and their rights
+CREATE_AGREEMENT = "create_agreement"  # a director agreement of the organization
 TAKE_STEP = "take_step"  # move a plan version along the workflow (obj: (version, step))
 AMEND_PLAN = "amend_plan"  # start version N+1 of an approved plan
 CREATE_NEXT_PLAN = "create_next_plan"  # next period's plan from an approved or closed one
@@ -555,6 +556,7 @@ RULES: dict[str, Callable] = {
     VIEW_AUDIT: _view_audit,
     MANAGE_MEMBERS: _manage_members,
     SET_UP: _manage_members,
+    CREATE_AGREEMENT: _manage_members,
     GRANT_ROLE: _grant_role,
     CONFIRM_GRANT: _confirm_grant,
     **{action: _followup_rule(action) for action in FOLLOWUP_ACTIONS},

@@ -10,12 +10,17 @@ and no app imports another app's views to do it.
 from django.http import Http404
 
 from suunta import policies
+from suunta.organizations.models import Organization
 
 from .models import Checkpoint, DirectorAgreement, GoalPlan, Metric, PlanVersion
 
 
+def organization(user, slug: str) -> Organization:
+    return policies.get_scoped_or_404(Organization.objects.for_user(user), user, slug=slug)
+
+
 def agreement(user, pk: int) -> DirectorAgreement:
-    qs = DirectorAgreement.objects.for_user(user).select_related("organization", "executive")
+    qs = DirectorAgreement.objects.for_user(user).select_related("organization", "executive", "decided_by")
     return policies.get_scoped_or_404(qs, user, pk=pk)
 
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from suunta.lib.numbers import LocalDecimalField
 
-from .models import Checkpoint, GoalArea, GoalPlan, Metric
+from .models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric
 
 
 class DateInput(forms.DateInput):
@@ -116,3 +116,47 @@ class CheckpointForm(forms.ModelForm):
     def validate_constraints(self, exclude=None):
         # The check constraint is validated in clean() with a message next to the field.
         return None
+
+
+class AgreementForm(forms.ModelForm):
+    """A new director agreement: only the organization's executives and bodies are offered."""
+
+    class Meta:
+        model = DirectorAgreement
+        fields = [
+            "executive",
+            "position_title",
+            "position_title_sv",
+            "position_genitive",
+            "position_genitive_sv",
+            "starts_on",
+            "decided_by",
+            "decided_on",
+            "decision_section",
+            "decision_case_number",
+            "signed_on",
+            "legal_basis",
+        ]
+        widgets = {
+            "starts_on": DateInput(),
+            "decided_on": DateInput(),
+            "signed_on": DateInput(),
+            "legal_basis": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "executive": _(
+                "The people who hold the executive role in the organization. Someone else? "
+                "Give the role first on the people page."
+            ),
+            "decided_by": _("The body whose decision approved the agreement, e.g. the council."),
+        }
+
+    def __init__(self, *args, organization, executives, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organization = organization
+        self.fields["executive"].queryset = executives
+        self.fields["executive"].label_from_instance = lambda user: (
+            user.get_full_name() or user.get_username()
+        )
+        self.fields["decided_by"].queryset = organization.bodies.all()
+        self.fields["decided_by"].label_from_instance = lambda body: body.display_name

@@ -87,6 +87,18 @@ class DirectorAgreement(PublicityMixin, TimestampedModel):
     )
     starts_on = models.DateField(_("start date"))
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    # The decision that approved the agreement (e.g. the council's, KV 12.6.2023 § 30).
+    decided_by = models.ForeignKey(
+        "organizations.Body",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    decided_on = models.DateField(_("decision date"), null=True, blank=True)
+    decision_section = models.CharField(_("section (§)"), max_length=20, blank=True)
+    decision_case_number = models.CharField(_("case number"), max_length=60, blank=True)
 
     objects = AgreementQuerySet.as_manager()
 
@@ -97,6 +109,19 @@ class DirectorAgreement(PublicityMixin, TimestampedModel):
 
     def __str__(self) -> str:
         return f"{capfirst(self.display_position)}: {self.executive} ({self.organization})"
+
+    def clean(self):
+        errors = {}
+        if self.decided_by_id and self.decided_by.organization_id != self.organization_id:
+            errors["decided_by"] = _("Choose one of the organization's bodies.")
+        if (self.decided_on or self.decision_section or self.decision_case_number) and not self.decided_by_id:
+            errors["decided_by"] = _("Name the body that made the decision.")
+        if self.decided_by_id and not self.decided_on:
+            errors["decided_on"] = _("Enter the date of the decision.")
+        if self.signed_on and self.decided_on and self.signed_on < self.decided_on:
+            errors["signed_on"] = _("The agreement is signed after the decision that approved it.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def display_position(self) -> str:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from suunta import policies
 from suunta.audit import services as audit
+from suunta.organizations import people
 
 from .models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion, VersionStatus
 
@@ -99,6 +100,49 @@ def _save_once(instance, find_existing):
             ) from None
         return existing, False
     return instance, True
+
+
+AGREEMENT_FIELDS = (
+    "executive",
+    "position_title",
+    "position_title_sv",
+    "position_genitive",
+    "position_genitive_sv",
+    "legal_basis",
+    "starts_on",
+    "signed_on",
+    "decided_by",
+    "decided_on",
+    "decision_section",
+    "decision_case_number",
+)
+
+
+@audit.recording_refusals
+@transaction.atomic
+def create_agreement(user, organization, **fields) -> DirectorAgreement:
+    """A director agreement of the organization, made by its admin. The executive is
+    one of the organization's people holding the executive role; evaluators are then
+    given the role for this agreement on the people page."""
+    organization = type(organization).objects.select_for_update().get(pk=organization.pk)
+    policies.require(user, policies.CREATE_AGREEMENT, organization)
+    executive = fields.get("executive")
+    if executive is None or not people.executives(organization.pk).filter(pk=executive.pk).exists():
+        # Never trust an id: only the organization's own executives are offered or accepted.
+        raise ValidationError(
+            {"executive": _("Choose a person who holds the executive role in the organization.")}
+        )
+    agreement = DirectorAgreement(organization=organization, **fields)
+    agreement.full_clean()
+    agreement.save()
+    audit.record(
+        "agreement.create",
+        actor=user,
+        organization=organization,
+        obj=agreement,
+        changes=audit.diff({}, audit.snapshot(agreement, AGREEMENT_FIELDS)),
+    )
+    return agreement
 
 
 def create_plan(user, agreement: DirectorAgreement, **fields) -> GoalPlan:

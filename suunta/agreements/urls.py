@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("organizations/<slug:slug>/agreements/new/", views.agreement_new, name="agreement_new"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("agreements/<int:pk>/plans/new/", views.plan_new, name="plan_new"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),

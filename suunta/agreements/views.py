@@ -20,9 +20,10 @@ from suunta.audit import services as audit
 from suunta.lib import once
 from suunta.lib.clock import today
 from suunta.lib.forms import apply_validation_error
+from suunta.organizations import people
 
 from . import access, integrity, pages, services
-from .forms import CheckpointForm, GoalAreaForm, MetricForm, PlanForm
+from .forms import AgreementForm, CheckpointForm, GoalAreaForm, MetricForm, PlanForm
 from .models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion
 
 # --- Agreement ------------------------------------------------------------------------------
@@ -32,6 +33,32 @@ from .models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, P
 def agreement_detail(request, pk: int):
     agreement = access.agreement(request.user, pk)
     return render(request, "agreements/agreement_detail.html", pages.agreement_page(request.user, agreement))
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_new(request, slug: str):
+    """A new director agreement, by the organization's admin."""
+    organization = access.organization(request.user, slug)
+    policies.require(request.user, policies.CREATE_AGREEMENT, organization)
+    executives = people.executives(organization.pk)
+    form = AgreementForm(request.POST or None, organization=organization, executives=executives)
+    if request.method == "POST":
+        with once.submission(request) as submission:
+            if submission.replayed:
+                return submission.replay()
+            if form.is_valid():
+                fields = {name: form.cleaned_data[name] for name in AgreementForm.Meta.fields}
+                try:
+                    agreement = services.create_agreement(request.user, organization, **fields)
+                except ValidationError as error:
+                    apply_validation_error(form, error)
+                else:
+                    messages.success(
+                        request,
+                        _("The agreement was made. Give its evaluators their role on the people page."),
+                    )
+                    return submission.done(redirect("agreement_detail", pk=agreement.pk))
+    return render(request, "agreements/agreement_form.html", {"organization": organization, "form": form})
 
 
 @require_http_methods(["GET", "POST"])

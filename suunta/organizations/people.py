@@ -95,3 +95,9 @@ def preparers(organization_id: int):
         .select_related("user")
         .order_by("user__last_name")
     )
+
+
+def executives(organization_id: int):
+    """The organization's people who hold the executive role today, by name: who may be
+    named the executive of a new director agreement."""
+    return _users(Membership.objects.valid_on().filter(organization_id=organization_id, role=Role.EXECUTIVE))
