@@ -62,8 +62,9 @@ class RoleFields(forms.Form):
         agreement = cleaned.get("agreement")
         if role == Role.EVALUATOR and agreement is None and "agreement" not in self.errors:
             self.add_error("agreement", _("Choose the director agreement the evaluator evaluates."))
-        if role and role != Role.EVALUATOR and agreement is not None:
-            self.add_error("agreement", _("Only an evaluator's role is tied to a director agreement."))
+        if role and role != Role.EVALUATOR:
+            # The one agreement comes preselected; other roles are the organization's.
+            cleaned["agreement"] = None
         start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
         if start and end and end < start:
             self.add_error("valid_to", _("The end date cannot be before the start date."))
