@@ -100,3 +100,11 @@ def test_an_operator_ends_a_membership_but_cannot_rewrite_whose_or_which_role_it
 
 def test_a_board_decision_is_not_added_in_the_admin(demo, operator):
     assert operator.get(reverse("admin:governance_handling_add")).status_code == 403
+
+
+def test_agreements_are_made_in_the_app_and_their_executive_is_not_changed_here(demo, operator):
+    assert operator.get(reverse("admin:agreements_directoragreement_add")).status_code == 403
+    url = reverse("admin:agreements_directoragreement_change", args=[demo.plan.agreement_id])
+    form = operator.get(url).content.decode()
+    assert 'name="executive"' not in form and 'name="organization"' not in form
+    assert 'name="position_title"' in form

@@ -27,9 +27,16 @@ class MetricInline(ReadOnlyTabularInline):
 
 @admin.register(DirectorAgreement)
 class DirectorAgreementAdmin(admin.ModelAdmin):
+    """Agreements are made in the app by the organization's admin (its own executives
+    only, audited); here an operator reads them and may correct texts and dates."""
+
     list_display = ["__str__", "organization", "starts_on", "signed_on"]
     list_filter = ["organization"]
     list_select_related = ["organization", "executive"]
+    readonly_fields = ["organization", "executive"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(GoalPlan)
