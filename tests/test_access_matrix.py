@@ -359,6 +359,7 @@ MATRIX: dict[str, Entry] = {
     "organization_list": Entry(LOGGED_IN_ONLY),
     "organization_detail": Entry(expect(200, toinen=404), args=lambda demo: ["esimerkkikunta"]),
     "organization_positions": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
+    "organization_process": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "agreement_new": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "member_list": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "member_new": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),

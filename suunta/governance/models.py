@@ -80,6 +80,10 @@ class WorkflowStep(TimestampedModel):
         return frozenset(r.strip() for r in self.allowed_roles.split(",") if r.strip())
 
     @property
+    def allowed_roles_display(self) -> str:
+        return ", ".join(str(Role(role).label).lower() for role in sorted(self.roles) if role in Role.values)
+
+    @property
     def records_handling(self) -> bool:
         return bool(self.outcome)
 

@@ -59,6 +59,19 @@ def ensure_workflow(organization: Organization, freezing_body: str = BodyKind.BO
         WorkflowStep.objects.bulk_create(default_steps(organization, freezing_body))
 
 
+def replace_workflow(
+    organization: Organization, freezing_body: str, propose_label=("", "")
+) -> list[WorkflowStep]:
+    """The organization's table anew, from its bodies (a change of model). Recorded
+    handlings keep their body and outcome; their link to the old step is cleared."""
+    WorkflowStep.objects.filter(organization=organization).delete()
+    steps = default_steps(organization, freezing_body)
+    for step in steps:
+        if step.action == StepAction.PROPOSE:
+            step.label, step.label_sv = propose_label
+    return WorkflowStep.objects.bulk_create(steps)
+
+
 def steps_from(version: PlanVersion) -> list[WorkflowStep]:
     organization_id = version.plan.agreement.organization_id
     return list(

@@ -211,3 +211,18 @@ class BasePositionFormSet(forms.BaseModelFormSet):
 PositionFormSet = forms.modelformset_factory(
     Position, form=PositionForm, formset=BasePositionFormSet, extra=1, can_delete=False
 )
+
+
+class PresetForm(forms.Form):
+    """The organization's model: which preset its process follows."""
+
+    preset = forms.ChoiceField(label=_("Model"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, presets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preset"].choices = [(p.code, p.label) for p in presets]
+        self.descriptions = {p.code: p.description for p in presets}
+
+    def options(self):
+        """Each choice with the preset's description, for the page."""
+        return [(radio, self.descriptions[radio.data["value"]]) for radio in self["preset"]]

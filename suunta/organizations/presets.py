@@ -43,6 +43,8 @@ class Preset:
     positions: tuple[PositionSpec, ...]
     # The kind of the body whose recorded decision freezes the goals.
     freezing_body: str = BodyKind.BOARD
+    # The proposing step's button where the goals do not go to the board (fi, sv).
+    propose_label: tuple[str, str] = ("", "")
 
 
 # The rights of the position that leads the evaluation (presents the goals, closes what
@@ -154,6 +156,7 @@ PRESETS = {
                 COUNCIL_CHAIR,
             ),
             freezing_body=BodyKind.CHAIR_GROUP,
+            propose_label=("Esitä puheenjohtajistolle", "Föreslå för presidiet"),
         ),
         Preset(
             "joint-authority",

@@ -17,9 +17,13 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from suunta import policies
+from suunta.agreements.models import PlanVersion
+from suunta.agreements.statuses import VersionStatus
 from suunta.audit import services as audit
 from suunta.followup.scale import ensure_scale
-from suunta.governance.workflow import ensure_workflow
+from suunta.governance.models import StepAction
+from suunta.governance.workflow import replace_workflow
 from suunta.lib.clock import now, today
 from suunta.mail import services as mail
 from suunta.mail.messages import token_digest
@@ -34,10 +38,59 @@ def apply_preset(organization: Organization, code: str) -> None:
     preset = PRESETS[code]
     add_bodies(organization, code)
     add_positions(organization, code)
-    ensure_workflow(organization, preset.freezing_body)
+    if not organization.workflow_steps.exists():
+        replace_workflow(organization, preset.freezing_body, preset.propose_label)
     ensure_scale(organization)
     organization.preset = code
     organization.save(update_fields=["preset", "updated_at"])
+
+
+# A plan in these states is being handled: its process must not change under it.
+IN_HANDLING = (VersionStatus.PREPARATORY, VersionStatus.PROPOSED)
+
+
+@audit.recording_refusals
+@transaction.atomic
+def change_preset(actor, organization: Organization, code: str) -> Organization:
+    """Move the organization to another model: the preset's missing bodies and
+    positions are added (its own are kept) and the workflow is made anew. Refused
+    while a plan is in handling, and when the new process would freeze nothing."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    policies.require(actor, policies.SET_UP, organization)
+    if code not in PRESETS:
+        raise ValidationError({"preset": _("Choose one of the models.")})
+    handled = (
+        PlanVersion.objects.filter(plan__agreement__organization=organization, status__in=IN_HANDLING)
+        .select_related("plan")
+        .first()
+    )
+    if handled is not None:
+        raise ValidationError(
+            {
+                "preset": _(
+                    "“%(plan)s” is in handling. Record its decision or return it for re-preparation "
+                    "before changing the process."
+                )
+                % {"plan": handled.plan.display_title}
+            }
+        )
+    before = organization.preset
+    preset = PRESETS[code]
+    add_bodies(organization, code)
+    add_positions(organization, code)
+    steps = replace_workflow(organization, preset.freezing_body, preset.propose_label)
+    if not any(step.action == StepAction.APPROVE for step in steps):
+        raise ValidationError({"preset": _("The process would have no step that freezes the goals.")})
+    organization.preset = code
+    organization.save(update_fields=["preset", "updated_at"])
+    audit.record(
+        "organization.preset",
+        actor=actor,
+        organization=organization,
+        obj=organization,
+        changes={"preset": [before, code], "workflow_steps": [None, len(steps)]},
+    )
+    return organization
 
 
 def add_bodies(organization: Organization, code: str) -> None:

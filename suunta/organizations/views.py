@@ -14,21 +14,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from suunta import policies
 from suunta.agreements.models import DirectorAgreement
 from suunta.audit import services as audit
+from suunta.governance.models import WorkflowStep
 from suunta.lib import once
 from suunta.lib.clock import today
 from suunta.lib.forms import apply_validation_error
 from suunta.mail import services as mail_services
 from suunta.mail.models import MailStatus, OutgoingMail
 
-from . import services
+from . import services, setup
 from .forms import (
     AcceptWithNewAccountForm,
     EndMembershipForm,
     InvitationForm,
     MembershipForm,
     PositionFormSet,
+    PresetForm,
 )
 from .models import Invitation, InvitationStatus, Membership, Organization
+from .presets import PRESETS
 
 
 @require_GET
@@ -84,6 +87,32 @@ def positions(request, slug: str):
             messages.success(request, _("The positions were saved."))
             return redirect("organization_positions", slug=organization.slug)
     return render(request, "organizations/positions.html", {"organization": organization, "formset": formset})
+
+
+@require_http_methods(["GET", "POST"])
+def process(request, slug: str):
+    """The organization's model (preset) and the workflow it gives; changing the model."""
+    organization = policies.get_scoped_or_404(
+        Organization.objects.for_user(request.user), request.user, slug=slug
+    )
+    policies.require(request.user, policies.SET_UP, organization)
+    form = PresetForm(request.POST or None, presets=PRESETS.values(), initial={"preset": organization.preset})
+    if request.method == "POST" and form.is_valid():
+        try:
+            setup.change_preset(request.user, organization, form.cleaned_data["preset"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The model was changed and the workflow made anew."))
+            return redirect("organization_process", slug=organization.slug)
+    steps = WorkflowStep.objects.filter(organization=organization).select_related("body")
+    context = {
+        "organization": organization,
+        "form": form,
+        "steps": steps,
+        "bodies": organization.bodies.all(),
+    }
+    return render(request, "organizations/process.html", context)
 
 
 # --- Memberships (organization admins) ----------------------------------------------------
