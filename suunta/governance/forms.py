@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from suunta.agreements.forms import DateInput
 from suunta.agreements.models import DESCRIPTION_MAX
+from suunta.organizations import people
 from suunta.organizations.models import Membership, Role
 
 from .models import Outcome, WorkflowStep
@@ -86,7 +87,12 @@ class StepForm(forms.Form):
             .distinct()
             .order_by("last_name", "first_name")
         )
-        self.fields["presenter"].queryset = members.filter(memberships__role=Role.EVALUATOR)
+        # The agreement's evaluators (not those of the organization's other agreements).
+        self.fields["presenter"].queryset = members.filter(
+            memberships__in=Membership.objects.valid_on().filter(
+                people.for_agreement(agreement), role=Role.EVALUATOR
+            )
+        )
         self.fields["presenter"].disqualified_pk = agreement.executive_id
         self.fields["disqualified"].queryset = members
         if not step.records_handling:

@@ -13,6 +13,8 @@ from suunta import policies
 from suunta.agreements import services as plan_services
 from suunta.discussions import services as discussion_services
 from suunta.discussions.models import Discussion
+from suunta.governance.forms import StepForm
+from suunta.governance.models import StepAction, WorkflowStep
 from suunta.organizations import people
 from suunta.organizations.models import Membership, Position, Role
 
@@ -110,6 +112,10 @@ def test_the_agreements_evaluators_act_on_it_alone(demo, second_agreement):
     assert not policies.can(mayor, policies.EDIT_PLAN, version)
     # In own goals the chief of staff stays disqualified, evaluator of another or not.
     assert not policies.can(chief, policies.EDIT_PLAN, demo.draft.versions.get())
+    # Presenting B's goals is offered to B's evaluators, not to the mayor.
+    approve = WorkflowStep.objects.get(organization=demo.org, action=StepAction.APPROVE)
+    presenters = StepForm(step=approve, agreement=agreement).fields["presenter"].queryset
+    assert set(presenters.values_list("username", flat=True)) == {"kansliapaallikko", "b-arvioija"}
     # The mayor's position rights are for the agreement the mayor evaluates.
     assert policies.MARK_AGREED_RIGHT in policies.roles_for(mayor, demo.plan.agreement)
     assert policies.MARK_AGREED_RIGHT not in policies.roles_for(mayor, agreement)
