@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from suunta.agreements.forms import DateInput
 
-from .models import CONFIDENTIAL_ROLES, Position, Role
+from .models import CONFIDENTIAL_ROLES, Body, Position, Role
 
 BASIS_HELP = _(
     "Required for evaluators and the executive, whose roles open confidential notes: e.g. "
@@ -226,3 +226,25 @@ class PresetForm(forms.Form):
     def options(self):
         """Each choice with the preset's description, for the page."""
         return [(radio, self.descriptions[radio.data["value"]]) for radio in self["preset"]]
+
+
+class BodyForm(forms.ModelForm):
+    class Meta:
+        model = Body
+        fields = ["name", "name_sv", "short_name", "short_name_sv", "kind"]
+        labels = {"name": _("Name"), "name_sv": _("Name in Swedish")}
+
+
+class BaseBodyFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        super().clean()
+        # As with positions: a row sent as existing must be one of the organization's.
+        if any(form.instance._state.adding for form in self.initial_forms):
+            raise forms.ValidationError(
+                _("The bodies changed since the page was opened. Open the page again.")
+            )
+
+
+BodyFormSet = forms.modelformset_factory(
+    Body, form=BodyForm, formset=BaseBodyFormSet, extra=1, can_delete=False
+)

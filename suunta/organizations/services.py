@@ -571,3 +571,35 @@ def save_positions(actor, organization: Organization, positions: list[Position])
             )
         saved.append(position)
     return saved
+
+
+@audit.recording_refusals
+@transaction.atomic
+def save_bodies(actor, organization: Organization, bodies: list) -> list:
+    """The organization's bodies as edited on the set-up page (changed, and new ones
+    without a pk added), all or nothing, audited. Bodies are never deleted: recorded
+    decisions name them."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    policies.require(actor, policies.SET_UP, organization)
+    stored = {b.pk: b for b in organization.bodies.all()}
+    if any(b.pk and b.pk not in stored for b in bodies):
+        raise ValidationError(_("This body is not the organization's."))
+    next_order = max((b.order for b in stored.values()), default=0)
+    for body in bodies:
+        body.organization = organization
+        before = audit.snapshot(stored[body.pk]) if body.pk else {}
+        if not body.pk:
+            next_order += 1
+            body.order = next_order
+        body.full_clean()
+        body.save()
+        changes = audit.diff(before, audit.snapshot(body))
+        if changes:
+            audit.record(
+                "body.update" if before else "body.create",
+                actor=actor,
+                organization=organization,
+                obj=body,
+                changes=changes,
+            )
+    return bodies

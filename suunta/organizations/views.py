@@ -24,6 +24,7 @@ from suunta.mail.models import MailStatus, OutgoingMail
 from . import services, setup
 from .forms import (
     AcceptWithNewAccountForm,
+    BodyFormSet,
     EndMembershipForm,
     InvitationForm,
     MembershipForm,
@@ -91,27 +92,36 @@ def positions(request, slug: str):
 
 @require_http_methods(["GET", "POST"])
 def process(request, slug: str):
-    """The organization's model (preset) and the workflow it gives; changing the model."""
+    """The organization's bodies, its model (preset) and the workflow it gives."""
     organization = policies.get_scoped_or_404(
         Organization.objects.for_user(request.user), request.user, slug=slug
     )
     policies.require(request.user, policies.SET_UP, organization)
-    form = PresetForm(request.POST or None, presets=PRESETS.values(), initial={"preset": organization.preset})
-    if request.method == "POST" and form.is_valid():
-        try:
+    posted = request.POST if request.method == "POST" else None
+    saving_bodies = posted is not None and "bodies-TOTAL_FORMS" in posted
+    bodies = BodyFormSet(
+        posted if saving_bodies else None, queryset=organization.bodies.all(), prefix="bodies"
+    )
+    form = PresetForm(
+        None if saving_bodies else posted, presets=PRESETS.values(), initial={"preset": organization.preset}
+    )
+    try:
+        if saving_bodies and bodies.is_valid():
+            changed = [f.instance for f in bodies.forms if f.has_changed() or f.instance.pk]
+            services.save_bodies(request.user, organization, changed)
+            messages.success(request, _("The bodies were saved."))
+            return redirect("organization_process", slug=organization.slug)
+        if posted is not None and not saving_bodies and form.is_valid():
             setup.change_preset(request.user, organization, form.cleaned_data["preset"])
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
             messages.success(request, _("The model was changed and the workflow made anew."))
             return redirect("organization_process", slug=organization.slug)
+    except ValidationError as error:
+        if saving_bodies:
+            bodies._non_form_errors = bodies.error_class(error.messages)
+        else:
+            apply_validation_error(form, error)
     steps = WorkflowStep.objects.filter(organization=organization).select_related("body")
-    context = {
-        "organization": organization,
-        "form": form,
-        "steps": steps,
-        "bodies": organization.bodies.all(),
-    }
+    context = {"organization": organization, "form": form, "bodies": bodies, "steps": steps}
     return render(request, "organizations/process.html", context)
 
 

@@ -58,3 +58,54 @@ def test_an_unknown_model_is_refused_next_to_the_choice(demo):
     assert response.status_code == 200
     assert 'id="preset-errors"' in response.content.decode()
     assert Organization.objects.get(pk=demo.org.pk).preset == "mayor"
+
+
+def bodies_data(organization, new=None, **changes) -> dict:
+    bodies = list(organization.bodies.order_by("order", "name"))
+    data = {
+        "bodies-TOTAL_FORMS": str(len(bodies) + 1),
+        "bodies-INITIAL_FORMS": str(len(bodies)),
+        "bodies-MIN_NUM_FORMS": "0",
+        "bodies-MAX_NUM_FORMS": "1000",
+    }
+    for index, body in enumerate(bodies):
+        values = {f: getattr(body, f) for f in ("name", "name_sv", "short_name", "short_name_sv", "kind")}
+        values["id"] = body.pk
+        values.update(changes.get(body.kind, {}))
+        data.update({f"bodies-{index}-{name}": value for name, value in values.items()})
+    for name, value in (new or {}).items():
+        data[f"bodies-{len(bodies)}-{name}"] = value
+    return data
+
+
+def test_the_admin_renames_a_body_and_adds_one(demo):
+    response = demo.client("paakayttaja").post(
+        url("esimerkkikunta"),
+        bodies_data(
+            demo.org,
+            new={
+                "name": "Kunnanhallituksen konsernijaosto",
+                "short_name": "Konsernijaosto",
+                "kind": "preparatory",
+            },
+            preparatory={"name": "Poliittinen ohjausryhmä", "short_name": "Pory"},
+        ),
+    )
+    assert response.status_code == 302
+    names = set(demo.org.bodies.values_list("name", flat=True))
+    assert {"Poliittinen ohjausryhmä", "Kunnanhallituksen konsernijaosto", "Kunnanhallitus"} <= names
+    assert "Poliittinen johtoryhmä" not in names
+    assert AuditEvent.objects.filter(action="body.update", organization=demo.org).exists()
+    assert AuditEvent.objects.filter(action="body.create", organization=demo.org).exists()
+    # The workflow still names the renamed body: its steps refer to it, not to its name.
+    handle = WorkflowStep.objects.filter(organization=demo.org, action=StepAction.HANDLE).first()
+    assert handle.body.name == "Poliittinen ohjausryhmä"
+
+
+def test_a_body_name_taken_twice_is_explained_and_nothing_is_saved(demo):
+    response = demo.client("paakayttaja").post(
+        url("esimerkkikunta"), bodies_data(demo.org, council={"name": "Kunnanhallitus"})
+    )
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+    assert demo.org.bodies.filter(name="Kunnanvaltuusto").exists()
