@@ -360,6 +360,7 @@ MATRIX: dict[str, Entry] = {
     "organization_detail": Entry(expect(200, toinen=404), args=lambda demo: ["esimerkkikunta"]),
     "organization_positions": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "organization_process": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
+    "organization_process_steps": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "agreement_new": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "member_list": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "member_new": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),

@@ -1,5 +1,9 @@
 """The default transition table, and which steps a user may take on a version now."""
 
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
 from suunta import policies
 from suunta.agreements.models import PlanVersion, VersionStatus
 from suunta.organizations.models import BodyKind, Organization, Role
@@ -11,6 +15,86 @@ APPROVED, CLOSED = VersionStatus.APPROVED, VersionStatus.CLOSED
 
 PREPARING = f"{Role.PREPARER},{Role.EVALUATOR}"
 RECORDING = f"{Role.PREPARER}"
+# Who a step may be given to on the set-up page.
+STEP_ROLES = (Role.PREPARER, Role.EVALUATOR, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class ActionRule:
+    """What an action does, whoever's process it is in: where it may start, where it
+    leads (None: the status stays, as tabling or a further preparatory handling), what
+    it records, and whether a body takes it."""
+
+    from_statuses: tuple[str, ...]
+    to_status: str | None
+    outcome: str
+    needs_body: bool
+
+
+ACTION_RULES = {
+    StepAction.HANDLE: ActionRule((DRAFT, PREPARATORY), PREPARATORY, Outcome.HANDLED, True),
+    StepAction.PROPOSE: ActionRule((DRAFT, PREPARATORY), PROPOSED, "", False),
+    StepAction.APPROVE: ActionRule((PROPOSED,), APPROVED, Outcome.APPROVED, True),
+    StepAction.RETURN: ActionRule((PROPOSED,), DRAFT, Outcome.RETURNED, True),
+    StepAction.TABLE: ActionRule((PROPOSED,), None, Outcome.TABLED, True),
+    StepAction.CLOSE: ActionRule((APPROVED,), CLOSED, "", False),
+}
+
+
+def shape_step(step: WorkflowStep) -> None:
+    """Fill in what follows from the step's action: where it leads and what it records.
+    The set-up page asks only for the action, where it starts and the body."""
+    rule = ACTION_RULES[step.action]
+    step.to_status = rule.to_status or step.from_status
+    step.outcome = rule.outcome
+    if not rule.needs_body:
+        step.body = None
+
+
+def step_problems(step: WorkflowStep) -> dict[str, str]:
+    """A single step's problems, by field, in the user's language."""
+    rule = ACTION_RULES.get(step.action)
+    if rule is None:
+        return {}
+    problems = {}
+    if step.from_status not in rule.from_statuses:
+        problems["from_status"] = _("“%(action)s” can start only from: %(statuses)s.") % {
+            "action": StepAction(step.action).label,
+            "statuses": ", ".join(str(VersionStatus(s).label) for s in rule.from_statuses),
+        }
+    if rule.needs_body and step.body_id is None:
+        problems["body"] = _("Choose the body that takes this step.")
+    if not step.roles:
+        problems["allowed_roles"] = _("Choose who may take the step.")
+    return problems
+
+
+def process_problems(steps: list[WorkflowStep]) -> list[str]:
+    """What would leave plans stuck: no step that freezes the goals, a draft that can
+    never reach approval, or a status a plan can reach but never leave."""
+    if not any(step.action == StepAction.APPROVE for step in steps):
+        return [_("The process would have no step that freezes the goals.")]
+    leads = {}
+    for step in steps:
+        leads.setdefault(step.from_status, set()).add(step.to_status)
+    reachable, todo = {DRAFT}, [DRAFT]
+    while todo:
+        for target in leads.get(todo.pop(), ()):
+            if target not in reachable:
+                reachable.add(target)
+                todo.append(target)
+    if APPROVED not in reachable:
+        return [_("A draft could never be approved: add the steps that lead from a draft to the approval.")]
+    stuck = [
+        status
+        for status in (PREPARATORY, PROPOSED)
+        if status in reachable and not leads.get(status, set()) - {status}
+    ]
+    return [
+        _("A plan “%(status)s” could go no further: add a step that starts from it.")
+        % {"status": VersionStatus(status).label}
+        for status in stuck
+    ]
 
 
 def default_steps(organization: Organization, freezing_body: str = BodyKind.BOARD) -> list[WorkflowStep]:

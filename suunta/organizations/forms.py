@@ -8,6 +8,9 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from suunta.agreements.forms import DateInput
+from suunta.agreements.statuses import VersionStatus
+from suunta.governance.models import WorkflowStep
+from suunta.governance.workflow import ACTION_RULES, STEP_ROLES, shape_step, step_problems
 
 from .models import CONFIDENTIAL_ROLES, Body, Position, Role
 
@@ -247,4 +250,66 @@ class BaseBodyFormSet(forms.BaseModelFormSet):
 
 BodyFormSet = forms.modelformset_factory(
     Body, form=BodyForm, formset=BaseBodyFormSet, extra=1, can_delete=False
+)
+
+
+class WorkflowStepForm(forms.ModelForm):
+    """One step of the organization's process. Where it leads and what it records follow
+    from the action (governance/workflow.py); the admin chooses the action, where it
+    starts, the body, who may take it and the button's text."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("Who may take the step"),
+        choices=[(role, Role(role).label) for role in STEP_ROLES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = WorkflowStep
+        fields = ["action", "from_status", "body", "requires_section", "label", "label_sv", "order"]
+        labels = {"from_status": _("Starts from"), "order": _("Order on the list")}
+        help_texts = {"label": _("Empty: the action's own name.")}
+
+    field_order = ["action", "from_status", "body", "roles", "requires_section", "label", "label_sv", "order"]
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        starts = {status for rule in ACTION_RULES.values() for status in rule.from_statuses}
+        self.fields["from_status"].choices = [("", "---------")] + [
+            c for c in VersionStatus.choices if c[0] in starts
+        ]
+        self.fields["body"].queryset = organization.bodies.all()
+        self.fields["body"].help_text = _("Only for steps that record a body's handling or decision.")
+        self.fields["roles"].initial = sorted(self.instance.roles)
+
+    def clean(self):
+        cleaned = super().clean()
+        step = self.instance
+        step.allowed_roles = ",".join(cleaned.get("roles") or ())
+        if cleaned.get("action") not in ACTION_RULES or not cleaned.get("from_status"):
+            return cleaned
+        step.action, step.from_status, step.body = (
+            cleaned["action"],
+            cleaned["from_status"],
+            cleaned.get("body"),
+        )
+        shape_step(step)
+        cleaned["body"] = step.body
+        for field, message in step_problems(step).items():
+            self.add_error("roles" if field == "allowed_roles" else field, message)
+        return cleaned
+
+
+class BaseWorkflowStepFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        super().clean()
+        if any(form.instance._state.adding for form in self.initial_forms):
+            raise forms.ValidationError(
+                _("The steps changed since the page was opened. Open the page again.")
+            )
+
+
+WorkflowStepFormSet = forms.modelformset_factory(
+    WorkflowStep, form=WorkflowStepForm, formset=BaseWorkflowStepFormSet, extra=1, can_delete=True
 )

@@ -22,8 +22,8 @@ from suunta.agreements.models import PlanVersion
 from suunta.agreements.statuses import VersionStatus
 from suunta.audit import services as audit
 from suunta.followup.scale import ensure_scale
-from suunta.governance.models import StepAction
-from suunta.governance.workflow import replace_workflow
+from suunta.governance.models import StepAction, WorkflowStep
+from suunta.governance.workflow import process_problems, replace_workflow, shape_step, step_problems
 from suunta.lib.clock import now, today
 from suunta.mail import services as mail
 from suunta.mail.messages import token_digest
@@ -49,6 +49,21 @@ def apply_preset(organization: Organization, code: str) -> None:
 IN_HANDLING = (VersionStatus.PREPARATORY, VersionStatus.PROPOSED)
 
 
+def _plan_in_handling(organization: Organization) -> str | None:
+    """Why the process may not change now, if a plan is being handled."""
+    handled = (
+        PlanVersion.objects.filter(plan__agreement__organization=organization, status__in=IN_HANDLING)
+        .select_related("plan")
+        .first()
+    )
+    if handled is None:
+        return None
+    return _(
+        "“%(plan)s” is in handling. Record its decision or return it for re-preparation "
+        "before changing the process."
+    ) % {"plan": handled.plan.display_title}
+
+
 @audit.recording_refusals
 @transaction.atomic
 def change_preset(actor, organization: Organization, code: str) -> Organization:
@@ -59,21 +74,9 @@ def change_preset(actor, organization: Organization, code: str) -> Organization:
     policies.require(actor, policies.SET_UP, organization)
     if code not in PRESETS:
         raise ValidationError({"preset": _("Choose one of the models.")})
-    handled = (
-        PlanVersion.objects.filter(plan__agreement__organization=organization, status__in=IN_HANDLING)
-        .select_related("plan")
-        .first()
-    )
-    if handled is not None:
-        raise ValidationError(
-            {
-                "preset": _(
-                    "“%(plan)s” is in handling. Record its decision or return it for re-preparation "
-                    "before changing the process."
-                )
-                % {"plan": handled.plan.display_title}
-            }
-        )
+    in_handling = _plan_in_handling(organization)
+    if in_handling:
+        raise ValidationError({"preset": in_handling})
     before = organization.preset
     preset = PRESETS[code]
     add_bodies(organization, code)
@@ -91,6 +94,85 @@ def change_preset(actor, organization: Organization, code: str) -> Organization:
         changes={"preset": [before, code], "workflow_steps": [None, len(steps)]},
     )
     return organization
+
+
+STEP_FIELDS = [
+    "action",
+    "from_status",
+    "to_status",
+    "body",
+    "outcome",
+    "requires_section",
+    "allowed_roles",
+    "label",
+    "label_sv",
+    "order",
+]
+
+
+@audit.recording_refusals
+@transaction.atomic
+def save_workflow(
+    actor, organization: Organization, steps: list[WorkflowStep], removed: list[WorkflowStep] = ()
+) -> list[WorkflowStep]:
+    """The organization's workflow steps as edited on the set-up page: changed ones,
+    new ones (no pk) and removed ones, all or nothing, audited. Refused while a plan is
+    in handling, and when the process that would result leaves plans stuck.
+
+    The page's form shows a step's own problems by its fields; they are checked here
+    again, as everything the service is given."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    policies.require(actor, policies.SET_UP, organization)
+    stored = {s.pk: s for s in WorkflowStep.objects.filter(organization=organization).select_related("body")}
+    bodies = set(organization.bodies.values_list("pk", flat=True))
+    if any(s.pk and s.pk not in stored for s in [*steps, *removed]) or any(
+        s.body_id and s.body_id not in bodies for s in steps
+    ):
+        raise ValidationError(_("The steps changed since the page was opened. Open the page again."))
+    in_handling = _plan_in_handling(organization)
+    if in_handling:
+        raise ValidationError(in_handling)
+    problems = []
+    for step in steps:
+        step.organization = organization
+        shape_step(step)
+        problems += step_problems(step).values()
+    if problems:
+        raise ValidationError(problems)
+    removed_pks = {s.pk for s in removed}
+    final = {
+        **{pk: s for pk, s in stored.items() if pk not in removed_pks},
+        **{s.pk: s for s in steps if s.pk},
+    }
+    whole = process_problems([*final.values(), *(s for s in steps if not s.pk)])
+    keys = [(s.action, s.from_status, s.body_id) for s in [*final.values(), *(s for s in steps if not s.pk)]]
+    if len(keys) != len(set(keys)):
+        whole.append(_("The same step is twice in the process: remove one."))
+    if whole:
+        raise ValidationError(whole)
+    for step in removed:
+        audit.record(
+            "workflow_step.delete",
+            actor=actor,
+            organization=organization,
+            obj=stored[step.pk],
+            changes=audit.diff(audit.snapshot(stored[step.pk], STEP_FIELDS), {}),
+        )
+    WorkflowStep.objects.filter(pk__in=removed_pks).delete()
+    for step in steps:
+        before = audit.snapshot(stored[step.pk], STEP_FIELDS) if step.pk else {}
+        step.full_clean(validate_constraints=False)
+        step.save()
+        changes = audit.diff(before, audit.snapshot(step, STEP_FIELDS))
+        if changes:
+            audit.record(
+                "workflow_step.update" if before else "workflow_step.create",
+                actor=actor,
+                organization=organization,
+                obj=step,
+                changes=changes,
+            )
+    return steps
 
 
 def add_bodies(organization: Organization, code: str) -> None:

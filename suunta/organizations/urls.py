@@ -7,6 +7,7 @@ urlpatterns = [
     path("organizations/<slug:slug>/", views.organization_detail, name="organization_detail"),
     path("organizations/<slug:slug>/positions/", views.positions, name="organization_positions"),
     path("organizations/<slug:slug>/process/", views.process, name="organization_process"),
+    path("organizations/<slug:slug>/process/steps/", views.process_steps, name="organization_process_steps"),
     path("organizations/<slug:slug>/members/", views.member_list, name="member_list"),
     path("organizations/<slug:slug>/members/new/", views.member_new, name="member_new"),
     path("organizations/<slug:slug>/members/invite/", views.member_invite, name="member_invite"),

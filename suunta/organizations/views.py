@@ -30,6 +30,7 @@ from .forms import (
     MembershipForm,
     PositionFormSet,
     PresetForm,
+    WorkflowStepFormSet,
 )
 from .models import Invitation, InvitationStatus, Membership, Organization
 from .presets import PRESETS
@@ -123,6 +124,32 @@ def process(request, slug: str):
     steps = WorkflowStep.objects.filter(organization=organization).select_related("body")
     context = {"organization": organization, "form": form, "bodies": bodies, "steps": steps}
     return render(request, "organizations/process.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def process_steps(request, slug: str):
+    """The organization's workflow steps, edited one by one (added, changed, removed)."""
+    organization = policies.get_scoped_or_404(
+        Organization.objects.for_user(request.user), request.user, slug=slug
+    )
+    policies.require(request.user, policies.SET_UP, organization)
+    steps = WorkflowStep.objects.filter(organization=organization).select_related("body")
+    formset = WorkflowStepFormSet(
+        request.POST or None, queryset=steps, prefix="steps", form_kwargs={"organization": organization}
+    )
+    if request.method == "POST" and formset.is_valid():
+        removed = [form.instance for form in formset.deleted_forms if form.instance.pk]
+        kept = [f.instance for f in formset.forms if f not in formset.deleted_forms and f.has_changed()]
+        try:
+            setup.save_workflow(request.user, organization, kept, removed)
+        except ValidationError as error:
+            formset._non_form_errors = formset.error_class(error.messages)
+        else:
+            messages.success(request, _("The steps were saved."))
+            return redirect("organization_process", slug=organization.slug)
+    return render(
+        request, "organizations/process_steps.html", {"organization": organization, "formset": formset}
+    )
 
 
 # --- Memberships (organization admins) ----------------------------------------------------
