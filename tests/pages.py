@@ -22,6 +22,7 @@ NOT_PAGES = {
     "rating_styles",
     "discussion_calendar",
     "evidence_download",
+    "agreement_signed_file",
     "document_download",
     "logout",
     "set_language",

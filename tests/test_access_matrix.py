@@ -15,6 +15,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from suunta.agreements import services as agreement_services
 from suunta.agreements.models import Metric
 from suunta.agreements.services import amend
 from suunta.discussions import services as discussions
@@ -134,6 +135,16 @@ def evidence_file(demo):
     item = evidence.attach_file(executive, checkpoint, goal, upload)
     weakref.finalize(demo, uploads.delete, item.stored_name)
     return [item.pk]
+
+
+def signed_agreement(demo):
+    """The 2025 agreement with its signed copy attached by the admin (a PDF under
+    settings.EVIDENCE_ROOT, deleted when the test lets go of the demo)."""
+    agreement = demo.plan.agreement
+    upload = SimpleUploadedFile("sopimus.pdf", b"%PDF-1.4\n%%EOF\n")
+    agreement = agreement_services.update_agreement(demo.user("paakayttaja"), agreement, signed_file=upload)
+    weakref.finalize(demo, uploads.delete, agreement.signed_file)
+    return [agreement.pk]
 
 
 def current_without_successor(demo):
@@ -376,6 +387,8 @@ MATRIX: dict[str, Entry] = {
         expect(403, admin=200, toinen=404, **{"auditor": 200}), args=lambda demo: ["esimerkkikunta"]
     ),
     "agreement_detail": Entry(expect(200, toinen=404), args=lambda demo: [demo.plan.agreement_id]),
+    "agreement_edit": Entry(MANAGE, args=lambda demo: [demo.plan.agreement_id]),
+    "agreement_signed_file": Entry(expect(200, toinen=404), args=signed_agreement),
     "plan_new": Entry(
         expect(200, executive=403, readers=403, admin=403, toinen=404),
         args=lambda demo: [demo.plan.agreement_id],

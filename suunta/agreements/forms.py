@@ -154,9 +154,27 @@ class AgreementForm(forms.ModelForm):
     def __init__(self, *args, organization, executives, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organization = organization
-        self.fields["executive"].queryset = executives
-        self.fields["executive"].label_from_instance = lambda user: (
-            user.get_full_name() or user.get_username()
-        )
+        if "executive" in self.fields:
+            self.fields["executive"].queryset = executives
+            self.fields["executive"].label_from_instance = lambda user: (
+                user.get_full_name() or user.get_username()
+            )
         self.fields["decided_by"].queryset = organization.bodies.all()
         self.fields["decided_by"].label_from_instance = lambda body: body.display_name
+
+
+class AgreementEditForm(AgreementForm):
+    """Corrections to an agreement, and its signed copy as a PDF. The executive stays."""
+
+    signed_file = forms.FileField(
+        label=_("The signed agreement (PDF)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".pdf,application/pdf"}),
+        help_text=_("Optional. A new file replaces the earlier one."),
+    )
+
+    class Meta(AgreementForm.Meta):
+        fields = [name for name in AgreementForm.Meta.fields if name != "executive"]
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, organization=organization, executives=None, **kwargs)

@@ -99,6 +99,14 @@ class DirectorAgreement(PublicityMixin, TimestampedModel):
     decided_on = models.DateField(_("decision date"), null=True, blank=True)
     decision_section = models.CharField(_("section (§)"), max_length=20, blank=True)
     decision_case_number = models.CharField(_("case number"), max_length=60, blank=True)
+    # The signed agreement as a PDF, stored like evidence files (suunta/evidence/uploads.py):
+    # under a random name, with its checksum.
+    signed_file = models.CharField(_("stored name"), max_length=64, blank=True, editable=False)
+    signed_file_name = models.CharField(_("signed agreement"), max_length=150, blank=True, editable=False)
+    signed_file_size = models.PositiveBigIntegerField(
+        _("size in bytes"), null=True, blank=True, editable=False
+    )
+    signed_file_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
 
     objects = AgreementQuerySet.as_manager()
 

@@ -51,6 +51,7 @@ def agreement_page(user, agreement) -> dict:
         "organization": agreement.organization,
         "plans": plans,
         "can_create_plan": policies.can(user, policies.CREATE_PLAN, agreement),
+        "can_edit_agreement": policies.can(user, policies.EDIT_AGREEMENT, agreement),
         "discussions": discussions,
         "show_discussions": bool(discussions) or can_create_discussion,
         "can_create_discussion": can_create_discussion,

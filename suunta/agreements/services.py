@@ -17,6 +17,7 @@ as the last line of defence: a violation is answered with the existing object to
 
 import datetime
 import re
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from suunta import policies
 from suunta.audit import services as audit
+from suunta.evidence import uploads
 from suunta.organizations import people
 
 from .models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion, VersionStatus
@@ -143,6 +145,85 @@ def create_agreement(user, organization, **fields) -> DirectorAgreement:
         changes=audit.diff({}, audit.snapshot(agreement, AGREEMENT_FIELDS)),
     )
     return agreement
+
+
+# What the admin may correct later; the executive stays (a new executive has an agreement
+# of his or her own).
+EDITABLE_AGREEMENT_FIELDS = AGREEMENT_FIELDS[1:]
+SIGNED_FILE_FIELDS = ("signed_file_name", "signed_file_size", "signed_file_sha256")
+
+
+def _agreement_facts(agreement: DirectorAgreement) -> dict:
+    """What an edit may change, for the audit event's diff (the stored name is left out:
+    the checksum names the file)."""
+    return audit.snapshot(agreement, EDITABLE_AGREEMENT_FIELDS) | {
+        name: getattr(agreement, name) for name in SIGNED_FILE_FIELDS
+    }
+
+
+def update_agreement(user, agreement: DirectorAgreement, *, signed_file=None, **fields) -> DirectorAgreement:
+    """Correct the agreement's details and attach the signed agreement as a PDF,
+    replacing an earlier one (whose file goes once the change is committed). All or
+    nothing: a refused file leaves the details unsaved too, and a file written for a
+    change that did not go through is removed."""
+    written: list[str] = []
+    try:
+        return _update_agreement(user, agreement, signed_file, fields, written)
+    except BaseException:
+        for stored_name in written:
+            uploads.delete(stored_name)
+        raise
+
+
+@audit.recording_refusals
+@transaction.atomic
+def _update_agreement(user, agreement, upload, fields: dict, written: list) -> DirectorAgreement:
+    agreement = DirectorAgreement.objects.select_for_update().get(pk=agreement.pk)
+    policies.require(user, policies.EDIT_AGREEMENT, agreement)
+    if set(fields) - set(EDITABLE_AGREEMENT_FIELDS):
+        raise ValueError(f"Not editable: {sorted(set(fields) - set(EDITABLE_AGREEMENT_FIELDS))}")
+    before = _agreement_facts(agreement)
+    for name, value in fields.items():
+        setattr(agreement, name, value)
+    replaced = agreement.signed_file if upload is not None else ""
+    if upload is not None:
+        _attach_signed_file(agreement, upload, written)
+    agreement.full_clean()
+    agreement.save()
+    changes = audit.diff(before, _agreement_facts(agreement))
+    if changes:
+        audit.record(
+            "agreement.update",
+            actor=user,
+            organization=agreement.organization_id,
+            obj=agreement,
+            changes=changes,
+        )
+    if replaced:
+        transaction.on_commit(partial(uploads.delete, replaced), robust=True)
+    return agreement
+
+
+def _attach_signed_file(agreement: DirectorAgreement, upload, written: list) -> None:
+    try:
+        info = uploads.check(upload)
+    except ValidationError as error:
+        raise ValidationError({"signed_file": error.messages}) from None
+    if info.content_type != uploads.PDF_TYPE.content_type:
+        raise ValidationError(
+            {
+                "signed_file": _("“%(name)s” is not a PDF file. Attach the signed agreement as a PDF.")
+                % {"name": info.name}
+            }
+        )
+    stored_name, sha256, size = uploads.store(upload)
+    written.append(stored_name)
+    if size != info.size:  # changed while being read: refuse rather than guess
+        raise ValidationError({"signed_file": _("“%(name)s” could not be read.") % {"name": info.name}})
+    agreement.signed_file = stored_name
+    agreement.signed_file_name = info.name
+    agreement.signed_file_size = size
+    agreement.signed_file_sha256 = sha256
 
 
 def create_plan(user, agreement: DirectorAgreement, **fields) -> GoalPlan:

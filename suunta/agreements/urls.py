@@ -5,6 +5,8 @@ from . import views
 urlpatterns = [
     path("organizations/<slug:slug>/agreements/new/", views.agreement_new, name="agreement_new"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
+    path("agreements/<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),
+    path("agreements/<int:pk>/signed/", views.agreement_signed_file, name="agreement_signed_file"),
     path("agreements/<int:pk>/plans/new/", views.plan_new, name="plan_new"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/history/", views.plan_history, name="plan_history"),

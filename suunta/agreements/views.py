@@ -9,7 +9,7 @@ text and the errors next to the fields.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,13 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from suunta import policies
 from suunta.audit import services as audit
+from suunta.evidence import uploads
 from suunta.lib import once
 from suunta.lib.clock import today
 from suunta.lib.forms import apply_validation_error
 from suunta.organizations import people
 
 from . import access, integrity, pages, services
-from .forms import AgreementForm, CheckpointForm, GoalAreaForm, MetricForm, PlanForm
+from .forms import AgreementEditForm, AgreementForm, CheckpointForm, GoalAreaForm, MetricForm, PlanForm
 from .models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion
 
 # --- Agreement ------------------------------------------------------------------------------
@@ -59,6 +60,57 @@ def agreement_new(request, slug: str):
                     )
                     return submission.done(redirect("agreement_detail", pk=agreement.pk))
     return render(request, "agreements/agreement_form.html", {"organization": organization, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request, pk: int):
+    """Corrections to the agreement and its signed copy, by the organization's admin."""
+    agreement = access.agreement(request.user, pk)
+    policies.require(request.user, policies.EDIT_AGREEMENT, agreement)
+    form = AgreementEditForm(
+        request.POST or None, request.FILES or None, instance=agreement, organization=agreement.organization
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in AgreementEditForm.Meta.fields}
+        try:
+            services.update_agreement(
+                request.user, agreement, signed_file=form.cleaned_data["signed_file"], **fields
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The agreement was saved."))
+            return redirect("agreement_detail", pk=agreement.pk)
+    return render(request, "agreements/agreement_edit.html", {"agreement": agreement, "form": form})
+
+
+@require_GET
+def agreement_signed_file(request, pk: int):
+    """The signed agreement, for whoever may read the agreement."""
+    agreement = access.agreement(request.user, pk)
+    if not agreement.signed_file:
+        raise Http404
+    try:
+        handle = open(uploads.path_of(agreement.signed_file), "rb")  # noqa: SIM115 (FileResponse closes it)
+    except (OSError, ValueError):
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=agreement.signed_file_name,
+        content_type=uploads.PDF_TYPE.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    audit.record(
+        "agreement.signed_file.download",
+        actor=request.user,
+        organization=agreement.organization_id,
+        obj=agreement,
+        changes={"signed_file_name": [None, agreement.signed_file_name]},
+        request=request,
+    )
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,4 +1,4 @@
-"""Remove evidence files that no row refers to: what an interrupted upload, or a
+"""Remove evidence files (and signed agreements) that no row refers to: what an interrupted upload, or a
 transaction rolled back after the file was written, left behind.
 
     manage.py sweep_evidence [--min-age-hours N] [--dry-run]
@@ -11,6 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from suunta.agreements.models import DirectorAgreement
 from suunta.evidence import uploads
 from suunta.evidence.models import Evidence
 
@@ -28,6 +29,8 @@ def orphans(min_age_seconds: float) -> list:
         and path.stat().st_mtime < cutoff
     ]
     known = set(Evidence.objects.exclude(stored_name="").values_list("stored_name", flat=True))
+    # Signed director agreements are stored beside the evidence files.
+    known |= set(DirectorAgreement.objects.exclude(signed_file="").values_list("signed_file", flat=True))
     return sorted(path for path in candidates if path.name not in known)
 
 
