@@ -146,12 +146,14 @@ def followup_decision(agreement, checkpoint: Checkpoint) -> str:
     }
 
 
-def annex(plan, version: PlanVersion, lang: str) -> dict:
+def annex(plan, version: PlanVersion, lang: str, own_texts=None) -> dict:
     """The yearly goals annex laid out as the seed: header, agreement text, purpose,
-    the goal table with the agreed follow-ups, and the evaluation."""
+    the goal table with the agreed follow-ups, and the evaluation. The organization's
+    texts are the version's (texts.texts_of), or `own_texts` for a preview of unsaved ones."""
     with translation.override(lang):
         agreement = plan.agreement
         organization = agreement.organization
+        words = own_texts or texts.texts_of(version)
         all_handlings = _all_handlings(version)
         handlings = _public(all_handlings)
         approval = next((h for h in handlings if h.snapshot_sha256), None)
@@ -171,10 +173,7 @@ def annex(plan, version: PlanVersion, lang: str) -> dict:
             evaluation.append(
                 _("Follow-ups: %(labels)s.") % {"labels": ", ".join(c.display_label for c in checkpoints)}
             )
-        evaluation += [
-            _("The aim is to support the work."),
-            _("Progress is followed in the preparatory body and reported to the board."),
-        ]
+        evaluation += texts.evaluation_items(agreement, lang, words)
         footer = [_("Version %(number)s") % {"number": version.number}]
         if approval:
             footer.append(approval.reference)
@@ -187,10 +186,13 @@ def annex(plan, version: PlanVersion, lang: str) -> dict:
             "handling_line": handling_line,
             "presenter": _("Presenting official: %(name)s") % {"name": _user(presenter)} if presenter else "",
             "sections": [
-                {"heading": _("Director agreement"), "paragraphs": [texts.agreement_text(agreement, lang)]},
+                {
+                    "heading": _("Director agreement"),
+                    "paragraphs": [texts.agreement_text(agreement, lang, words)],
+                },
                 {
                     "heading": _("Purpose of the goal discussion"),
-                    "items": texts.purpose_items(agreement, lang),
+                    "items": texts.purpose_items(agreement, lang, words),
                 },
             ],
             "table": {
@@ -298,6 +300,8 @@ def agenda(plan, version: PlanVersion, lang: str, checkpoint: Checkpoint | None 
         presenter = next((h.presenter for h in reversed(handlings) if h.presenter_id), None)
         if presenter is None:
             presenter = people.default_presenter(agreement)
+        words = texts.texts_of(version)
+        has_preparatory = any(b.kind == BodyKind.PREPARATORY for b in organization.bodies.all())
         preparers = [_user(m.user) for m in people.preparers(organization.pk)]
         if checkpoint is None:
             subject = capfirst(
@@ -309,11 +313,13 @@ def agenda(plan, version: PlanVersion, lang: str, checkpoint: Checkpoint | None 
                 "position": agreement.display_genitive,
                 "year": plan.period_start.year,
             }
-            background = [
-                texts.agreement_text(agreement, lang),
-                _("Preparatory handling: %(handlings)s.")
-                % {"handlings": "; ".join(h.history_text for h in handlings) or "–"},
-            ]
+            background = [texts.agreement_text(agreement, lang, words)]
+            preparatory = [h for h in handlings if h.outcome == Outcome.HANDLED]
+            if preparatory:
+                background.append(
+                    _("Preparatory handling: %(handlings)s.")
+                    % {"handlings": "; ".join(h.history_text for h in preparatory)}
+                )
             annex_title = plan.display_title
             document_type = _("Agenda item: approval of goals")
         else:
@@ -329,7 +335,9 @@ def agenda(plan, version: PlanVersion, lang: str, checkpoint: Checkpoint | None 
             background = [
                 _("The goals were approved: %(reference)s.")
                 % {"reference": next((h.reference for h in handlings if h.snapshot_sha256), "–")},
-                _("The follow-up was agreed in the preparatory body and is reported to the board."),
+                _("The follow-up was agreed in the preparatory body and is reported to the board.")
+                if has_preparatory
+                else _("The follow-up was agreed with the evaluators and is reported to the board."),
             ]
             annex_title = _("Follow-up %(label)s: %(title)s") % {
                 "label": checkpoint.display_label,
@@ -367,9 +375,7 @@ def agenda(plan, version: PlanVersion, lang: str, checkpoint: Checkpoint | None 
                 {"heading": _("For information"), "items": [_user(agreement.executive)]},
                 {
                     "heading": _("Appeal"),
-                    "paragraphs": [
-                        _("Instructions for requesting an administrative review (oikaisuvaatimusohje).")
-                    ],
+                    "paragraphs": [texts.appeal_text(agreement, lang, words)],
                 },
             ],
             "table": {

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("organizations/<slug:slug>/texts/", views.texts_edit, name="document_texts"),
     path("plans/<int:pk>/documents/<slug:kind>/", views.preview, name="document_preview"),
     path("plans/<int:pk>/documents/<slug:kind>.<slug:fmt>", views.download, name="document_download"),
 ]

@@ -2,17 +2,22 @@
 scope; what the document shows is decided by policies.READ_DOCUMENT; every download is
 audited."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from suunta import policies
 from suunta.agreements import access, integrity
 from suunta.audit import services as audit
+from suunta.lib.forms import apply_validation_error
 
 from . import render as documents
+from . import services, texts
+from .forms import DocumentTextsForm
 
 
 def _request(request, pk: int, kind: str, fmt: str | None):
@@ -88,3 +93,29 @@ def download(request, pk: int, kind: str, fmt: str):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def texts_edit(request, slug: str):
+    """The organization's document texts, edited by its admin with a preview."""
+    organization = access.organization(request.user, slug)
+    policies.require(request.user, policies.SET_UP, organization)
+    current = texts.current_texts(organization)
+    form = DocumentTextsForm(
+        request.POST or None,
+        instance=DocumentTextsForm.Meta.model(
+            **{name: getattr(current, name) for name in texts.FIELDS}, organization=organization
+        ),
+    )
+    previewing = request.method == "POST" and "preview" in request.POST
+    if request.method == "POST" and form.is_valid() and not previewing:
+        try:
+            services.save_texts(request.user, organization, **{n: form.cleaned_data[n] for n in texts.FIELDS})
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The texts were saved."))
+            return redirect("document_texts", slug=organization.slug)
+    shown = form.instance if previewing and form.is_valid() else current
+    context = {"organization": organization, "form": form, "texts": current, "previewing": previewing}
+    return render(request, "documents/texts.html", context | {"preview": texts.preview(organization, shown)})

@@ -15,6 +15,8 @@ from suunta import policies
 from suunta.agreements import snapshot as snapshots
 from suunta.agreements.models import PlanVersion, VersionStatus
 from suunta.audit import services as audit
+from suunta.documents import texts as document_texts
+from suunta.documents.models import VersionTexts
 
 from .models import Handling, Outcome, StepAction, WorkflowStep
 
@@ -124,6 +126,9 @@ def take_step(
             )
     version.status = step.to_status
     version.save(update_fields=["status", "updated_at"])
+    if version.is_frozen and not VersionTexts.objects.filter(version=version).exists():
+        # The approved annex keeps printing the texts of its approval.
+        document_texts.pin(version)
     changes = {"status": [before, version.status]}
     if handling is not None:
         changes["handling"] = [None, handling.reference]

@@ -34,6 +34,70 @@ class PositionSpec:
 
 
 @dataclass(frozen=True)
+class PresetTexts:
+    """A model's own sentences for the documents (fi, sv); {genitive} stands for the
+    agreement's position in the genitive (e.g. kansliapäällikön). Lists: one item each."""
+
+    agreement: str
+    agreement_sv: str
+    purpose: tuple[str, ...]
+    purpose_sv: tuple[str, ...]
+    evaluation: tuple[str, ...]
+    evaluation_sv: tuple[str, ...]
+
+
+# The seed's own wording (Kansliapäällikön tavoitteet 2025): only for the mayor model.
+MAYOR_TEXTS = PresetTexts(
+    agreement=(
+        "Kunnan strategian ja talousarvion toiminnan ja talouden tavoitteiden perusteella määritellään "
+        "niiden toimeenpanoon liittyvät {genitive} vuosittaiset tavoitteet. Pormestari, apulaispormestarit ja "
+        "valtuuston puheenjohtaja käyvät vuosittain {genitive} kanssa tavoite- ja kehityskeskustelut. "
+        "Ensimmäisen 12 kk aikana tavoitteiden edistymistä seurataan 2 kertaa. Keskusteluissa arvioidaan "
+        "edellisen vuoden tavoitteiden toteutumista, asetetaan tulevat tavoitteet ja käydään läpi koulutus- "
+        "ja kehittymistarpeet. Keskusteluun pohjautuen kunnanhallitus hyväksyy {genitive} vuositavoitteet. "
+        "Tavoitteet kirjataan johtajasopimuksen liitteeksi otettavaan asiakirjaan ja ne ovat vuosittain "
+        "päivitettävä osa sopimusta."
+    ),
+    agreement_sv=(
+        "Utgående från de verksamhets- och ekonomimål som fastställts i kommunens strategi och budget "
+        "fastställs {genitive} årliga mål för genomförandet av dem. Borgmästaren, de biträdande borgmästarna "
+        "och fullmäktiges ordförande för årligen mål- och utvecklingssamtal om {genitive} mål och utveckling. "
+        "Under de första 12 månaderna följs målens framskridande upp två gånger. I samtalen bedöms hur "
+        "föregående års mål har uppnåtts, de kommande målen ställs upp och behoven av utbildning och "
+        "utveckling gås igenom. Utgående från samtalet godkänner kommunstyrelsen {genitive} årliga mål. Målen "
+        "skrivs in i ett dokument som fogas till direktörsavtalet som bilaga och de är en del av avtalet "
+        "som uppdateras årligen."
+    ),
+    purpose=(
+        "Perustuu johtajasopimukseen",
+        "Kunnan strategiaa tukeva johtaminen sekä tekemisen painopisteiden kirkastaminen",
+        "{genitive} johtamistyön tavoitteiden ja niiden arviointikriteerien asettaminen ja seuraaminen "
+        "-> {genitive} työssä onnistumisen edellytysten tukeminen ja työsuorituksen arviointi",
+        "{genitive} työn ja tavoitteiden etenemisen säännöllinen arviointi.",
+        "Poliittisen ja operatiivisen johdon yhteistyön kehittäminen",
+        "{genitive} osaamisen kehittäminen ja työhyvinvoinnin varmistaminen",
+    ),
+    purpose_sv=(
+        "Grundar sig på direktörsavtalet",
+        "Ledning som stöder kommunens strategi och förtydligande av prioriteringarna",
+        "Att ställa upp och följa mål och bedömningskriterier för {genitive} ledningsarbete -> stöd för "
+        "förutsättningarna att lyckas i arbetet och bedömning av arbetsprestationen",
+        "Regelbunden bedömning av {genitive} arbete och av hur målen framskrider.",
+        "Utveckling av samarbetet mellan den politiska och den operativa ledningen",
+        "Utveckling av {genitive} kompetens och säkerställande av arbetsvälbefinnandet",
+    ),
+    evaluation=(
+        "Tavoitteena on tukea työtä.",
+        "Edistymistä seurataan valmistelevassa toimielimessä, ja siitä raportoidaan hallitukselle.",
+    ),
+    evaluation_sv=(
+        "Syftet är att stödja arbetet.",
+        "Framstegen följs upp i det beredande organet och rapporteras till styrelsen.",
+    ),
+)
+
+
+@dataclass(frozen=True)
 class Preset:
     code: str
     label: str
@@ -45,6 +109,9 @@ class Preset:
     freezing_body: str = BodyKind.BOARD
     # The proposing step's button where the goals do not go to the board (fi, sv).
     propose_label: tuple[str, str] = ("", "")
+    # The model's own document sentences; None: written from the organization's own
+    # positions and bodies (documents/defaults.py).
+    texts: PresetTexts | None = None
 
 
 # The rights of the position that leads the evaluation (presents the goals, closes what
@@ -115,6 +182,7 @@ PRESETS = {
                 ),
                 COUNCIL_CHAIR,
             ),
+            texts=MAYOR_TEXTS,
         ),
         Preset(
             "manager",

@@ -84,8 +84,8 @@ def test_the_swedish_annex_uses_the_swedish_texts(demo, tmp_path):
             text,
             [
                 "Kanslichefens mål 2025",
-                texts.agreement_text(agreement, "sv"),
-                *texts.purpose_items(agreement, "sv"),
+                texts.agreement_text(agreement, "sv", texts.texts_of(version)),
+                *texts.purpose_items(agreement, "sv", texts.texts_of(version)),
             ],
             f"Swedish annex {fmt}",
         )

@@ -18,6 +18,8 @@ from suunta import policies
 from suunta.agreements import services as plan_services
 from suunta.agreements.models import VersionStatus
 from suunta.audit.models import AuditEvent
+from suunta.documents import render as documents
+from suunta.documents import texts as document_texts
 from suunta.followup import services as followup_services
 from suunta.followup.models import AssessmentKind, FollowUpStatus, Rating
 from suunta.governance import services as governance_services
@@ -29,6 +31,7 @@ from suunta.organizations.models import Invitation, Membership, Organization, Ro
 from suunta.organizations.presets import PRESETS
 from suunta.organizations.setup import create_organization
 
+from ..documents.common import docx_text, normalise, pdftotext
 from ..factories import AgreementFactory, OrganizationFactory, UserFactory
 from ..helpers import fi
 from ..mail.common import deliver_queued
@@ -186,7 +189,12 @@ def test_each_preset_runs_from_set_up_to_an_agreed_follow_up(preset, time_machin
     spec = PRESETS[preset]
     executive = _person(organization, "johtaja", Role.EXECUTIVE)
     preparer = _person(organization, "valmistelija", Role.PREPARER)
-    agreement = AgreementFactory(organization=organization, executive=executive)
+    agreement = AgreementFactory(
+        organization=organization,
+        executive=executive,
+        position_title_sv="kommundirektör",
+        position_genitive_sv="kommundirektörens",
+    )
     holders = {
         p.code: _person(organization, p.code, Role.EVALUATOR, p.code, agreement) for p in spec.positions
     }
@@ -235,3 +243,54 @@ def test_each_preset_runs_from_set_up_to_an_agreed_follow_up(preset, time_machin
                 followup_services.mark_agreed(holder, checkpoint, dt.date(2026, 8, 10))
     followup = followup_services.mark_agreed(holders[leading], checkpoint, dt.date(2026, 8, 10))
     assert followup.status == FollowUpStatus.AGREED
+    version.refresh_from_db()
+    if preset != "mayor":
+        _documents_speak_in_the_organizations_words(organization, version, checkpoint, approval.body)
+
+
+# The seed's words: only the mayor model's documents may say them.
+SEED_WORDS = (
+    "pormestari",
+    "apulaispormestari",
+    "poljory",
+    "borgmästare",
+    "biträdande borgmästare",
+    "politiska ledningsgruppen",
+    "kunnan strategian ja talousarvion toiminnan",
+    "ensimmäisen 12 kk aikana",
+    "tavoitteena on tukea työtä",
+    "valmistelevassa toimielimessä",
+)
+
+
+def _documents_speak_in_the_organizations_words(organization, version, checkpoint, approver) -> None:
+    """The annex, the follow-up report and both agenda items, in Finnish and Swedish, as
+    PDF and DOCX: the organization's own bodies and positions, none of the seed's words."""
+    first_position = organization.positions.order_by("order").first()
+    for kind, point in (
+        ("annex", None),
+        ("agenda", None),
+        ("followup-report", checkpoint),
+        ("agenda", checkpoint),
+    ):
+        for lang in ("fi", "sv"):
+            for fmt in ("pdf", "docx"):
+                body, _name, _type = documents.render(documents.Request(kind, version, lang, point), fmt)
+                text = normalise(pdftotext(body) if fmt == "pdf" else docx_text(body)).lower()
+                where = f"{kind}{' ' + checkpoint.label if point else ''} {lang} {fmt}"
+                for word in SEED_WORDS:
+                    assert word not in text, f"{word!r} in the {where}"
+                if kind == "annex":
+                    names = (
+                        (approver.name_sv, first_position.name_sv)
+                        if lang == "sv"
+                        else (approver.name, first_position.name)
+                    )
+                    for name in names:
+                        assert name.lower() in text, f"{name!r} missing from the {where}"
+                if kind == "agenda" and point is None:
+                    own = document_texts.texts_of(version)
+                    appeal = own.appeal_sv if lang == "sv" else own.appeal
+                    assert normalise(appeal).lower()[:40] in text, (
+                        f"the appeal instructions missing from the {where}"
+                    )
