@@ -146,6 +146,29 @@ def followup_decision(agreement, checkpoint: Checkpoint) -> str:
     }
 
 
+def board_decision(checkpoint: Checkpoint) -> Handling | None:
+    """The board's decision on a follow-up report as recorded (taken for information or
+    approved); a return for re-preparation is no decision on the report."""
+    return (
+        Handling.objects.filter(checkpoint=checkpoint)
+        .exclude(outcome=Outcome.RETURNED)
+        .select_related("body")
+        .order_by("-meeting_date", "-id")
+        .first()
+    )
+
+
+def _decision_or_draft(decision: Handling | None, draft: str) -> dict:
+    """The closing section: the decision as recorded, with its outcome and text, or
+    the draft where none is recorded yet (never a default in place of a decision)."""
+    if decision is None:
+        return {"heading": _("Draft decision"), "items": [draft]}
+    items = [decision.history_text]
+    if decision.text:
+        items.append(decision.text)
+    return {"heading": _("Decision"), "items": items}
+
+
 def annex(plan, version: PlanVersion, lang: str, own_texts=None) -> dict:
     """The yearly goals annex laid out as the seed: header, agreement text, purpose,
     the goal table with the agreed follow-ups, and the evaluation. The organization's
@@ -233,11 +256,7 @@ def followup_report(plan, checkpoint: Checkpoint, lang: str) -> dict:
             a = agreed.get((goal.pk, checkpoint.pk))
             label = a.rating.display_label if a and a.rating else _("No rating")
             counts[label] = counts.get(label, 0) + 1
-        report = (
-            Handling.objects.filter(checkpoint=checkpoint, outcome=Outcome.NOTED)
-            .select_related("body")
-            .first()
-        )
+        report = board_decision(checkpoint)
         charts = _charts(plan, version, checkpoints)
         return {
             "kind": "followup-report",
@@ -273,10 +292,7 @@ def followup_report(plan, checkpoint: Checkpoint, lang: str) -> dict:
                 ],
             },
             "charts": charts,
-            "closing": {
-                "heading": _("Draft decision"),
-                "items": [followup_decision(agreement, checkpoint)],
-            },
+            "closing": _decision_or_draft(report, followup_decision(agreement, checkpoint)),
             "footer": _("Version %(number)s") % {"number": version.number},
             "page_label": _("Page"),
             "date": (report.meeting_date if report else checkpoint.window_end).isoformat(),
@@ -322,6 +338,7 @@ def agenda(plan, version: PlanVersion, lang: str, checkpoint: Checkpoint | None 
                 )
             annex_title = plan.display_title
             document_type = _("Agenda item: approval of goals")
+            decision = next((h for h in handlings if h.outcome == Outcome.APPROVED), None)
         else:
             subject = capfirst(
                 _("Follow-up %(label)s of the %(position)s goals")
@@ -344,6 +361,7 @@ def agenda(plan, version: PlanVersion, lang: str, checkpoint: Checkpoint | None 
                 "title": plan.display_title,
             }
             document_type = _("Agenda item: follow-up report")
+            decision = board_decision(checkpoint)
         metadata = [
             (_("Document type"), document_type),
             (_("Publicity"), records.publicity_label()),
@@ -383,8 +401,12 @@ def agenda(plan, version: PlanVersion, lang: str, checkpoint: Checkpoint | None 
                 "headers": [_("Field"), _("Value")],
                 "rows": [{"goal": label, "metrics": [], "followups": [value]} for label, value in metadata],
             },
-            "closing": {"heading": _("Decision"), "items": [proposal]},
-            "footer": _("Draft") + " · " + _("Version %(number)s") % {"number": version.number},
+            "closing": _decision_or_draft(decision, proposal),
+            "footer": (
+                _("Decided: %(reference)s") % {"reference": decision.reference} if decision else _("Draft")
+            )
+            + " · "
+            + _("Version %(number)s") % {"number": version.number},
             "page_label": _("Page"),
             "date": version.updated_at.date().isoformat(),
         }

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from suunta.agreements.forms import DateInput
 from suunta.agreements.models import DESCRIPTION_MAX
+from suunta.governance.models import Outcome
 
 
 class RatingChoiceField(forms.ModelChoiceField):
@@ -59,6 +60,16 @@ class MarkAgreedForm(forms.Form):
 
 class ReportForm(forms.Form):
     meeting_date = forms.DateField(label=_("Board meeting date"), widget=DateInput())
+    outcome = forms.ChoiceField(
+        label=_("The board's decision"),
+        choices=[
+            (Outcome.NOTED, _("Took the follow-up for information")),
+            (Outcome.APPROVED, _("Approved the follow-up")),
+            (Outcome.RETURNED, _("Returned the follow-up for re-preparation")),
+        ],
+        widget=forms.RadioSelect,
+        initial=Outcome.NOTED,
+    )
     section = forms.CharField(label=_("Section (§)"), max_length=20, required=False)
     case_number = forms.CharField(label=_("Case number"), max_length=60, required=False)
     text = forms.CharField(

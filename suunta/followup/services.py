@@ -317,7 +317,11 @@ def report_to_board(
     section: str = "",
     case_number: str = "",
     text: str = "",
+    outcome: str = Outcome.NOTED,
 ) -> Handling:
+    """Record the board's decision on an agreed follow-up as decided: taken for
+    information or approved (the follow-up is then reported), or returned (it stays
+    agreed, to be reported again)."""
     checkpoint, followup = _lock(checkpoint)
     policies.require(user, policies.REPORT_FOLLOWUP, checkpoint)
     if followup.status != FollowUpStatus.AGREED:
@@ -335,13 +339,15 @@ def report_to_board(
         ) % {"date": formats.date_format(followup.agreed_on, "SHORT_DATE_FORMAT")}
     elif meeting_date > today():
         errors["meeting_date"] = _("The meeting date cannot be in the future.")
+    if outcome not in REPORT_OUTCOMES:
+        errors["outcome"] = _("Choose what the board decided.")
     if errors:
         raise ValidationError(errors)
     handling = Handling.objects.create(
         version=checkpoint.version,
         checkpoint=checkpoint,
         body=board,
-        outcome=Outcome.NOTED,
+        outcome=outcome,
         meeting_date=meeting_date,
         section=section.strip(),
         case_number=case_number.strip(),
@@ -349,5 +355,18 @@ def report_to_board(
         recorded_by=user,
     )
     handling.disqualified.set([agreement.executive_id])
-    _set_status(followup, FollowUpStatus.REPORTED, user, report=handling)
+    if outcome == Outcome.RETURNED:
+        audit.record(
+            "followup.returned",
+            actor=user,
+            organization=_org(checkpoint),
+            obj=followup,
+            changes={"handling": [None, handling.history_text], "text": [None, handling.text]},
+        )
+    else:
+        _set_status(followup, FollowUpStatus.REPORTED, user, report=handling)
     return handling
+
+
+# What the board may decide on a follow-up report.
+REPORT_OUTCOMES = (Outcome.NOTED, Outcome.APPROVED, Outcome.RETURNED)

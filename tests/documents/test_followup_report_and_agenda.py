@@ -56,23 +56,32 @@ def test_the_followup_report_holds_each_goals_agreed_rating_and_text(demo, tmp_p
         label=checkpoint.label,
         title="Kansliapäällikön tavoitteet 2025",
     )
-    decision = label(
+    # The board's decision as recorded (its outcome and text), not the draft's default.
+    report = checkpoint.reports.get(outcome="noted")
+    with translation.override("fi"):
+        decision = report.history_text
+    assert decision.endswith(label("taken for information", "fi"))
+    draft = label(
         "%(board)s takes note of the follow-up %(label)s of the %(position)s goals.",
         "fi",
         board="Kunnanhallitus",
         label=checkpoint.label,
         position="kansliapäällikön",
     )
-    report = checkpoint.reports.get(outcome="noted")
     pdf_text = normalise(
         pdftotext(render_with_command(tmp_path, "followup-report", demo.plan, checkpoint=number))
     )
-    assert_in_order(pdf_text, [title, *expected, decision], f"follow-up report {number} (PDF)")
+    assert_in_order(
+        pdf_text,
+        [title, *expected, label("Decision", "fi"), decision, report.text],
+        f"follow-up report {number} (PDF)",
+    )
+    assert draft not in pdf_text
     assert report.reference in pdf_text  # "KH 8.9.2025 § 112"
     docx = normalise(
         docx_text(render_with_command(tmp_path, "followup-report", demo.plan, fmt="docx", checkpoint=number))
     )
-    assert_in_order(docx, [title, *expected, decision], f"follow-up report {number} (DOCX)")
+    assert_in_order(docx, [title, *expected, decision, report.text], f"follow-up report {number} (DOCX)")
     # The summary counts the ratings.
     ratings = expected[1::3]
     for rating in set(ratings):
@@ -173,8 +182,14 @@ def record_metadata(document_type: str) -> list[str]:
     ]
 
 
+def approval_text(handling) -> str:
+    with translation.override("fi"):
+        return handling.history_text
+
+
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
 def test_the_approval_agenda_item(demo, tmp_path, fmt):
+    approval = demo.plan.latest_version().handlings.get(outcome="approved")
     body = render_with_command(tmp_path, "agenda", demo.plan, fmt=fmt)
     text = normalise(pdftotext(body) if fmt == "pdf" else docx_text(body))
     proposal = label(
@@ -214,12 +229,16 @@ def test_the_approval_agenda_item(demo, tmp_path, fmt):
             "Kansliapäällikön tavoitteet 2025",
             label("Record metadata", "fi"),
             *record_metadata(label("Agenda item: approval of goals", "fi")),
+            # The decided matter shows the decision as recorded, and says so in the footer.
             label("Decision", "fi"),
-            proposal,
+            approval_text(approval),
+            approval.text,
+            label("Decided: %(reference)s", "fi", reference=approval.reference),
         ],
         f"agenda item ({fmt})",
     )
     assert executive not in text
+    assert label("Draft", "fi") + " ·" not in text
 
 
 def test_a_draft_plans_agenda_item_is_presented_by_the_mayor(demo, tmp_path):

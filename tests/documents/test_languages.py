@@ -137,7 +137,7 @@ def test_the_swedish_followup_report(demo, tmp_path):
         pdftotext(body),
         [
             label(m, "sv")
-            for m in ("Summary", "Agreed follow-up per goal", "Rating", "Agreed follow-up", "Draft decision")
+            for m in ("Summary", "Agreed follow-up per goal", "Rating", "Agreed follow-up", "Decision")
         ],
         "Swedish follow-up report",
     )

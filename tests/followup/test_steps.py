@@ -205,6 +205,7 @@ def test_every_step_through_the_pages(demo):
             "report-section": "150",
             "report-case_number": "TUUDno-2026-99",
             "report-text": "Kunnanhallitus merkitsee seurannan tiedoksi.",
+            "report-outcome": "noted",
         },
     )
     assert response.status_code == 302
@@ -309,7 +310,7 @@ def test_the_report_cannot_predate_the_agreement(demo):
     before = Handling.objects.count()
     response = demo.client(PREPARER).post(
         action_url("report", plan, checkpoint),
-        {"report-meeting_date": (TODAY - dt.timedelta(days=3)).isoformat()},
+        {"report-meeting_date": (TODAY - dt.timedelta(days=3)).isoformat(), "report-outcome": "noted"},
     )
     assert field_errors(response, "id_report-meeting_date") == [
         fi("The board meeting cannot be before the follow-up was agreed (%(date)s).", date="27.11.2026")
