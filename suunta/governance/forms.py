@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -5,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from suunta.agreements.forms import DateInput
 from suunta.agreements.models import DESCRIPTION_MAX
+from suunta.lib.clock import today
 from suunta.organizations import people
 from suunta.organizations.models import Membership, Role
 
@@ -68,10 +71,20 @@ class StepForm(forms.Form):
         max_length=DESCRIPTION_MAX,
         required=False,
     )
+    # Shown only when the date sent is in the future (governance.services refuses it
+    # unless confirmed).
+    date_confirmed = forms.BooleanField(label=_("The date is correct"), required=False)
     # What the user saw: a step taken meanwhile (in another tab, by someone else) makes
     # this one stale. The handlings count tells a step that keeps the status (tabling).
     expected_status = forms.CharField(widget=forms.HiddenInput)
     expected_handlings = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def _future_date_sent(self) -> bool:
+        try:
+            sent = datetime.date.fromisoformat(self.data.get("meeting_date", ""))
+        except (TypeError, ValueError):
+            return False
+        return sent > today()
 
     def __init__(self, *args, step: WorkflowStep, agreement, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,7 +108,12 @@ class StepForm(forms.Form):
         )
         self.fields["presenter"].disqualified_pk = agreement.executive_id
         self.fields["disqualified"].queryset = members
+        if self._future_date_sent():
+            self.order_fields(["meeting_date", "date_confirmed"])
+        else:
+            del self.fields["date_confirmed"]
         if not step.records_handling:
+            self.fields.pop("date_confirmed", None)
             for name in (
                 "meeting_date",
                 "section",

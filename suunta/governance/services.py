@@ -9,6 +9,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from suunta import policies
@@ -17,6 +18,7 @@ from suunta.agreements.models import PlanVersion, VersionStatus
 from suunta.audit import services as audit
 from suunta.documents import texts as document_texts
 from suunta.documents.models import VersionTexts
+from suunta.lib.clock import today
 
 from .models import Handling, Outcome, StepAction, WorkflowStep
 
@@ -67,8 +69,12 @@ def take_step(
     meeting_changes: str = "",
     expected_status: str | None = None,
     expected_handlings: int | None = None,
+    date_confirmed: bool = False,
 ) -> Handling | None:
     """Take `step` on `version`. Returns the handling recorded, if the step records one.
+
+    A meeting date in the future is refused unless `date_confirmed` (the user ticked
+    that it is correct): a typo there would freeze the goals under a wrong date.
 
     `expected_status` and `expected_handlings` are what the user saw: the status and the
     number of the version's workflow handlings. If the version has moved on since (two
@@ -106,6 +112,7 @@ def take_step(
             text=text,
             disqualified=disqualified,
             meeting_changes=meeting_changes,
+            date_confirmed=date_confirmed,
         )
 
     before = version.status
@@ -141,7 +148,18 @@ def take_step(
 
 
 def _record_handling(
-    user, version, step, *, meeting_date, section, case_number, presenter, text, disqualified, meeting_changes
+    user,
+    version,
+    step,
+    *,
+    meeting_date,
+    section,
+    case_number,
+    presenter,
+    text,
+    disqualified,
+    meeting_changes,
+    date_confirmed=False,
 ):
     agreement = version.plan.agreement
     errors = {}
@@ -153,6 +171,15 @@ def _record_handling(
             errors["meeting_date"] = _(
                 "The meeting date cannot be before the previous handling (%(reference)s)."
             ) % {"reference": previous.long_reference}
+        elif meeting_date > today() and not date_confirmed:
+            errors["meeting_date"] = ValidationError(
+                _(
+                    "The meeting date %(date)s is in the future. Check it; if it is correct, tick "
+                    "“The date is correct” and save again."
+                )
+                % {"date": formats.date_format(meeting_date, "j.n.Y")},
+                code="confirm_date",
+            )
     if step.requires_section and not section.strip():
         errors["section"] = _("An approval needs the section (§) of the minutes.")
     if presenter is not None and presenter.pk == agreement.executive_id:

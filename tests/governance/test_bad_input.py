@@ -14,6 +14,7 @@ from suunta.audit.models import AuditEvent
 from suunta.governance import workflow
 from suunta.governance.models import Handling, WorkflowStep
 from suunta.governance.services import StaleStepError, take_step
+from suunta.lib.clock import today
 
 from ..dom import parse
 from ..factories import MembershipFactory
@@ -460,3 +461,27 @@ def test_a_step_of_another_organization_is_not_found(demo):
     with pytest.raises(audit.Refused):
         take_step(demo.user("valmistelija"), latest(demo.draft), theirs)
     assert snapshot() == before
+
+
+def test_a_meeting_date_in_the_future_asks_for_confirmation(demo):
+    """A typo in the year would freeze the goals under a wrong date: the date is refused
+    beside the field with a box to confirm it, and saved once confirmed."""
+    step = step_for(latest(demo.draft), "handle")
+    page = parse(demo.client("valmistelija").get(step_url(demo.draft, step)).content)
+    assert not page.has_id("id_date_confirmed")  # only asked when needed
+    future = today() + dt.timedelta(days=30)
+    data = {"expected_status": "draft", "meeting_date": iso(future), "text": "Tuleva kokous"}
+    before = snapshot()
+    response = demo.client("valmistelija").post(step_url(demo.draft, step), data)
+    message = fi(
+        "The meeting date %(date)s is in the future. Check it; if it is correct, tick "
+        "“The date is correct” and save again.",
+        date=f"{future.day}.{future.month}.{future.year}",
+    )
+    assert_field_error(response, "id_meeting_date", message, typed=iso(future))
+    assert parse(response.content).has_id("id_date_confirmed")
+    assert parse(response.content).by_id("id_text").value() == "Tuleva kokous"
+    assert snapshot() == before
+    response = demo.client("valmistelija").post(step_url(demo.draft, step), data | {"date_confirmed": "on"})
+    assert response.status_code == 302
+    assert Handling.objects.get(version=latest(demo.draft)).meeting_date == future
