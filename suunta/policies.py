@@ -34,6 +34,7 @@ CREATE_PLAN = "create_plan"  # create a new plan for an agreement
 MANAGE_MEMBERS = "manage_members"  # add and end memberships of an organization
 SET_UP = "set_up_organization"  # the organization's positions and their rights
 CREATE_AGREEMENT = "create_agreement"  # a director agreement of the organization
+CORRECT_DECISION = "correct_decision"  # correct a recorded handling's date, § or case number
 EDIT_AGREEMENT = "edit_agreement"  # correct an agreement's details, attach the signed agreement
 TAKE_STEP = "take_step"  # move a plan version along the workflow (obj: (version, step))
 AMEND_PLAN = "amend_plan"  # start version N+1 of an approved plan
@@ -373,6 +374,12 @@ def _manage_members(user, organization) -> bool:
     return Role.ADMIN in roles_in(user, organization.pk)
 
 
+def _correct_decision(user, handling) -> bool:
+    # Who records decisions corrects them: the agreement's preparer, never the executive.
+    agreement = handling.version.plan.agreement
+    return Role.PREPARER in roles_for(user, agreement) and not is_disqualified(user, agreement)
+
+
 def _edit_agreement(user, agreement) -> bool:
     # The organization's admin, but never on his or her own agreement.
     return _manage_members(user, agreement.organization) and not is_disqualified(user, agreement)
@@ -564,6 +571,7 @@ RULES: dict[str, Callable] = {
     SET_UP: _manage_members,
     CREATE_AGREEMENT: _manage_members,
     EDIT_AGREEMENT: _edit_agreement,
+    CORRECT_DECISION: _correct_decision,
     GRANT_ROLE: _grant_role,
     CONFIRM_GRANT: _confirm_grant,
     **{action: _followup_rule(action) for action in FOLLOWUP_ACTIONS},

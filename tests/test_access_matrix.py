@@ -389,6 +389,10 @@ MATRIX: dict[str, Entry] = {
     ),
     "agreement_detail": Entry(expect(200, toinen=404), args=lambda demo: [demo.plan.agreement_id]),
     "agreement_edit": Entry(MANAGE, args=lambda demo: [demo.plan.agreement_id]),
+    "handling_correct": Entry(
+        expect(403, preparer=200, toinen=404),
+        args=lambda demo: [demo.plan.latest_version().handlings.get(outcome="approved").pk],
+    ),
     "agreement_signed_file": Entry(expect(200, toinen=404), args=signed_agreement),
     "plan_new": Entry(
         expect(200, executive=403, readers=403, admin=403, toinen=404),

@@ -6,7 +6,7 @@ Keys only ever get added; existing ones keep their meaning.
 from django.db.models import Prefetch
 
 from suunta.followup.models import Assessment
-from suunta.governance.models import Handling
+from suunta.governance.models import Handling, Outcome
 
 from . import integrity
 from .models import Checkpoint, GoalArea, GoalPlan, Metric, PlanVersion
@@ -45,7 +45,7 @@ def plans_for_export(queryset=None):
                     Prefetch(
                         "handlings",
                         queryset=Handling.objects.select_related("body", "presenter").prefetch_related(
-                            "disqualified"
+                            "disqualified", "corrections__corrected_by"
                         ),
                     ),
                 ),
@@ -63,7 +63,12 @@ def plan_to_dict(plan: GoalPlan) -> dict:
     all_handlings = list(version.handlings.all()) if version else []
     # The version's own lifecycle; follow-up reports are listed under their checkpoint.
     handlings = [h for h in all_handlings if h.checkpoint_id is None]
-    reports = {h.checkpoint_id: h for h in all_handlings if h.checkpoint_id is not None}
+    # The board's decision on each follow-up (a return for re-preparation is none).
+    reports = {
+        h.checkpoint_id: h
+        for h in sorted(all_handlings, key=lambda h: (h.meeting_date, h.pk))
+        if h.checkpoint_id is not None and h.outcome != Outcome.RETURNED
+    }
     approval = next((h for h in handlings if h.snapshot_sha256), None)
     checkpoints = list(version.checkpoints.all()) if version else []
     if version is not None:
@@ -168,6 +173,17 @@ def _handling(handling) -> dict:
         "presenter": _name(handling.presenter),
         "disqualified": sorted(_name(u) for u in handling.disqualified.all()),
         "meeting_changes": handling.meeting_changes,
+        "corrections": [
+            {
+                "at": correction.created_at.isoformat(),
+                "by": _name(correction.corrected_by),
+                "before": correction.before_reference,
+                "after": correction.after_reference,
+                "changes": correction.changes,
+                "reason": correction.reason,
+            }
+            for correction in handling.corrections.all()
+        ],
     }
 
 

@@ -18,6 +18,7 @@ from suunta import policies
 from suunta.discussions.models import Discussion
 from suunta.followup.models import Assessment, FollowUp
 from suunta.governance import workflow
+from suunta.governance.models import HandlingCorrection
 from suunta.measures.forms import WeightsForm
 
 from . import integrity
@@ -207,9 +208,17 @@ def plan_history(plan, versions: list[PlanVersion]) -> list[tuple[PlanVersion, l
     for checkpoint in Checkpoint.objects.filter(version_id__in=ids).order_by("order", "window_start", "id"):
         checkpoints_by_version[checkpoint.version_id].append(checkpoint)
 
+    corrections: dict[int, list] = {}
+    for correction in HandlingCorrection.objects.filter(handling__version_id__in=ids).select_related(
+        "corrected_by"
+    ):
+        corrections.setdefault(correction.handling_id, []).append(correction)
+
     history, previous = [], None
     for version in versions:
         version.plan = plan
+        for handling in version.handlings.all():
+            handling.correction_list = corrections.get(handling.pk, [])
         goals, checkpoints = goals_by_version[version.pk], checkpoints_by_version[version.pk]
         content = version_content(version, goals, checkpoints)
         # A frozen version whose rows no longer match its approval (see integrity.py).

@@ -220,6 +220,10 @@ def plan_history(request, pk: int):
             "agreement": plan.agreement,
             "plan": plan,
             "history": list(reversed(history)),
+            "can_correct": any(
+                policies.can(request.user, policies.CORRECT_DECISION, h)
+                for h in versions[-1].handlings.all()[:1]
+            ),
         },
     )
 

@@ -16,7 +16,7 @@ from suunta import policies
 from suunta.agreements import integrity
 from suunta.agreements.models import Checkpoint, GoalArea, Metric, PlanVersion
 from suunta.followup.models import Assessment, AssessmentKind, FollowUp
-from suunta.governance.models import Handling, Outcome
+from suunta.governance.models import Handling, HandlingCorrection, Outcome
 from suunta.lib.publicity import Publicity
 from suunta.measures.models import MetricValue
 from suunta.measures.progress import overview
@@ -158,6 +158,15 @@ def board_decision(checkpoint: Checkpoint) -> Handling | None:
     )
 
 
+def _correction_note(handling: Handling) -> str:
+    """ " (corrected; originally …)" after a corrected decision's reference: the original
+    stays visible on the document."""
+    first = HandlingCorrection.objects.filter(handling=handling).order_by("created_at", "id").first()
+    if first is None:
+        return ""
+    return " (" + _("corrected; originally %(reference)s") % {"reference": first.before_reference} + ")"
+
+
 def _decision_or_draft(decision: Handling | None, draft: str) -> dict:
     """The closing section: the decision as recorded, with its outcome and text, or
     the draft where none is recorded yet (never a default in place of a decision)."""
@@ -199,7 +208,7 @@ def annex(plan, version: PlanVersion, lang: str, own_texts=None) -> dict:
         evaluation += texts.evaluation_items(agreement, lang, words)
         footer = [_("Version %(number)s") % {"number": version.number}]
         if approval:
-            footer.append(approval.reference)
+            footer.append(approval.reference + _correction_note(approval))
             footer.append(f"SHA-256 {approval.snapshot_sha256}")
         return {
             "kind": "annex",
@@ -403,7 +412,9 @@ def agenda(plan, version: PlanVersion, lang: str, checkpoint: Checkpoint | None 
             },
             "closing": _decision_or_draft(decision, proposal),
             "footer": (
-                _("Decided: %(reference)s") % {"reference": decision.reference} if decision else _("Draft")
+                _("Decided: %(reference)s") % {"reference": decision.reference + _correction_note(decision)}
+                if decision
+                else _("Draft")
             )
             + " · "
             + _("Version %(number)s") % {"number": version.number},

@@ -129,3 +129,17 @@ class StepForm(forms.Form):
             self.fields["section"].required = True
         if step.outcome != Outcome.APPROVED:
             del self.fields["meeting_changes"]
+
+
+class CorrectionForm(forms.Form):
+    """A corrected date, § or case number of a recorded decision, and why."""
+
+    meeting_date = forms.DateField(label=_("Meeting date"), widget=DateInput())
+    section = forms.CharField(label=_("Section (§)"), max_length=20, required=False)
+    case_number = forms.CharField(label=_("Case number"), max_length=60, required=False)
+    reason = forms.CharField(
+        label=_("Why is the record corrected?"),
+        help_text=_("E.g. “The § was mistyped; the minutes say § 46.” The original stays visible."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=DESCRIPTION_MAX,
+    )

@@ -180,3 +180,28 @@ class Handling(PublicityMixin, TimestampedModel):
     def _format(self, body_name: str) -> str:
         ref = f"{body_name} {formats.date_format(self.meeting_date, 'j.n.Y')}"
         return f"{ref} § {self.section}" if self.section else ref
+
+
+class HandlingCorrection(TimestampedModel):
+    """A correction of a recorded decision's date, § or case number: who, when, why, and
+    the reference before and after. The handling shows the corrected values; the
+    original stays visible in the history, the export and the documents' footers."""
+
+    handling = models.ForeignKey(
+        Handling, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("handling")
+    )
+    changes = models.JSONField(_("changes"))  # {field: [before, after]}, dates as ISO text
+    before_reference = models.CharField(_("reference before"), max_length=200)
+    after_reference = models.CharField(_("reference after"), max_length=200)
+    reason = models.TextField(_("reason"), max_length=DESCRIPTION_MAX)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("corrected by")
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("correction of a decision record")
+        verbose_name_plural = _("corrections of decision records")
+
+    def __str__(self) -> str:
+        return f"{self.before_reference} → {self.after_reference}"

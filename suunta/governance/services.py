@@ -20,7 +20,7 @@ from suunta.documents import texts as document_texts
 from suunta.documents.models import VersionTexts
 from suunta.lib.clock import today
 
-from .models import Handling, Outcome, StepAction, WorkflowStep
+from .models import Handling, HandlingCorrection, Outcome, StepAction, WorkflowStep
 
 
 class StaleStepError(ValidationError):
@@ -228,3 +228,67 @@ def decision_draft(version: PlanVersion, step: WorkflowStep, language: str = "fi
     return (
         f"{step.body.name} hyväksyy {agreement.position_genitive} vuositavoitteet {year} liitteen mukaisesti."
     )
+
+
+CORRECTABLE = ("meeting_date", "section", "case_number")
+
+
+@audit.recording_refusals
+@transaction.atomic
+def correct_handling(
+    user,
+    handling: Handling,
+    *,
+    meeting_date: datetime.date | None,
+    section: str,
+    case_number: str,
+    reason: str,
+) -> HandlingCorrection:
+    """Correct a recorded decision's date, § or case number (a typo in the minutes'
+    reference), with the reason; the original stays in the correction record, the
+    history and the documents' footers. The version's frozen content is not touched."""
+    handling = (
+        Handling.objects.select_for_update()
+        .select_related("body", "version__plan__agreement")
+        .get(pk=handling.pk)
+    )
+    policies.require(user, policies.CORRECT_DECISION, handling)
+    errors = {}
+    if meeting_date is None:
+        errors["meeting_date"] = _("Enter the meeting date.")
+    elif meeting_date > today():
+        errors["meeting_date"] = _("The meeting date cannot be in the future.")
+    if not reason.strip():
+        errors["reason"] = _("Write why the record is corrected.")
+    if handling.step_id and handling.step.requires_section and not section.strip():
+        errors["section"] = _("An approval needs the section (§) of the minutes.")
+    if errors:
+        raise ValidationError(errors)
+    before = {name: getattr(handling, name) for name in CORRECTABLE}
+    before_reference = handling.long_reference
+    handling.meeting_date, handling.section, handling.case_number = (
+        meeting_date,
+        section.strip(),
+        case_number.strip(),
+    )
+    changes = audit.diff(before, {name: getattr(handling, name) for name in CORRECTABLE})
+    if not changes:
+        raise ValidationError(_("Nothing was changed: correct the date, the § or the case number."))
+    handling.full_clean()
+    handling.save(update_fields=[*CORRECTABLE, "updated_at"])
+    correction = HandlingCorrection.objects.create(
+        handling=handling,
+        changes=changes,
+        before_reference=before_reference,
+        after_reference=handling.long_reference,
+        reason=reason.strip(),
+        corrected_by=user,
+    )
+    audit.record(
+        "handling.correct",
+        actor=user,
+        organization=handling.version.plan.agreement.organization_id,
+        obj=handling,
+        changes={**changes, "reason": [None, correction.reason]},
+    )
+    return correction

@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns = [
     path("plans/<int:pk>/steps/<int:step_id>/", views.step_form, name="plan_step"),
+    path("handlings/<int:pk>/correct/", views.handling_correct, name="handling_correct"),
 ]

@@ -9,14 +9,14 @@ from django.views.decorators.http import require_http_methods
 
 from suunta import policies
 from suunta.agreements import access
-from suunta.agreements.models import VersionStatus
+from suunta.agreements.models import GoalPlan, VersionStatus
 from suunta.lib import once
 from suunta.lib.forms import apply_validation_error
 from suunta.organizations import people
 
 from . import services
-from .forms import StepForm
-from .models import WorkflowStep
+from .forms import CorrectionForm, StepForm
+from .models import Handling, WorkflowStep
 
 
 @require_http_methods(["GET", "POST"])
@@ -105,3 +105,30 @@ def _page(request, plan, version, step, form):
 def _presenter_id(agreement):
     presenter = people.default_presenter(agreement)
     return presenter.pk if presenter else None
+
+
+@require_http_methods(["GET", "POST"])
+def handling_correct(request, pk: int):
+    """Correct a recorded decision's date, § or case number, with the reason."""
+    readable = Handling.objects.filter(version__plan__in=GoalPlan.objects.for_user(request.user))
+    handling = policies.get_scoped_or_404(
+        readable.select_related("body", "version__plan__agreement__organization"), request.user, pk=pk
+    )
+    policies.require(request.user, policies.CORRECT_DECISION, handling)
+    initial = {
+        "meeting_date": handling.meeting_date,
+        "section": handling.section,
+        "case_number": handling.case_number,
+    }
+    form = CorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_handling(request.user, handling, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The record was corrected. The original stays in the history."))
+            return redirect("plan_history", pk=handling.version.plan_id)
+    plan = handling.version.plan
+    context = {"handling": handling, "plan": plan, "organization": plan.agreement.organization, "form": form}
+    return render(request, "governance/handling_correct.html", context)
