@@ -117,11 +117,11 @@ def handling_count(served, version_id: int) -> int:
     return served.scalar("SELECT count(*) FROM governance_handling WHERE version_id = %s", [version_id])
 
 
-TABLING = {"meeting_date": "2027-02-01", "case_number": "12/2027", "text": "Asia jätettiin pöydälle."}
+TABLING = {"meeting_date": "2026-11-02", "case_number": "12/2026", "text": "Asia jätettiin pöydälle."}
 
 
 def tabling_reference() -> str:
-    return f"Kunnanhallitus 1.2.2027, {fi('tabled')}"
+    return f"Kunnanhallitus 2.11.2026, {fi('tabled')}"
 
 
 # --- Create once -----------------------------------------------------------------------------

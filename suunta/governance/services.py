@@ -9,12 +9,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from suunta import policies
 from suunta.agreements import snapshot as snapshots
-from suunta.agreements.models import PlanVersion, VersionStatus
+from suunta.agreements.models import Checkpoint, GoalArea, PlanVersion, VersionStatus
 from suunta.audit import services as audit
 from suunta.documents import texts as document_texts
 from suunta.documents.models import VersionTexts
@@ -45,6 +46,25 @@ class StaleStepError(ValidationError):
             _("Someone recorded “%(handling)s” on this version a moment ago. Nothing was saved.")
             % {"handling": handling.history_text}
         )
+
+
+def missing_content(version: PlanVersion) -> list[str]:
+    """What a plan needs before it leaves the draft: goal areas, each with a metric, and
+    follow-up checkpoints (an empty plan cannot be proposed to anyone)."""
+    goals = list(
+        GoalArea.objects.filter(version=version).annotate(metric_count=Count("metrics")).order_by("order")
+    )
+    missing = []
+    if not goals:
+        missing.append(_("it has no goal areas"))
+    missing += [
+        _("the goal area “%(title)s” has no metrics") % {"title": goal.title}
+        for goal in goals
+        if not goal.metric_count
+    ]
+    if not Checkpoint.objects.filter(version=version).exists():
+        missing.append(_("it has no follow-up checkpoints"))
+    return missing
 
 
 def workflow_handlings(version: PlanVersion):
@@ -98,6 +118,13 @@ def take_step(
             obj=version,
             changes={"step": [step.action, step.action], "status": [version.status, version.status]},
         )
+
+    if step.from_status == VersionStatus.DRAFT:
+        missing = missing_content(version)
+        if missing:
+            raise ValidationError(
+                _("The plan cannot go on yet: %(missing)s.") % {"missing": "; ".join(missing)}
+            )
 
     handling = None
     if step.records_handling:

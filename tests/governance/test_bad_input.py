@@ -485,3 +485,32 @@ def test_a_meeting_date_in_the_future_asks_for_confirmation(demo):
     response = demo.client("valmistelija").post(step_url(demo.draft, step), data | {"date_confirmed": "on"})
     assert response.status_code == 302
     assert Handling.objects.get(version=latest(demo.draft)).meeting_date == future
+
+
+def test_an_empty_plan_cannot_leave_the_draft_and_the_page_says_what_is_missing(demo):
+    preparer = demo.user("valmistelija")
+    plan = plan_services.create_plan(
+        preparer,
+        demo.draft.agreement,
+        title="Tyhjä",
+        title_sv="",
+        period_start=dt.date(2030, 1, 1),
+        period_end=dt.date(2030, 12, 31),
+    )
+    version = latest(plan)
+    goal = plan_services.add_goal_area(preparer, version, title="Talous", title_sv="")
+    step = step_for(version, "propose")
+    before = snapshot()
+    response = demo.client("valmistelija").post(step_url(plan, step), {"expected_status": "draft"})
+    assert response.status_code == 200
+    missing = "; ".join(
+        [
+            fi("the goal area “%(title)s” has no metrics", title=goal.title),
+            fi("it has no follow-up checkpoints"),
+        ]
+    )
+    assert fi("The plan cannot go on yet: %(missing)s.", missing=missing) in squash(
+        parse(response.content).text()
+    )
+    assert snapshot() == before
+    assert latest(plan).status == "draft"

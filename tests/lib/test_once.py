@@ -257,7 +257,7 @@ def test_amend_and_next_period_sent_twice(demo):
 def test_a_step_sent_twice(demo):
     version = draft_version(demo)
     step = version.plan.agreement.organization.workflow_steps.get(action="handle", from_status="draft")
-    data = {"expected_status": "draft", "expected_handlings": "0", "meeting_date": "2027-01-20"}
+    data = {"expected_status": "draft", "expected_handlings": "0", "meeting_date": "2026-11-20"}
     sent_twice(demo.client("valmistelija"), reverse("plan_step", args=[demo.draft.pk, step.pk]), data)
     assert Handling.objects.filter(version=version).count() == 1
 
