@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from suunta.agreements.models import GoalPlan, Metric, VersionStatus
 from suunta.governance.models import Handling, WorkflowStep
+from suunta.lib.clock import today
 
 from .browser import assert_accessible, assert_no_csp_violations, login
 
@@ -46,7 +47,8 @@ def test_next_period_plan_is_edited_handled_approved_and_amended(live_demo, page
     source = GoalPlan.objects.filter(agreement=seed.agreement).order_by("-period_end").first()
     assert source.latest_version().status == VersionStatus.APPROVED
     year = source.period_start.year + 1
-    poljory_date, board_date = dt.date(year, 3, 24), dt.date(year, 3, 30)
+    # Next year's goals are handled and approved before the year starts: in the past.
+    poljory_date, board_date = today() - dt.timedelta(days=14), today() - dt.timedelta(days=7)
     org = source.agreement.organization
     steps = {(step.action, step.from_status): step for step in WorkflowStep.objects.filter(organization=org)}
     handle = steps["handle", VersionStatus.DRAFT]

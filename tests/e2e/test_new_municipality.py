@@ -169,6 +169,19 @@ def test_a_municipality_starts_from_nothing(transactional_db, live_server, page,
     page.locator("#annex form.item-form [name='new-goal-title']").fill("Koulu ja päiväkoti tulevaisuuteen")
     page.locator("#annex form.item-form .form-actions button[type=submit]").click()
     expect(page.locator("#annex form.item-form")).to_have_count(0)
+    # An empty plan cannot be proposed: a metric for the goal and a follow-up checkpoint.
+    goal = plan.versions.get().goal_areas.get()
+    page.locator(f"#goal-{goal.pk} a[href='{plan_path}goals/{goal.pk}/metrics/new/']").click()
+    page.locator(f"#goal-{goal.pk} form.item-form [name='new-metric-text']").fill("Päiväkotipaikka kaikille")
+    page.locator(f"#goal-{goal.pk} form.item-form .form-actions button[type=submit]").click()
+    expect(page.locator("#annex form.item-form")).to_have_count(0)
+    page.locator(f"#annex a[href='{plan_path}checkpoints/new/']").click()
+    checkpoint_form = page.locator("#annex form.item-form")
+    checkpoint_form.locator("[name='new-checkpoint-label']").fill("elokuu 2026")
+    checkpoint_form.locator("[name='new-checkpoint-window_start']").fill("2026-08-01")
+    checkpoint_form.locator("[name='new-checkpoint-window_end']").fill("2026-08-31")
+    checkpoint_form.locator(".form-actions button[type=submit]").click()
+    expect(page.locator("#annex form.item-form")).to_have_count(0)
 
     steps = {s.action: s for s in WorkflowStep.objects.filter(organization__slug=SLUG)}
     assert StepAction.HANDLE not in steps  # no political leadership group in this model
