@@ -25,6 +25,21 @@ class PlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.agreement = agreement
         self.instance.agreement = agreement
+        self.fields["title"].required = False
+        self.fields["title"].help_text = _("Empty: the position's goals and the period's year.")
+
+    def clean(self):
+        """The title follows the period: left empty, or left as the default title of
+        another year (the form suggested one, then the period was changed), it becomes
+        the default title of the period's year."""
+        cleaned = super().clean()
+        start, title = cleaned.get("period_start"), (cleaned.get("title") or "").strip()
+        if start is not None:
+            default = self.agreement.default_plan_title
+            if not title or any(title == default(year) for year in range(start.year - 5, start.year + 6)):
+                cleaned["title"] = default(start.year)
+                self.instance.title = cleaned["title"]
+        return cleaned
 
     def validate_constraints(self, exclude=None):
         # GoalPlan.clean() checks overlapping periods, which covers the unique constraint

@@ -322,14 +322,28 @@ def delete_metric(user, metric: Metric) -> None:
 def add_checkpoint(user, version: PlanVersion, **fields) -> Checkpoint:
     version = _locked_version(user, version)
     checkpoint = Checkpoint(version=version, order=_next_order(version.checkpoints.all()), **fields)
-    return _create(user, version, "checkpoint.create", checkpoint)
+    checkpoint = _create(user, version, "checkpoint.create", checkpoint)
+    _order_checkpoints_by_date(version)
+    return checkpoint
 
 
 @audit.recording_refusals
 @transaction.atomic
 def update_checkpoint(user, checkpoint: Checkpoint, **fields) -> Checkpoint:
     version = _locked_version(user, checkpoint.version)
-    return _update(user, version, "checkpoint.update", checkpoint, fields)
+    checkpoint = _update(user, version, "checkpoint.update", checkpoint, fields)
+    _order_checkpoints_by_date(version)
+    return checkpoint
+
+
+def _order_checkpoints_by_date(version: PlanVersion) -> None:
+    """Checkpoints follow the calendar, whatever order they were entered in (a later
+    move may still reorder them by hand)."""
+    ordered = list(Checkpoint.objects.filter(version=version).order_by("window_start", "window_end", "id"))
+    changed = [c for position, c in enumerate(ordered, start=1) if c.order != position]
+    for position, checkpoint in enumerate(ordered, start=1):
+        checkpoint.order = position
+    Checkpoint.objects.bulk_update(changed, ["order"])
 
 
 @audit.recording_refusals

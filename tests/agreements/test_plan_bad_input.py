@@ -4,7 +4,7 @@ message beside the field, in Finnish, the typed text kept, nothing saved."""
 import pytest
 from django.urls import reverse
 
-from suunta.agreements.models import DESCRIPTION_MAX, TEXT_MAX, TITLE_MAX, GoalArea, PlanVersion
+from suunta.agreements.models import DESCRIPTION_MAX, TEXT_MAX, TITLE_MAX, GoalArea, GoalPlan, PlanVersion
 
 from ..dom import parse
 from ..factories import AgreementFactory
@@ -292,13 +292,21 @@ PLAN_2026 = {
 }
 
 
-@pytest.mark.parametrize("typed", ["", "   "])
-def test_it_requires_a_plan_title(editor, demo, typed):
-    before = snapshot()
-    response = editor.post(reverse("plan_new", args=[demo.draft.agreement_id]), {**PLAN_2026, "title": typed})
-    assert_field_error(response, "id_title", REQUIRED_FI, typed=typed)
-    assert parse(response.content).by_id("id_period_start").value() == "2026-01-01"
-    assert snapshot() == before
+@pytest.mark.parametrize("typed", ["", "   ", "Kansliapäällikön tavoitteet 2027"])
+def test_an_empty_or_default_plan_title_follows_the_period(editor, demo, typed):
+    """Left empty, or left as the default title the form suggested for another year,
+    the title becomes the default title of the period's year."""
+    data = {"title": typed, "period_start": "2031-01-01", "period_end": "2031-12-31"}
+    response = editor.post(reverse("plan_new", args=[demo.draft.agreement_id]), data)
+    assert response.status_code == 302
+    plan = GoalPlan.objects.get(agreement_id=demo.draft.agreement_id, period_start="2031-01-01")
+    assert plan.title == "Kansliapäällikön tavoitteet 2031"
+
+
+def test_an_own_plan_title_is_kept(editor, demo):
+    data = {"title": "Johtamisen painopisteet 2027", "period_start": "2031-01-01", "period_end": "2031-12-31"}
+    assert editor.post(reverse("plan_new", args=[demo.draft.agreement_id]), data).status_code == 302
+    assert GoalPlan.objects.get(period_start="2031-01-01").title == "Johtamisen painopisteet 2027"
 
 
 def test_it_rejects_a_too_long_plan_title(editor, demo):
