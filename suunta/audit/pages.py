@@ -5,6 +5,7 @@ import datetime
 from django.core.paginator import Paginator
 from django.utils import timezone
 
+from .labels import action_label, readable_changes
 from .models import AuditChainHead, AuditEvent
 from .services import changes_of
 
@@ -41,7 +42,12 @@ def audit_page(organization, form, page_number) -> dict:
         "form": form,
         "page": page,
         "rows": [
-            {"event": event, "changes": sorted(changes_of(event).items())} for event in page.object_list
+            {
+                "event": event,
+                "action": action_label(event),
+                "changes": readable_changes(event, changes_of(event)),
+            }
+            for event in page.object_list
         ],
         "head": AuditChainHead.objects.filter(chain=str(organization.pk)).first(),
     }
