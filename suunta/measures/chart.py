@@ -53,6 +53,30 @@ class Marker:
     label: str
 
 
+LABEL_ROW = 14  # a line of 12-unit text
+CHAR_WIDTH = 7  # about, for a 12-unit sans-serif letter
+
+
+def marker_rows(labels: list[tuple[float, str]]) -> list[int]:
+    """The row of each centred label (0 nearest the plot), so that labels of close
+    checkpoints never overlap: each goes to the first row where it clears the previous."""
+    ends: list[float] = []  # the right end of the last label in each row
+    rows = []
+    for mx, text in sorted(labels, key=lambda item: item[0]):
+        half = CHAR_WIDTH * len(text) / 2
+        row = next((r for r, end in enumerate(ends) if mx - half > end + 6), len(ends))
+        if row == len(ends):
+            ends.append(0.0)
+        ends[row] = mx + half
+        rows.append(row)
+    # Back in the given order.
+    order = sorted(range(len(labels)), key=lambda i: labels[i][0])
+    result = [0] * len(labels)
+    for position, index in enumerate(order):
+        result[index] = rows[position]
+    return result
+
+
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     """Round tick values covering [low, high] (1, 2 or 5 times a power of ten apart)."""
     if high == low:
@@ -94,11 +118,17 @@ def render(
     width, height = layout.width, layout.height
     # Room for the longest value label ("1 000 000 €"), at about 7 units a character.
     left = max(layout.left, 7 * max(len(label) for label in tick_labels) + 10)
-    right, top = layout.right, layout.top
-    plot_w, plot_h = width - left - right, height - top - layout.bottom
+    right = layout.right
+    plot_w = width - left - right
 
     def x(day: datetime.date) -> float:
         return round(left + plot_w * (day - start).days / span_days, 1)
+
+    shown = [m for m in markers if start <= m.day <= end]
+    rows = marker_rows([(x(m.day), m.label) for m in shown])
+    # Each further row of checkpoint labels takes a line's height from the plot.
+    top = layout.top + LABEL_ROW * max(rows, default=0)
+    plot_h = height - top - layout.bottom
 
     def y(value: float) -> float:
         return round(top + plot_h * (1 - (value - y_low) / ((y_high - y_low) or 1)), 1)
@@ -129,15 +159,14 @@ def render(
             f'<text x="{x(day)}" y="{height - 10}" text-anchor="{anchor}">'
             f"{escape(formats.date_format(day, 'SHORT_DATE_FORMAT'))}</text>"
         )
-    for marker in markers:
-        if not start <= marker.day <= end:
-            continue
+    for marker, row in zip(shown, rows, strict=True):
         mx = x(marker.day)
         out.append(
             f'<line x1="{mx}" y1="{top}" x2="{mx}" y2="{top + plot_h}" stroke="{GRID_COLOUR}" '
             f'stroke-width="1" stroke-dasharray="2 3"/>'
         )
-        out.append(f'<text x="{mx}" y="{top - 8}" text-anchor="middle" {HALO}>{escape(marker.label)}</text>')
+        ly = top - 8 - LABEL_ROW * row
+        out.append(f'<text x="{mx}" y="{ly}" text-anchor="middle" {HALO}>{escape(marker.label)}</text>')
     labels = []  # the baseline's and target's, drawn with their halo after the line
     if baseline is not None:
         by = y(float(baseline))

@@ -366,3 +366,45 @@ def test_progress_without_a_way_says_not_reached_rather_than_no_values():
     progress_text = squash(section.find_all(lambda e: e.tag == "dd")[-1].text())
     assert progress_text == fi("Target not reached yet")
     assert "160" not in figcaption(doc)
+
+
+def _label_boxes(svg) -> dict[str, tuple[float, float, float]]:
+    """{label: (left, right, y)} of the checkpoint labels (centred, about 7 units a letter)."""
+    boxes = {}
+    for text in ET.fromstring(str(svg)).findall(f"{SVG}text"):
+        if text.get("text-anchor") == "middle":
+            label, mx = "".join(text.itertext()), float(text.get("x"))
+            half = chart.CHAR_WIDTH * len(label) / 2
+            boxes[label] = (mx - half, mx + half, float(text.get("y")))
+    return boxes
+
+
+def test_labels_of_close_checkpoints_never_overlap():
+    markers = [
+        chart.Marker(dt.date(2025, 8, 1), "elokuu 2025"),
+        chart.Marker(dt.date(2025, 8, 20), "syyskuun alku 2025"),
+        chart.Marker(dt.date(2025, 9, 5), "syyskuu 2025"),
+        chart.Marker(dt.date(2025, 12, 1), "joulukuu 2025"),
+    ]
+    svg = chart.render(
+        chart_id="c",
+        title="T",
+        description="D",
+        unit="",
+        period=(dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+        values=[(dt.date(2025, 6, 1), Decimal("1"))],
+        markers=markers,
+    )
+    boxes = _label_boxes(svg)
+    assert set(boxes) == {m.label for m in markers}
+    for (a, box_a), (b, box_b) in itertools.combinations(boxes.items(), 2):
+        same_line = box_a[2] == box_b[2]
+        apart = box_a[1] < box_b[0] or box_b[1] < box_a[0]
+        assert not same_line or apart, f"{a!r} overlaps {b!r}"
+    assert len({box[2] for box in boxes.values()}) > 1, "close labels go on rows of their own"
+    assert all(box[2] > 0 for box in boxes.values()), "every row stays inside the chart"
+
+
+def test_labels_far_apart_stay_on_one_row():
+    assert chart.marker_rows([(100.0, "elokuu 2025"), (400.0, "tammikuu 2026")]) == [0, 0]
+    assert chart.marker_rows([(400.0, "b"), (100.0, "elokuu 2025"), (110.0, "syyskuu 2025")]) == [0, 0, 1]
