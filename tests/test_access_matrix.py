@@ -373,6 +373,7 @@ MATRIX: dict[str, Entry] = {
     "organization_process": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "organization_process_steps": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "document_texts": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
+    "record_settings": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "agreement_new": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "member_list": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "member_new": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),

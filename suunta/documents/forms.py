@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import texts
-from .models import DocumentTexts
+from .models import DocumentTexts, RecordSettings
 
 LISTS = ("purpose", "purpose_sv", "evaluation", "evaluation_sv")
 
@@ -26,3 +26,17 @@ class DocumentTextsForm(forms.ModelForm):
                 self.fields[name].help_text = _(
                     "{genitive} is replaced by the agreement's position in the genitive, e.g. “kunnanjohtajan”."
                 )
+
+
+class RecordSettingsForm(forms.ModelForm):
+    """The record metadata a case system asks for, as the agenda items print them."""
+
+    class Meta:
+        model = RecordSettings
+        fields = ["publicity", "secrecy_basis", "secrecy_period", "personal_data", "task_class", "retention"]
+        help_texts = {
+            "task_class": _(
+                "From your information management plan (tiedonohjaussuunnitelma), e.g. 00.01.02."
+            ),
+            "retention": _("E.g. “pysyvä” or “10 vuotta”."),
+        }

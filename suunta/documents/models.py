@@ -2,6 +2,7 @@
 sentences the documents print in the organization's own words."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,12 @@ class RecordSettings(TimestampedModel):
 
     def __str__(self) -> str:
         return str(self.organization)
+
+    def clean(self):
+        if self.publicity != "public" and not self.secrecy_basis.strip():
+            raise ValidationError(
+                {"secrecy_basis": _("Give the basis of the secrecy, e.g. “JulkL 24 § 1 mom. 32 k”.")}
+            )
 
     def publicity_label(self) -> str:
         return str(dict(self._meta.get_field("publicity").choices)[self.publicity])

@@ -8,7 +8,7 @@ from suunta.audit import services as audit
 from suunta.organizations.models import Organization
 
 from . import texts
-from .models import DocumentTexts
+from .models import DocumentTexts, RecordSettings, record_settings
 
 
 @audit.recording_refusals
@@ -40,3 +40,27 @@ def save_texts(actor, organization: Organization, **fields) -> DocumentTexts:
         changes={"number": [latest.number, new.number], **audit.diff(before, after)},
     )
     return new
+
+
+RECORD_FIELDS = ("publicity", "secrecy_basis", "secrecy_period", "personal_data", "task_class", "retention")
+
+
+@audit.recording_refusals
+@transaction.atomic
+def save_record_settings(actor, organization: Organization, **fields) -> RecordSettings:
+    """The record metadata defaults the agenda items print, as the organization's admin
+    sets them (its task classification and retention), audited."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    policies.require(actor, policies.SET_UP, organization)
+    settings = record_settings(organization)
+    before = audit.snapshot(settings, RECORD_FIELDS) if settings.pk else {}
+    for name in RECORD_FIELDS:
+        setattr(settings, name, fields[name])
+    settings.full_clean()
+    settings.save()
+    changes = audit.diff(before, audit.snapshot(settings, RECORD_FIELDS))
+    if changes:
+        audit.record(
+            "record_settings.update", actor=actor, organization=organization, obj=settings, changes=changes
+        )
+    return settings

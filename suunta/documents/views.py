@@ -17,7 +17,8 @@ from suunta.lib.forms import apply_validation_error
 
 from . import render as documents
 from . import services, texts
-from .forms import DocumentTextsForm
+from .forms import DocumentTextsForm, RecordSettingsForm
+from .models import record_settings
 
 
 def _request(request, pk: int, kind: str, fmt: str | None):
@@ -119,3 +120,21 @@ def texts_edit(request, slug: str):
     shown = form.instance if previewing and form.is_valid() else current
     context = {"organization": organization, "form": form, "texts": current, "previewing": previewing}
     return render(request, "documents/texts.html", context | {"preview": texts.preview(organization, shown)})
+
+
+@require_http_methods(["GET", "POST"])
+def records_edit(request, slug: str):
+    """The organization's record metadata defaults, edited by its admin."""
+    organization = access.organization(request.user, slug)
+    policies.require(request.user, policies.SET_UP, organization)
+    form = RecordSettingsForm(request.POST or None, instance=record_settings(organization))
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.RECORD_FIELDS}
+        try:
+            services.save_record_settings(request.user, organization, **fields)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The record metadata was saved."))
+            return redirect("record_settings", slug=organization.slug)
+    return render(request, "documents/records.html", {"organization": organization, "form": form})
