@@ -3,8 +3,11 @@ approved or returned; the report and its agenda item print the decision that was
 recorded, never the draft's default, and a returned follow-up can be reported again."""
 
 import datetime as dt
+import io
+import json
 
 import pytest
+from django.core.management import call_command
 
 from suunta.audit.models import AuditEvent
 from suunta.documents import content
@@ -68,6 +71,10 @@ def test_an_approval_is_stored_and_printed_as_decided(demo):
         assert content.followup_decision(plan.agreement, checkpoint) not in str(document["closing"])
     agenda = content.agenda(plan, checkpoint.version, "fi", checkpoint)
     assert agenda["footer"].startswith(fi("Decided: %(reference)s", reference=handling.reference))
+    out = io.StringIO()
+    call_command("export_plan", str(plan.pk), stdout=out)
+    (exported,) = [c for c in json.loads(out.getvalue())["checkpoints"] if c["label"] == checkpoint.label]
+    assert (exported["report"]["outcome"], exported["report"]["text"]) == ("approved", text)
 
 
 def test_a_returned_follow_up_stays_agreed_and_is_reported_again(demo):
