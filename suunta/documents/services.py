@@ -1,4 +1,5 @@
-"""Writing the organization's document texts: a new version each time, never an edit."""
+"""Writing the organization's document settings: its texts (a new version each time,
+never an edit) and its record metadata defaults."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction

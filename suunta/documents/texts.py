@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
 from suunta.governance.models import StepAction, WorkflowStep
-from suunta.organizations.models import BodyKind
+from suunta.organizations.models import BodyKind, Organization
 from suunta.organizations.presets import PRESETS
 
 from .models import DocumentTexts, VersionTexts
@@ -167,8 +167,11 @@ def saved_current_texts(organization) -> DocumentTexts:
 
 
 def pin(version) -> None:
-    """Record the texts the version's documents print from now on (at its approval)."""
-    texts = saved_current_texts(version.plan.agreement.organization)
+    """Record the texts the version's documents print from now on (at its approval).
+    The organization's row is locked, as by save_texts: two approvals at once never both
+    save the defaults as version 1."""
+    organization = Organization.objects.select_for_update().get(pk=version.plan.agreement.organization_id)
+    texts = saved_current_texts(organization)
     VersionTexts.objects.update_or_create(version=version, defaults={"texts": texts})
 
 
