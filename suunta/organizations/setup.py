@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -162,7 +162,14 @@ def save_workflow(
     for step in steps:
         before = audit.snapshot(stored[step.pk], STEP_FIELDS) if step.pk else {}
         step.full_clean(validate_constraints=False)
-        step.save()
+        try:
+            with transaction.atomic():
+                step.save()
+        except IntegrityError:
+            # Two steps swapping their starts in one save meet on the way.
+            raise ValidationError(
+                _("Two steps would be the same for a moment: change one of them, save, then the other.")
+            ) from None
         changes = audit.diff(before, audit.snapshot(step, STEP_FIELDS))
         if changes:
             audit.record(

@@ -208,3 +208,19 @@ def test_an_evaluator_may_not_edit_the_steps(demo):
     response = demo.client("pormestari").post(url(), steps_data(demo.org, remove=[approve]))
     assert response.status_code == 403
     assert steps_of(demo.org) == before
+
+
+def test_two_steps_swapping_their_starts_are_explained_and_nothing_is_saved(demo):
+    before = steps_of(demo.org)
+    first = step(demo.org, StepAction.HANDLE, VersionStatus.DRAFT)
+    again = step(demo.org, StepAction.HANDLE, VersionStatus.PREPARATORY)
+    data = steps_data(
+        demo.org,
+        change={first.pk: {"from_status": "preparatory"}, again.pk: {"from_status": "draft"}},
+    )
+    response = demo.client("paakayttaja").post(url(), data)
+    refused(
+        response,
+        fi("Two steps would be the same for a moment: change one of them, save, then the other."),
+        before,
+    )
