@@ -16,7 +16,7 @@ from suunta import policies
 from suunta.agreements import integrity
 from suunta.agreements.models import Checkpoint, GoalArea, Metric, PlanVersion
 from suunta.followup.models import Assessment, AssessmentKind, FollowUp
-from suunta.governance.models import Handling, HandlingCorrection, Outcome
+from suunta.governance.models import Handling, HandlingCorrection, Outcome, StepAction, WorkflowStep
 from suunta.lib.publicity import Publicity
 from suunta.measures.models import MetricValue
 from suunta.measures.progress import overview
@@ -134,6 +134,16 @@ def _board_name(organization) -> str:
 
     board = Body.objects.filter(organization=organization, kind=BodyKind.BOARD).first()
     return board.display_name if board else _("The board")
+
+
+def _approving_body_name(organization) -> str:
+    step = (
+        WorkflowStep.objects.filter(organization=organization, action=StepAction.APPROVE, body__isnull=False)
+        .select_related("body")
+        .order_by("order", "id")
+        .first()
+    )
+    return step.body.display_name if step else _board_name(organization)
 
 
 def followup_decision(agreement, checkpoint: Checkpoint) -> str:
@@ -334,7 +344,9 @@ def agenda(plan, version: PlanVersion, lang: str, checkpoint: Checkpoint | None 
                 % {"position": agreement.display_genitive, "period": plan.period_start.year}
             )
             proposal = _("%(board)s approves the %(position)s annual goals %(year)s as in the annex.") % {
-                "board": board,
+                # The body that freezes the goals in this organization's process (the
+                # board, or e.g. the chair group).
+                "board": _approving_body_name(organization),
                 "position": agreement.display_genitive,
                 "year": plan.period_start.year,
             }

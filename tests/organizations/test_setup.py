@@ -289,6 +289,14 @@ def _documents_speak_in_the_organizations_words(organization, version, checkpoin
                     for name in names:
                         assert name.lower() in text, f"{name!r} missing from the {where}"
                 if kind == "agenda" and point is None:
+                    # The proposal names the body that freezes the goals in this process.
+                    proposal = normalise(
+                        documents.build(documents.Request(kind, version, lang, point))["sections"][2][
+                            "paragraphs"
+                        ][0]
+                    ).lower()
+                    body_name = (approver.name_sv or approver.name) if lang == "sv" else approver.name
+                    assert proposal.startswith(body_name.lower()), proposal
                     own = document_texts.texts_of(version)
                     appeal = own.appeal_sv if lang == "sv" else own.appeal
                     assert normalise(appeal).lower()[:40] in text, (
