@@ -12,6 +12,7 @@ from suunta.organizations import people
 from suunta.organizations.models import Membership, Role
 
 from .models import Outcome, WorkflowStep
+from .services import earliest_plausible
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -71,22 +72,25 @@ class StepForm(forms.Form):
         max_length=DESCRIPTION_MAX,
         required=False,
     )
-    # Shown only when the date sent is in the future (governance.services refuses it
-    # unless confirmed).
+    # Shown only when the date sent is in the future or long before the plan's period
+    # (governance.services refuses such a date unless confirmed).
     date_confirmed = forms.BooleanField(label=_("The date is correct"), required=False)
     # What the user saw: a step taken meanwhile (in another tab, by someone else) makes
     # this one stale. The handlings count tells a step that keeps the status (tabling).
     expected_status = forms.CharField(widget=forms.HiddenInput)
     expected_handlings = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
-    def _future_date_sent(self) -> bool:
+    def _unusual_date_sent(self) -> bool:
+        """A date sent that the service asks to confirm: in the future, or more than a
+        year before the plan's period."""
         try:
             sent = datetime.date.fromisoformat(self.data.get("meeting_date", ""))
         except (TypeError, ValueError):
             return False
-        return sent > today()
+        return sent > today() or (self.plan is not None and sent < earliest_plausible(self.plan))
 
-    def __init__(self, *args, step: WorkflowStep, agreement, **kwargs):
+    def __init__(self, *args, step: WorkflowStep, agreement, plan=None, **kwargs):
+        self.plan = plan
         super().__init__(*args, **kwargs)
         self.step = step
         members = (
@@ -108,7 +112,7 @@ class StepForm(forms.Form):
         )
         self.fields["presenter"].disqualified_pk = agreement.executive_id
         self.fields["disqualified"].queryset = members
-        if self._future_date_sent():
+        if self._unusual_date_sent():
             self.order_fields(["meeting_date", "date_confirmed"])
         else:
             del self.fields["date_confirmed"]

@@ -174,6 +174,12 @@ def take_step(
     return handling
 
 
+def earliest_plausible(plan) -> datetime.date:
+    """Before this a decision on the plan is most likely a typo in the year: goals are
+    handled at the earliest in the year before their period."""
+    return plan.period_start - datetime.timedelta(days=366)
+
+
 def _record_handling(
     user,
     version,
@@ -203,6 +209,15 @@ def _record_handling(
                 _(
                     "The meeting date %(date)s is in the future. Check it; if it is correct, tick "
                     "“The date is correct” and save again."
+                )
+                % {"date": formats.date_format(meeting_date, "j.n.Y")},
+                code="confirm_date",
+            )
+        elif meeting_date < earliest_plausible(version.plan) and not date_confirmed:
+            errors["meeting_date"] = ValidationError(
+                _(
+                    "The meeting date %(date)s is more than a year before the plan's period. Check it; if "
+                    "it is correct, tick “The date is correct” and save again."
                 )
                 % {"date": formats.date_format(meeting_date, "j.n.Y")},
                 code="confirm_date",

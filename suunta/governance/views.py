@@ -77,6 +77,7 @@ def _step_form(version, step, data) -> StepForm:
         data,
         step=step,
         agreement=agreement,
+        plan=version.plan,
         initial={
             "expected_status": version.status,
             "expected_handlings": services.workflow_handlings(version).count(),

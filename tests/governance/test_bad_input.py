@@ -514,3 +514,21 @@ def test_an_empty_plan_cannot_leave_the_draft_and_the_page_says_what_is_missing(
     )
     assert snapshot() == before
     assert latest(plan).status == "draft"
+
+
+def test_a_meeting_date_long_before_the_plans_period_asks_for_confirmation(demo):
+    """“2017” typed for “2027”: more than a year before the period, confirm it first."""
+    step = step_for(latest(demo.draft), "handle")
+    typo = dt.date(demo.draft.period_start.year - 10, 3, 24)
+    data = {"expected_status": "draft", "meeting_date": iso(typo)}
+    before = snapshot()
+    response = demo.client("valmistelija").post(step_url(demo.draft, step), data)
+    message = fi(
+        "The meeting date %(date)s is more than a year before the plan's period. Check it; if "
+        "it is correct, tick “The date is correct” and save again.",
+        date=f"{typo.day}.{typo.month}.{typo.year}",
+    )
+    assert_field_error(response, "id_meeting_date", message, typed=iso(typo))
+    assert snapshot() == before
+    response = demo.client("valmistelija").post(step_url(demo.draft, step), data | {"date_confirmed": "on"})
+    assert response.status_code == 302
