@@ -44,6 +44,15 @@ VERBS = {
     "logout": _("signed out"),
     "preset": _("model changed"),
 }
+# Keys of events' changes that are no model field.
+EXTRA_FIELDS = {
+    "handling": _("decision"),
+    "snapshot_sha256": _("checksum (SHA-256)"),
+    "reason": _("reason"),
+    "number": _("version"),
+    "step": _("step"),
+    "workflow_steps": _("workflow steps"),
+}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 
@@ -94,10 +103,9 @@ def readable_changes(event, changes: dict) -> list[tuple[str, str, str, str]]:
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 field = None
-        label = (
-            capfirst(str(field.verbose_name))
-            if field is not None and hasattr(field, "verbose_name")
-            else name
-        )
+        if field is not None and hasattr(field, "verbose_name"):
+            label = capfirst(str(field.verbose_name))
+        else:
+            label = capfirst(str(EXTRA_FIELDS[name])) if name in EXTRA_FIELDS else name
         rows.append((label, name, _value(field, before), _value(field, after)))
     return rows

@@ -2,6 +2,7 @@
 show them (statuses by their labels, dates in the user's format), the codes beside."""
 
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from suunta.agreements.models import VersionStatus
 
@@ -30,3 +31,9 @@ def test_dates_are_shown_in_the_users_format(demo):
     text = rows_text(demo.client("paakayttaja").get(AUDIT, {"action": "checkpoint.create"}))
     assert "1.8.2025" in text
     assert "2025-08-01" not in text
+
+
+def test_keys_that_are_no_field_have_names_too(demo):
+    text = rows_text(demo.client("paakayttaja").get(AUDIT, {"action": "plan.approve"}))
+    assert f"{capfirst(fi('checksum (SHA-256)'))}:" in text
+    assert "snapshot_sha256:" not in text
