@@ -20,6 +20,7 @@ from suunta.governance.models import Handling, HandlingCorrection, Outcome, Step
 from suunta.lib.publicity import Publicity
 from suunta.measures.models import MetricValue
 from suunta.measures.progress import overview
+from suunta.measures.weights import overall_result
 from suunta.organizations import people
 from suunta.organizations.models import Body, BodyKind
 
@@ -188,6 +189,33 @@ def _decision_or_draft(decision: Handling | None, draft: str) -> dict:
     return {"heading": _("Decision"), "items": items}
 
 
+def _goal_with_weight(goal, use_weights: bool) -> str:
+    """The goal's title, with its weight where the organization weighs its goals."""
+    if not use_weights or goal.weight is None:
+        return goal.display_title
+    return _("%(title)s (weight %(weight)s %%)") % {"title": goal.display_title, "weight": goal.weight}
+
+
+def _weighted_result(goals, agreed: dict, checkpoint, use_weights: bool) -> list[str]:
+    """The weighted overall result with its formula written out, as on the follow-up page
+    (measures/weights.py), and the goals left out of it."""
+    if not use_weights:
+        return []
+    overall = overall_result(goals, {goal.pk: agreed.get((goal.pk, checkpoint.pk)) for goal in goals})
+    if overall is None or overall.result is None:
+        return []
+    lines = [
+        _("Weighted result: %(result)s points, %(formula)s")
+        % {"result": overall.result_text, "formula": overall.formula}
+    ]
+    if overall.left_out:
+        lines.append(
+            _("Left out of the result (no points): %(goals)s")
+            % {"goals": ", ".join(goal.display_title for goal in overall.left_out)}
+        )
+    return lines
+
+
 def annex(plan, version: PlanVersion, lang: str, own_texts=None) -> dict:
     """The yearly goals annex laid out as the seed: header, agreement text, purpose,
     the goal table with the agreed follow-ups, and the evaluation. The organization's
@@ -243,7 +271,7 @@ def annex(plan, version: PlanVersion, lang: str, own_texts=None) -> dict:
                 + [_("Follow-up %(label)s") % {"label": c.display_label} for c in checkpoints],
                 "rows": [
                     {
-                        "goal": goal.display_title,
+                        "goal": _goal_with_weight(goal, organization.use_weights),
                         "metrics": [
                             m.display_text for m in goal.metrics.all() if m.publicity == Publicity.PUBLIC
                         ],
@@ -288,7 +316,8 @@ def followup_report(plan, checkpoint: Checkpoint, lang: str) -> dict:
             "sections": [
                 {
                     "heading": _("Summary"),
-                    "items": [f"{label}: {count}" for label, count in counts.items()],
+                    "items": [f"{label}: {count}" for label, count in counts.items()]
+                    + _weighted_result(goals, agreed, checkpoint, agreement.organization.use_weights),
                 }
             ],
             "table": {
@@ -296,7 +325,7 @@ def followup_report(plan, checkpoint: Checkpoint, lang: str) -> dict:
                 "headers": [_("Goal"), _("Rating"), _("Agreed follow-up")],
                 "rows": [
                     {
-                        "goal": goal.display_title,
+                        "goal": _goal_with_weight(goal, agreement.organization.use_weights),
                         "metrics": [],
                         "followups": [
                             agreed[(goal.pk, checkpoint.pk)].rating.display_label
