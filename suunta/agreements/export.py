@@ -5,8 +5,10 @@ Keys only ever get added; existing ones keep their meaning.
 
 from django.db.models import Prefetch
 
-from suunta.followup.models import Assessment
+from suunta import policies
+from suunta.followup.models import Assessment, AssessmentKind
 from suunta.governance.models import Handling, Outcome
+from suunta.measures.weights import overall_result
 
 from . import integrity
 from .models import Checkpoint, GoalArea, GoalPlan, Metric, PlanVersion
@@ -124,6 +126,7 @@ def plan_to_dict(plan: GoalPlan) -> dict:
                 "status": getattr(getattr(checkpoint, "followup", None), "status", "open"),
                 "agreed_on": _iso(getattr(getattr(checkpoint, "followup", None), "agreed_on", None)),
                 "report": _handling(reports[checkpoint.pk]) if checkpoint.pk in reports else None,
+                **_weighted(checkpoint, list(version.goal_areas.all()), organization.use_weights),
             }
             for checkpoint in checkpoints
         ],
@@ -158,6 +161,20 @@ def _metric(metric, values: list) -> dict:
 def _number(value) -> str | None:
     # Decimals as strings: exact, and the same in every JSON reader.
     return None if value is None else format(value.normalize(), "f")
+
+
+def _weighted(checkpoint, goals: list, use_weights: bool) -> dict:
+    """The weighted result of an agreed follow-up and its formula as users see it
+    (measures/weights.py); null where the organization does not weigh its goals or the
+    follow-up is not agreed yet."""
+    status = getattr(getattr(checkpoint, "followup", None), "status", None)
+    overall = None
+    if use_weights and status in policies.SETTLED_FOLLOWUP:
+        agreed = {a.goal_area_id: a for a in checkpoint.assessments.all() if a.kind == AssessmentKind.AGREED}
+        overall = overall_result(goals, agreed)
+    if overall is None or overall.result is None:
+        return {"weighted_result": None, "formula": None}
+    return {"weighted_result": format(overall.result, "f"), "formula": overall.formula}
 
 
 def _handling(handling) -> dict:

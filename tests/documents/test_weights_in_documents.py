@@ -3,8 +3,11 @@ goal's weight, the follow-up report the weighted result with its formula written
 (the figures computed here by hand) and the goals left out of it."""
 
 import datetime as dt
+import io
+import json
 
 import pytest
+from django.core.management import call_command
 
 from suunta.agreements import services as plan_services
 from suunta.documents import render as documents
@@ -103,3 +106,11 @@ def test_weights_and_the_weighted_result_reach_the_annex_and_the_report(time_mac
         )
         assert result in report, fmt
         assert left_out in report, fmt
+    # The export carries the same result and formula.
+    out = io.StringIO()
+    call_command("export_plan", str(plan.pk), stdout=out)
+    (exported,) = json.loads(out.getvalue())["checkpoints"]
+    assert (exported["weighted_result"], exported["formula"]) == (
+        "81.3",
+        "(50 × 100 + 30 × 50) / (50 + 30) = 81,3",
+    )
