@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 
 from suunta import policies
 from suunta.followup.models import Assessment, AssessmentKind
-from suunta.governance.models import Handling, Outcome
+from suunta.governance.models import Handling
 from suunta.measures.weights import overall_result
 
 from . import integrity
@@ -65,12 +65,8 @@ def plan_to_dict(plan: GoalPlan) -> dict:
     all_handlings = list(version.handlings.all()) if version else []
     # The version's own lifecycle; follow-up reports are listed under their checkpoint.
     handlings = [h for h in all_handlings if h.checkpoint_id is None]
-    # The board's decision on each follow-up (a return for re-preparation is none).
-    reports = {
-        h.checkpoint_id: h
-        for h in sorted(all_handlings, key=lambda h: (h.meeting_date, h.pk))
-        if h.checkpoint_id is not None and h.outcome != Outcome.RETURNED
-    }
+    # The board's decision on each follow-up is its report (a return is none).
+    by_id = {h.pk: h for h in all_handlings}
     approval = next((h for h in handlings if h.snapshot_sha256), None)
     checkpoints = list(version.checkpoints.all()) if version else []
     if version is not None:
@@ -125,7 +121,7 @@ def plan_to_dict(plan: GoalPlan) -> dict:
                 "end": checkpoint.window_end.isoformat(),
                 "status": getattr(getattr(checkpoint, "followup", None), "status", "open"),
                 "agreed_on": _iso(getattr(getattr(checkpoint, "followup", None), "agreed_on", None)),
-                "report": _handling(reports[checkpoint.pk]) if checkpoint.pk in reports else None,
+                "report": _report(checkpoint, by_id),
                 **_weighted(checkpoint, list(version.goal_areas.all()), organization.use_weights),
             }
             for checkpoint in checkpoints
@@ -161,6 +157,11 @@ def _metric(metric, values: list) -> dict:
 def _number(value) -> str | None:
     # Decimals as strings: exact, and the same in every JSON reader.
     return None if value is None else format(value.normalize(), "f")
+
+
+def _report(checkpoint, handlings_by_id: dict) -> dict | None:
+    report_id = getattr(getattr(checkpoint, "followup", None), "report_id", None)
+    return _handling(handlings_by_id[report_id]) if report_id in handlings_by_id else None
 
 
 def _weighted(checkpoint, goals: list, use_weights: bool) -> dict:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from suunta import policies
 from suunta.audit import services as audit
 from suunta.evidence import uploads
+from suunta.governance.models import Handling
 from suunta.lib import once
 from suunta.lib.clock import today
 from suunta.lib.forms import apply_validation_error
@@ -220,9 +221,9 @@ def plan_history(request, pk: int):
             "agreement": plan.agreement,
             "plan": plan,
             "history": list(reversed(history)),
-            "can_correct": any(
-                policies.can(request.user, policies.CORRECT_DECISION, h)
-                for h in versions[-1].handlings.all()[:1]
+            # The policy asks whose plan a handling is of: any handling of the latest version tells.
+            "can_correct": policies.can(
+                request.user, policies.CORRECT_DECISION, Handling(version=versions[-1])
             ),
         },
     )

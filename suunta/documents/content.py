@@ -16,7 +16,8 @@ from suunta import policies
 from suunta.agreements import integrity
 from suunta.agreements.models import Checkpoint, GoalArea, Metric, PlanVersion
 from suunta.followup.models import Assessment, AssessmentKind, FollowUp
-from suunta.governance.models import Handling, HandlingCorrection, Outcome, StepAction, WorkflowStep
+from suunta.governance.models import Handling, HandlingCorrection, Outcome
+from suunta.governance.workflow import approving_body
 from suunta.lib.publicity import Publicity
 from suunta.measures.models import MetricValue
 from suunta.measures.progress import overview
@@ -138,13 +139,8 @@ def _board_name(organization) -> str:
 
 
 def _approving_body_name(organization) -> str:
-    step = (
-        WorkflowStep.objects.filter(organization=organization, action=StepAction.APPROVE, body__isnull=False)
-        .select_related("body")
-        .order_by("order", "id")
-        .first()
-    )
-    return step.body.display_name if step else _board_name(organization)
+    body = approving_body(organization)
+    return body.display_name if body else _("The board")
 
 
 def followup_decision(agreement, checkpoint: Checkpoint) -> str:
@@ -159,14 +155,9 @@ def followup_decision(agreement, checkpoint: Checkpoint) -> str:
 
 def board_decision(checkpoint: Checkpoint) -> Handling | None:
     """The board's decision on a follow-up report as recorded (taken for information or
-    approved); a return for re-preparation is no decision on the report."""
-    return (
-        Handling.objects.filter(checkpoint=checkpoint)
-        .exclude(outcome=Outcome.RETURNED)
-        .select_related("body")
-        .order_by("-meeting_date", "-id")
-        .first()
-    )
+    approved): the follow-up's report; a return for re-preparation is none."""
+    followup = FollowUp.objects.filter(checkpoint=checkpoint).select_related("report__body").first()
+    return followup.report if followup else None
 
 
 def _correction_note(handling: Handling) -> str:

@@ -13,7 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
-from suunta.governance.models import StepAction, WorkflowStep
+from suunta.governance.workflow import approving_body
 from suunta.organizations.models import BodyKind, Organization
 from suunta.organizations.presets import PRESETS
 
@@ -46,23 +46,11 @@ def _names(items, lang: str, conjunction: str) -> str:
     return f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
 
 
-def _approver(organization):
-    """The body whose decision freezes the goals: the approval step's, else the board."""
-    step = (
-        WorkflowStep.objects.filter(organization=organization, action=StepAction.APPROVE, body__isnull=False)
-        .select_related("body")
-        .first()
-    )
-    if step:
-        return step.body
-    return next((b for b in organization.bodies.all() if b.kind == BodyKind.BOARD), None)
-
-
 def default_texts(organization) -> DocumentTexts:
     """The organization's default texts (unsaved): its preset's own, or written from its
     positions and bodies."""
     preset = PRESETS.get(organization.preset)
-    approver = _approver(organization)
+    approver = approving_body(organization)
     board = next((b for b in organization.bodies.all() if b.kind == BodyKind.BOARD), approver)
     texts = DocumentTexts(organization=organization, number=1)
     own = preset.texts if preset else None
@@ -167,12 +155,13 @@ def saved_current_texts(organization) -> DocumentTexts:
 
 
 def pin(version) -> None:
-    """Record the texts the version's documents print from now on (at its approval).
-    The organization's row is locked, as by save_texts: two approvals at once never both
-    save the defaults as version 1."""
+    """Record the texts the version's documents print from now on, once (at its
+    approval; closing it later keeps them). The organization's row is locked, as by
+    save_texts: two approvals at once never both save the defaults as version 1."""
+    if VersionTexts.objects.filter(version=version).exists():
+        return
     organization = Organization.objects.select_for_update().get(pk=version.plan.agreement.organization_id)
-    texts = saved_current_texts(organization)
-    VersionTexts.objects.update_or_create(version=version, defaults={"texts": texts})
+    VersionTexts.objects.create(version=version, texts=saved_current_texts(organization))
 
 
 # --- For the documents ---------------------------------------------------------------------

@@ -18,7 +18,6 @@ from suunta.agreements import snapshot as snapshots
 from suunta.agreements.models import Checkpoint, GoalArea, PlanVersion, VersionStatus
 from suunta.audit import services as audit
 from suunta.documents import texts as document_texts
-from suunta.documents.models import VersionTexts
 from suunta.lib.clock import today
 
 from .models import Handling, HandlingCorrection, Outcome, StepAction, WorkflowStep
@@ -160,7 +159,7 @@ def take_step(
             )
     version.status = step.to_status
     version.save(update_fields=["status", "updated_at"])
-    if version.is_frozen and not VersionTexts.objects.filter(version=version).exists():
+    if version.is_frozen:
         # The approved annex keeps printing the texts of its approval.
         document_texts.pin(version)
     changes = {"status": [before, version.status]}

@@ -156,6 +156,20 @@ def replace_workflow(
     return WorkflowStep.objects.bulk_create(steps)
 
 
+def approving_body(organization: Organization):
+    """The body whose decision freezes the goals: the approval step's (the board, or
+    e.g. the chair group), else the board; None when there is neither."""
+    step = (
+        WorkflowStep.objects.filter(organization=organization, action=StepAction.APPROVE, body__isnull=False)
+        .select_related("body")
+        .order_by("order", "id")
+        .first()
+    )
+    if step:
+        return step.body
+    return organization.bodies.filter(kind=BodyKind.BOARD).first()
+
+
 def steps_from(version: PlanVersion) -> list[WorkflowStep]:
     organization_id = version.plan.agreement.organization_id
     return list(

@@ -549,28 +549,11 @@ def save_positions(actor, organization: Organization, positions: list[Position])
                 for right in missing
             ]
         )
-    saved = []
-    next_order = max((p.order for p in stored.values()), default=0)
-    for position in positions:
-        position.organization = organization
-        before = audit.snapshot(stored[position.pk]) if position.pk else {}
-        if not position.pk:
-            next_order += 1
-            position.code = _position_code(organization, position.name)
-            position.order = next_order
-        position.full_clean()
-        position.save()
-        changes = audit.diff(before, audit.snapshot(position))
-        if changes:
-            audit.record(
-                "position.update" if before else "position.create",
-                actor=actor,
-                organization=organization,
-                obj=position,
-                changes=changes,
-            )
-        saved.append(position)
-    return saved
+
+    def coded(position):
+        position.code = _position_code(organization, position.name)
+
+    return _save_rows(actor, organization, positions, stored, "position", prepare_new=coded)
 
 
 @audit.recording_refusals
@@ -584,22 +567,30 @@ def save_bodies(actor, organization: Organization, bodies: list) -> list:
     stored = {b.pk: b for b in organization.bodies.all()}
     if any(b.pk and b.pk not in stored for b in bodies):
         raise ValidationError(_("This body is not the organization's."))
-    next_order = max((b.order for b in stored.values()), default=0)
-    for body in bodies:
-        body.organization = organization
-        before = audit.snapshot(stored[body.pk]) if body.pk else {}
-        if not body.pk:
+    return _save_rows(actor, organization, bodies, stored, "body")
+
+
+def _save_rows(actor, organization, rows: list, stored: dict, kind: str, prepare_new=None) -> list:
+    """Save the set-up page's rows of one kind (positions, bodies): new ones (no pk) go
+    last in order; each create or change is audited as "<kind>.create" / "<kind>.update"."""
+    next_order = max((row.order for row in stored.values()), default=0)
+    for row in rows:
+        row.organization = organization
+        before = audit.snapshot(stored[row.pk]) if row.pk else {}
+        if not row.pk:
             next_order += 1
-            body.order = next_order
-        body.full_clean()
-        body.save()
-        changes = audit.diff(before, audit.snapshot(body))
+            row.order = next_order
+            if prepare_new is not None:
+                prepare_new(row)
+        row.full_clean()
+        row.save()
+        changes = audit.diff(before, audit.snapshot(row))
         if changes:
             audit.record(
-                "body.update" if before else "body.create",
+                f"{kind}.update" if before else f"{kind}.create",
                 actor=actor,
                 organization=organization,
-                obj=body,
+                obj=row,
                 changes=changes,
             )
-    return bodies
+    return rows
