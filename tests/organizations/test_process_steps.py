@@ -147,6 +147,8 @@ def test_removing_the_approval_is_explained_and_nothing_is_saved(demo):
     response = demo.client("paakayttaja").post(url(), data)
     refused(response, fi("The process would have no step that freezes the goals."), before)
     assert "Muutettu" in response.content.decode()  # what the admin typed is kept
+    # No field is marked: the page does not ask to correct marked fields.
+    assert fi("Please correct the marked fields.") not in response.content.decode()
 
 
 def test_a_status_a_plan_could_not_leave_is_named(demo):
