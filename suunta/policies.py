@@ -71,6 +71,10 @@ SHARE_ITEM = "share_development_item"
 VIEW_RESTRICTED_USE = "view_restricted_use"
 # Documents (obj: (PlanVersion, kind, follow-up status or None))
 READ_DOCUMENT = "read_document"
+# Performance pay: the rules (obj: Organization); the annual salary (obj: a Checkpoint)
+SET_PAY_RULES = "set_pay_rules"
+ENTER_SALARY = "enter_salary"
+READ_SALARY = "read_salary"
 # Position rights (organizations.PositionRight) ride along with the roles as "right:…".
 MARK_AGREED_RIGHT = f"right:{PositionRight.MARK_AGREED}"
 CLOSE_MEMO_RIGHT = f"right:{PositionRight.CLOSE_MEMO}"
@@ -374,6 +378,28 @@ def _manage_members(user, organization) -> bool:
     return Role.ADMIN in roles_in(user, organization.pk)
 
 
+def _enter_salary(user, checkpoint) -> bool:
+    # Personal data of the executive: the preparer or the organization's admin enter it,
+    # never the executive (disqualified) and never an evaluator.
+    agreement = checkpoint.version.plan.agreement
+    return bool(roles_for(user, agreement) & {Role.PREPARER, Role.ADMIN}) and not is_disqualified(
+        user, agreement
+    )
+
+
+def _read_salary(user, checkpoint) -> bool:
+    """Whoever enters it, the executive whose salary it is, and board members once the
+    results are on the board's agenda (a handling of the checkpoint exists)."""
+    agreement = checkpoint.version.plan.agreement
+    if _enter_salary(user, checkpoint) or (
+        is_executive(user, agreement) and bool(roles_for(user, agreement))
+    ):
+        return True
+    if Role.BOARD_MEMBER in roles_for(user, agreement):
+        return checkpoint.reports.exists()
+    return False
+
+
 def _correct_decision(user, handling) -> bool:
     # Who records decisions corrects them: the agreement's preparer, never the executive.
     agreement = handling.version.plan.agreement
@@ -572,6 +598,9 @@ RULES: dict[str, Callable] = {
     CREATE_AGREEMENT: _manage_members,
     EDIT_AGREEMENT: _edit_agreement,
     CORRECT_DECISION: _correct_decision,
+    SET_PAY_RULES: _manage_members,
+    ENTER_SALARY: _enter_salary,
+    READ_SALARY: _read_salary,
     GRANT_ROLE: _grant_role,
     CONFIRM_GRANT: _confirm_grant,
     **{action: _followup_rule(action) for action in FOLLOWUP_ACTIONS},

@@ -330,6 +330,11 @@ class Direction(models.TextChoices):
     DECREASE = "decrease", _("Lower is better")
 
 
+class Scoring(models.TextChoices):
+    RATING = "rating", _("Rated by hand")
+    VALUES = "values", _("Scored from its values")
+
+
 class Metric(FrozenGuardMixin, PublicityMixin, TimestampedModel):
     """A metric or criterion (Mittari) of a goal; optionally quantitative."""
 
@@ -342,6 +347,12 @@ class Metric(FrozenGuardMixin, PublicityMixin, TimestampedModel):
     baseline = models.DecimalField(_("baseline"), max_digits=16, decimal_places=4, null=True, blank=True)
     target = models.DecimalField(_("target"), max_digits=16, decimal_places=4, null=True, blank=True)
     direction = models.CharField(_("direction"), max_length=16, choices=Direction.choices, blank=True)
+    # Used only where the organization rates each metric (Organization.assess_metrics):
+    # its share of the goal (empty: the goal's metrics split evenly) and how it is scored.
+    weight = models.PositiveSmallIntegerField(
+        _("weight within the goal"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    scoring = models.CharField(_("scoring"), max_length=10, choices=Scoring.choices, default=Scoring.RATING)
 
     objects = MetricQuerySet.as_manager()
 
@@ -391,10 +402,20 @@ class Metric(FrozenGuardMixin, PublicityMixin, TimestampedModel):
         )
 
 
+class CheckpointKind(models.TextChoices):
+    FOLLOWUP = "followup", _("Follow-up")
+    EVALUATION = "evaluation", _("Year's evaluation")
+
+
 class Checkpoint(FrozenGuardMixin, PublicityMixin, TimestampedModel):
-    """A follow-up point (Seuranta): a column of the annex table."""
+    """A follow-up point (Seuranta): a column of the annex table. The year's evaluation
+    (vuosiarviointi), after the period, is the one whose result the board approves and
+    performance pay is calculated from."""
 
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="checkpoints")
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=CheckpointKind.choices, default=CheckpointKind.FOLLOWUP
+    )
     label = models.CharField(_("label"), max_length=100, validators=[validate_not_blank])
     label_sv = models.CharField(_("label in Swedish"), max_length=100, blank=True)
     window_start = models.DateField(_("window opens"))
@@ -419,3 +440,35 @@ class Checkpoint(FrozenGuardMixin, PublicityMixin, TimestampedModel):
     @property
     def display_label(self) -> str:
         return localized(self, "label")
+
+    @property
+    def is_evaluation(self) -> bool:
+        return self.kind == CheckpointKind.EVALUATION
+
+    def clean(self):
+        # The year's evaluation looks back on the whole period: it opens on the period's
+        # last day or later, and a plan has one.
+        if self.kind != CheckpointKind.EVALUATION or not self.version_id or not self.window_start:
+            return
+        plan = GoalPlan.objects.filter(versions=self.version_id).only("period_end").first()
+        if plan and self.window_start < plan.period_end:
+            raise ValidationError(
+                {
+                    "window_start": _(
+                        "The year's evaluation comes after the period: it opens on %(date)s or later."
+                    )
+                    % {"date": formats.date_format(plan.period_end, "SHORT_DATE_FORMAT")}
+                }
+            )
+        other = (
+            Checkpoint._base_manager.filter(version_id=self.version_id, kind=CheckpointKind.EVALUATION)
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                {
+                    "kind": _("The plan already has a year's evaluation: %(label)s.")
+                    % {"label": other.display_label}
+                }
+            )

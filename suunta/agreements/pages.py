@@ -188,7 +188,7 @@ def plan_page(
         context["weights_total"] = sum(g.weight or 0 for g in goals)
         context["weights_complete"] = bool(goals) and all(g.weight is not None for g in goals)
         if weights_form is None and policies.can(user, policies.SET_WEIGHTS, version):
-            weights_form = WeightsForm(goals=goals)
+            weights_form = WeightsForm(goals=goals, per_metric=plan.agreement.organization.assess_metrics)
         context["weights_form"] = weights_form
     return context
 

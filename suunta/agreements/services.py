@@ -424,6 +424,8 @@ def _copy_content(source: PlanVersion, target: PlanVersion, shift_years: int = 0
                 baseline=m.baseline,
                 target=m.target,
                 direction=m.direction,
+                weight=m.weight,
+                scoring=m.scoring,
                 publicity=m.publicity,
             )
             for m in goal.metrics.all()
@@ -435,6 +437,7 @@ def _copy_content(source: PlanVersion, target: PlanVersion, shift_years: int = 0
             label_sv=shift_year_numbers(c.label_sv, shift_years),
             window_start=add_years(c.window_start, shift_years),
             window_end=add_years(c.window_end, shift_years),
+            kind=c.kind,
             order=c.order,
             publicity=c.publicity,
         )

@@ -46,6 +46,8 @@ def version_content(version: PlanVersion, goals=None, checkpoints=None) -> dict:
                 "label": c.label,
                 "label_sv": c.label_sv,
                 "window": [c.window_start.isoformat(), c.window_end.isoformat()],
+                # Added only for the year's evaluation, so earlier snapshots stay as they were.
+                **({"kind": c.kind} if c.is_evaluation else {}),
             }
             for c in checkpoints
         ],
@@ -54,6 +56,11 @@ def version_content(version: PlanVersion, goals=None, checkpoints=None) -> dict:
 
 def _metric(metric) -> dict:
     content = {"lineage": str(metric.lineage), "text": metric.text, "text_sv": metric.text_sv}
+    # Weight and scoring inside the goal, only where set (earlier snapshots stay as they were).
+    if metric.weight is not None:
+        content["weight"] = metric.weight
+    if metric.scoring != "rating":
+        content["scoring"] = metric.scoring
     if metric.is_quantitative:
         # The measure is part of the approved goal: unit, baseline, target and direction.
         content["measure"] = {

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from suunta import policies
 from suunta.agreements import integrity
 from suunta.agreements.models import Checkpoint, GoalArea, Metric, PlanVersion
+from suunta.followup import performance
 from suunta.followup.models import Assessment, AssessmentKind, FollowUp
 from suunta.governance.models import Handling, HandlingCorrection, Outcome
 from suunta.governance.workflow import approving_body
@@ -143,9 +144,13 @@ def _approving_body_name(organization) -> str:
     return body.display_name if body else _("The board")
 
 
-def followup_decision(agreement, checkpoint: Checkpoint) -> str:
+def followup_decision(agreement, checkpoint: Checkpoint, result=None) -> str:
     """The draft decision on a follow-up report, in the active language: the report's
-    closing line, the agenda item's proposal and the report form's starting text."""
+    closing line, the agenda item's proposal and the report form's starting text. For the
+    year's evaluation (`result`: followup.performance.Evaluation) the board approves the
+    result and the pay."""
+    if checkpoint.is_evaluation and result is not None:
+        return performance.draft_decision(agreement, checkpoint, result, _board_name(agreement.organization))
     return _("%(board)s takes note of the follow-up %(label)s of the %(position)s goals.") % {
         "board": _board_name(agreement.organization),
         "label": checkpoint.display_label,

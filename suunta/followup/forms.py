@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from suunta.agreements.forms import DateInput
 from suunta.agreements.models import DESCRIPTION_MAX
 from suunta.governance.models import Outcome
+from suunta.lib.numbers import LocalDecimalField
 
 
 class RatingChoiceField(forms.ModelChoiceField):
@@ -30,10 +31,26 @@ class AssessmentForm(forms.Form):
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, ratings, metrics=(), **kwargs):
+    def __init__(self, *args, ratings, metrics=(), rated_metrics=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rating"].queryset = ratings
         self.metrics = list(metrics)
+        # Where each metric is rated (the agreed follow-up): a rating per metric rated by
+        # hand, and the goal's own rating is optional.
+        self.rated_metrics = list(rated_metrics)
+        for metric in self.rated_metrics:
+            self.fields[f"metric_{metric.pk}"] = RatingChoiceField(
+                label=_("Rating of the metric: %(metric)s") % {"metric": metric.display_text},
+                queryset=ratings,
+                required=False,
+                widget=forms.RadioSelect,
+                empty_label=None,
+                error_messages={"invalid_choice": _("Choose a rating from the scale.")},
+            )
+        if self.rated_metrics:
+            self.fields["rating"].label = _("Rating of the goal as a whole (optional)")
+            # The metrics' ratings come first: the goal's text sums them up.
+            self.order_fields([f"metric_{m.pk}" for m in self.rated_metrics] + ["text", "rating", "revision"])
         for metric in self.metrics:
             self.fields[f"note_{metric.pk}"] = forms.CharField(
                 label=_("Note on the metric: %(metric)s") % {"metric": metric.display_text},
@@ -41,6 +58,9 @@ class AssessmentForm(forms.Form):
                 max_length=DESCRIPTION_MAX,
                 required=False,
             )
+
+    def metric_ratings(self) -> dict:
+        return {m.pk: self.cleaned_data.get(f"metric_{m.pk}") for m in self.rated_metrics}
 
     def metric_notes(self) -> dict[int, str]:
         return {m.pk: self.cleaned_data.get(f"note_{m.pk}", "") for m in self.metrics}
@@ -77,6 +97,41 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=DESCRIPTION_MAX,
         required=False,
+    )
+
+    def __init__(self, *args, evaluation: bool = False, pay: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not evaluation:
+            return
+        # The year's evaluation: the board approves the result (and the pay), amends it
+        # with figures of its own, or returns it.
+        self.fields["outcome"].choices = [
+            (Outcome.APPROVED, _("Approved the result as proposed")),
+            (Outcome.AMENDED, _("Approved the result as amended")),
+            (Outcome.RETURNED, _("Returned the result for re-preparation")),
+        ]
+        self.fields["outcome"].initial = Outcome.APPROVED
+        self.fields["amended_points"] = LocalDecimalField(
+            label=_("Amended points (only if amended)"), max_digits=5, decimal_places=1, required=False
+        )
+        if pay:
+            self.fields["amended_amount"] = LocalDecimalField(
+                label=_("Amended performance pay in euros (only if amended)"),
+                max_digits=12,
+                decimal_places=2,
+                required=False,
+            )
+        self.order_fields(["meeting_date", "outcome", "amended_points", "amended_amount"])
+
+
+class SalaryForm(forms.Form):
+    annual_salary = LocalDecimalField(
+        label=_("Annual salary (euros)"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_(
+            "Seen by the preparer, the organization's admin and the executive; by board members once the results are on the board's agenda."
+        ),
     )
 
 

@@ -209,3 +209,93 @@ class MetricNote(TimestampedModel):
         verbose_name = _("metric note")
         verbose_name_plural = _("metric notes")
         constraints = [models.UniqueConstraint(fields=["assessment", "metric"], name="metric_note_unique")]
+
+
+class MetricScore(TimestampedModel):
+    """The agreed follow-up's score of one metric, where the organization rates each
+    metric: a rating by hand, or points scored from the metric's values (stored when the
+    follow-up is agreed, with the value they came from, so later values change nothing)."""
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="metric_scores")
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="scores")
+    rating = models.ForeignKey(
+        Rating, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("rating")
+    )
+    points = models.DecimalField(_("points"), max_digits=9, decimal_places=4, null=True, blank=True)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=4, null=True, blank=True)
+    measured_on = models.DateField(_("measured on"), null=True, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("metric score")
+        verbose_name_plural = _("metric scores")
+        constraints = [models.UniqueConstraint(fields=["checkpoint", "metric"], name="metric_score_unique")]
+
+
+class PayBasis(models.TextChoices):
+    PERCENT = "percent", _("Percentage of the annual salary")
+    EUROS = "euros", _("Amount in euros")
+
+
+class PayScale(models.TextChoices):
+    LINEAR = "linear", _("Linear: the maximum × points / 100")
+    STEPPED = "stepped", _("Stepped: a share of the maximum per range of points")
+
+
+class PayRules(TimestampedModel):
+    """How an organization turns the year's evaluation into performance pay
+    (tulospalkkio). Off unless enabled. A decided pay keeps a copy of the rules it was
+    calculated with (PerformancePay.snapshot), so changing them later changes nothing decided."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="pay_rules")
+    enabled = models.BooleanField(_("performance pay in use"), default=False)
+    basis = models.CharField(
+        _("maximum as"), max_length=10, choices=PayBasis.choices, default=PayBasis.PERCENT
+    )
+    maximum = models.DecimalField(
+        _("maximum"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Per cent of the annual salary (e.g. 8) or euros (e.g. 5000)."),
+    )
+    threshold = models.DecimalField(
+        _("threshold (points)"),
+        max_digits=5,
+        decimal_places=1,
+        default=0,
+        help_text=_("No pay under this many points, e.g. 50."),
+    )
+    scale = models.CharField(_("scale"), max_length=10, choices=PayScale.choices, default=PayScale.LINEAR)
+    # Stepped scale: [[from points, to points, per cent of the maximum], …] as decimal text.
+    steps = models.JSONField(_("steps"), default=list, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("performance pay rules")
+        verbose_name_plural = _("performance pay rules")
+
+
+class PerformancePay(TimestampedModel):
+    """The performance pay of one year's evaluation: the annual salary it is calculated
+    from (personal data: entered and read by few, every read audited) and, once the board
+    has decided, the calculation as decided (rules, inputs, result, decision)."""
+
+    checkpoint = models.OneToOneField(Checkpoint, on_delete=models.PROTECT, related_name="performance_pay")
+    annual_salary = models.DecimalField(
+        _("annual salary"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    salary_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision = models.ForeignKey(
+        "governance.Handling", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    snapshot = models.JSONField(_("calculation as decided"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("performance pay")
+        verbose_name_plural = _("performance pay")

@@ -8,15 +8,14 @@ or the assessments.
 """
 
 from suunta import policies
-from suunta.agreements.models import Checkpoint, GoalArea
+from suunta.agreements.models import Checkpoint, GoalArea, Scoring
 from suunta.documents.content import followup_decision
 from suunta.evidence.forms import evidence_form
-from suunta.measures.weights import overall_result
 from suunta.organizations import people
 
-from . import services
-from .forms import AssessmentForm, CloseStepForm, MarkAgreedForm, ReportForm
-from .models import Assessment, AssessmentKind, FollowUp, FollowUpStatus, Rating
+from . import performance, services
+from .forms import AssessmentForm, CloseStepForm, MarkAgreedForm, ReportForm, SalaryForm
+from .models import Assessment, AssessmentKind, FollowUp, FollowUpStatus, MetricScore, Rating
 
 
 def own_kind(user, checkpoint) -> str | None:
@@ -83,21 +82,43 @@ def _earlier_agreed(user, checkpoint, agreement) -> dict:
     }
 
 
-def _agreed_forms(goal_list, agreed, scale, given) -> dict:
+def rated_metrics(organization, goal) -> list:
+    """The goal's metrics the agreed follow-up rates by hand (from the prefetched metrics)."""
+    if not (organization.use_weights and organization.assess_metrics):
+        return []
+    return [m for m in goal.metrics.all() if m.scoring == Scoring.RATING]
+
+
+def agreed_form(organization, goal, scale, data=None, initial=None) -> AssessmentForm:
+    return AssessmentForm(
+        data,
+        prefix=f"agreed-{goal.pk}",
+        ratings=scale,
+        rated_metrics=rated_metrics(organization, goal),
+        initial=initial,
+    )
+
+
+def _agreed_forms(organization, checkpoint, goal_list, agreed, scale, given) -> dict:
     forms = dict(given or {})
-    for goal in goal_list:
-        if goal.pk not in forms:
-            current = agreed.get(goal.pk)
-            forms[goal.pk] = AssessmentForm(
-                prefix=f"agreed-{goal.pk}",
-                ratings=scale,
-                initial={
-                    "rating": current.rating_id if current else None,
-                    "text": current.text if current else "",
-                    # 0: "none saved yet", so a first save made meanwhile conflicts too.
-                    "revision": current.revision if current else 0,
-                },
+    missing = [g for g in goal_list if g.pk not in forms]
+    stored = {}
+    if missing and organization.use_weights and organization.assess_metrics:
+        stored = dict(
+            MetricScore.objects.filter(checkpoint=checkpoint, rating__isnull=False).values_list(
+                "metric_id", "rating_id"
             )
+        )
+    for goal in missing:
+        current = agreed.get(goal.pk)
+        initial = {
+            "rating": current.rating_id if current else None,
+            "text": current.text if current else "",
+            # 0: "none saved yet", so a first save made meanwhile conflicts too.
+            "revision": current.revision if current else 0,
+        }
+        initial.update({f"metric_{m.pk}": stored.get(m.pk) for m in rated_metrics(organization, goal)})
+        forms[goal.pk] = agreed_form(organization, goal, scale, initial=initial)
     return forms
 
 
@@ -141,7 +162,7 @@ def _progress(checkpoint, goal_list, assessments) -> dict:
     }
 
 
-def _action_forms(user, checkpoint, followup, problem, agreement, given) -> dict:
+def _action_forms(user, checkpoint, followup, problem, agreement, given, result) -> dict:
     """The forms for closing a step, marking the follow-up agreed and reporting it."""
     can_close = (
         not problem
@@ -156,12 +177,38 @@ def _action_forms(user, checkpoint, followup, problem, agreement, given) -> dict
     )
     report = given.get("report")
     if report is None and can_report:
-        report = ReportForm(prefix="report", initial={"text": followup_decision(agreement, checkpoint)})
+        report = report_form(
+            checkpoint,
+            result.rules is not None,
+            initial={"text": followup_decision(agreement, checkpoint, result)},
+        )
+    salary = given.get("salary")
+    if (
+        salary is None
+        and result.rules is not None
+        and result.decided is None
+        and policies.can(user, policies.ENTER_SALARY, checkpoint)
+    ):
+        salary = SalaryForm(prefix="salary", initial={"annual_salary": result.calculation.salary})
     return {
         "close_form": given.get("close") or (CloseStepForm(prefix="close") if can_close else None),
         "mark_form": given.get("mark") or (MarkAgreedForm(prefix="mark") if can_mark else None),
         "report_form": report,
+        "salary_form": salary,
     }
+
+
+def report_form(checkpoint, pay_in_use: bool, data=None, initial=None) -> ReportForm:
+    return ReportForm(
+        data, prefix="report", initial=initial, evaluation=checkpoint.is_evaluation, pay=pay_in_use
+    )
+
+
+def year_result(user, checkpoint, goal_list, agreed):
+    """The checkpoint's weighted result and, at the year's evaluation, the pay: with the
+    salary (its read audited) for those who may see it."""
+    salary = performance.read_salary(user, checkpoint) if checkpoint.is_evaluation else None
+    return performance.evaluation(checkpoint, goal_list, agreed, salary=salary)
 
 
 def checkpoint_page(
@@ -198,12 +245,13 @@ def checkpoint_page(
         "own": given_own or {},
         # A form sent back with an error stays, with what was typed, even when the
         # follow-up can no longer be agreed (it was agreed or closed meanwhile).
-        "agreed": _agreed_forms(goal_list, agreed, scale, agreed_forms)
+        "agreed": _agreed_forms(agreement.organization, checkpoint, goal_list, agreed, scale, agreed_forms)
         if can_agree
         else dict(agreed_forms or {}),
         "evidence": evidence_forms or {},
     }
     earlier = _earlier_agreed(user, checkpoint, agreement)
+    result = year_result(user, checkpoint, goal_list, agreed)
     return {
         "organization": agreement.organization,
         "agreement": agreement,
@@ -216,8 +264,10 @@ def checkpoint_page(
         "problem": problem,
         "conflict": conflict,
         "progress": _progress(checkpoint, goal_list, assessments),
-        "overall": overall_result(goal_list, agreed) if agreement.organization.use_weights else None,
-        **_action_forms(user, checkpoint, followup, problem, agreement, action_forms or {}),
+        "overall": result.overall,
+        "result": result,
+        "salary_visible": result.calculation is not None and result.calculation.salary is not None,
+        **_action_forms(user, checkpoint, followup, problem, agreement, action_forms or {}, result),
         "statuses": list(FollowUpStatus),
         # Self-assessments and views are for insiders; readers see only agreed follow-ups.
         "insider": policies.is_insider(user, agreement),

@@ -6,6 +6,7 @@ is closed by the preparer or a position with the right, with a recorded reason.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,19 +14,22 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from suunta import policies
-from suunta.agreements.models import Checkpoint, GoalArea, Metric, VersionStatus
+from suunta.agreements.models import Checkpoint, GoalArea, Metric, Scoring, VersionStatus
 from suunta.audit import services as audit
 from suunta.governance.models import Handling, Outcome
 from suunta.lib.clock import now, today
+from suunta.measures.weights import score_from_value, to_decimal
 from suunta.organizations import people
 from suunta.organizations.models import Body, BodyKind
 
+from . import evaluation, performance
 from .models import (
     Assessment,
     AssessmentKind,
     FollowUp,
     FollowUpStatus,
     MetricNote,
+    MetricScore,
     Rating,
     SkippedStep,
 )
@@ -106,6 +110,7 @@ def save_assessment(
     submit: bool = False,
     revision: int | None = None,
     metric_notes: dict[int, str] | None = None,
+    metric_ratings: dict[int, Rating | None] | None = None,
 ) -> Assessment:
     checkpoint, followup = _lock(checkpoint)
     policies.require(user, WRITE_ACTION[kind], checkpoint)
@@ -117,8 +122,27 @@ def save_assessment(
     if rating is not None and rating.organization_id != _org(checkpoint):
         raise ValidationError({"rating": _("Choose a rating from the scale.")})
     text = (text or "").strip()
+    # Where each metric is rated, the agreed follow-up rates the goal's metrics (those
+    # rated by hand) and the goal's own rating is optional.
+    per_metric = kind == AssessmentKind.AGREED and rates_metrics(checkpoint, goal_area)
+    rated_metrics = hand_rated_metrics(checkpoint, goal_area) if per_metric else []
+    if per_metric:
+        metric_ratings = metric_ratings or {}
+        errors = {
+            f"metric_{m.pk}": _("Choose a rating for the metric: %(metric)s.") % {"metric": m.display_text}
+            for m in rated_metrics
+            if metric_ratings.get(m.pk) is None
+        }
+        if not text:
+            errors["text"] = _("Write the assessment before submitting.")
+        for m in rated_metrics:
+            given = metric_ratings.get(m.pk)
+            if given is not None and given.organization_id != _org(checkpoint):
+                errors[f"metric_{m.pk}"] = _("Choose a rating from the scale.")
+        if errors:
+            raise ValidationError(errors)
     # The agreed follow-up counts as submitted once saved: it needs both, too.
-    if (submit or kind == AssessmentKind.AGREED) and (rating is None or not text):
+    elif (submit or kind == AssessmentKind.AGREED) and (rating is None or not text):
         errors = {}
         if rating is None:
             errors["rating"] = _("Choose a rating before submitting.")
@@ -147,12 +171,15 @@ def save_assessment(
     assessment.save()
     if metric_notes is not None and kind == AssessmentKind.SELF:
         _save_metric_notes(assessment, goal_area, metric_notes)
+    changes = audit.diff(before, audit.snapshot(assessment, ["rating", "text", "submitted_at"]))
+    if rated_metrics:
+        changes.update(_save_metric_ratings(user, checkpoint, rated_metrics, metric_ratings))
     audit.record(
         f"assessment.{kind}.{'submit' if submit else 'save'}",
         actor=user,
         organization=_org(checkpoint),
         obj=assessment,
-        changes=audit.diff(before, audit.snapshot(assessment, ["rating", "text", "submitted_at"])),
+        changes=changes,
     )
     _advance(checkpoint, followup, user)
     return assessment
@@ -183,6 +210,65 @@ def save_assessments(user, checkpoint: Checkpoint, kind: str, entries: dict, *, 
     if errors:
         raise AssessmentErrors(errors)
     return saved
+
+
+def rates_metrics(checkpoint: Checkpoint, goal_area: GoalArea) -> bool:
+    """Whether the agreed follow-up of this goal rates its metrics rather than the goal:
+    the organization rates each metric and the goal has metrics."""
+    organization = checkpoint.version.plan.agreement.organization
+    return bool(
+        organization.use_weights
+        and organization.assess_metrics
+        and Metric.objects.filter(goal_area=goal_area).exists()
+    )
+
+
+def hand_rated_metrics(checkpoint: Checkpoint, goal_area: GoalArea) -> list[Metric]:
+    """The goal's metrics the agreed follow-up rates by hand."""
+    return list(Metric.objects.filter(goal_area=goal_area, scoring=Scoring.RATING).order_by("order", "id"))
+
+
+def _save_metric_ratings(user, checkpoint, metrics: list[Metric], ratings: dict) -> dict:
+    """Store each metric's agreed rating; returns the audit's changes by metric."""
+    changes = {}
+    stored = {s.metric_id: s for s in MetricScore.objects.filter(checkpoint=checkpoint, metric__in=metrics)}
+    for metric in metrics:
+        rating = ratings[metric.pk]
+        row = stored.get(metric.pk)
+        if row is not None and row.rating_id == rating.pk:
+            continue
+        changes[f"metric {metric.display_text}"] = [
+            str(row.rating) if row and row.rating else None,
+            str(rating),
+        ]
+        MetricScore.objects.update_or_create(
+            checkpoint=checkpoint, metric=metric, defaults={"rating": rating, "author": user}
+        )
+    return changes
+
+
+def _store_value_scores(user, checkpoint: Checkpoint) -> None:
+    """On agreeing: the points of each metric scored from its values, from the latest
+    value by the checkpoint's closing day, kept so that later values change nothing."""
+    metrics = list(
+        Metric.objects.filter(
+            goal_area__version_id=checkpoint.version_id, scoring=Scoring.VALUES, target__isnull=False
+        )
+    )
+    latest = evaluation.latest_values(checkpoint, metrics)
+    for metric in metrics:
+        value = latest.get(metric.pk)
+        points = score_from_value(metric, value.value) if value is not None else None
+        MetricScore.objects.update_or_create(
+            checkpoint=checkpoint,
+            metric=metric,
+            defaults={
+                "points": to_decimal(points, Decimal("0.0001")) if points is not None else None,
+                "value": value.value if value else None,
+                "measured_on": value.measured_on if value else None,
+                "author": user,
+            },
+        )
 
 
 def _save_metric_notes(assessment: Assessment, goal_area: GoalArea, notes: dict[int, str]) -> None:
@@ -285,12 +371,32 @@ def mark_agreed(
             )
         )
     goals = set(GoalArea.objects.filter(version_id=checkpoint.version_id).values_list("pk", flat=True))
-    agreed = set(
-        Assessment.objects.filter(checkpoint=checkpoint, kind=AssessmentKind.AGREED, rating__isnull=False)
-        .exclude(text="")
-        .values_list("goal_area_id", flat=True)
-    )
-    if goals - agreed:
+    agreed = Assessment.objects.filter(checkpoint=checkpoint, kind=AssessmentKind.AGREED).exclude(text="")
+    organization = checkpoint.version.plan.agreement.organization
+    if organization.use_weights and organization.assess_metrics:
+        # A goal with metrics rated by hand needs each of them rated; one without, its own rating.
+        hand_rated = Metric.objects.filter(
+            goal_area__version_id=checkpoint.version_id, scoring=Scoring.RATING
+        )
+        rated = set(
+            MetricScore.objects.filter(checkpoint=checkpoint, rating__isnull=False).values_list(
+                "metric_id", flat=True
+            )
+        )
+        missing = {m.goal_area_id for m in hand_rated if m.pk not in rated}
+        with_metrics = set(
+            Metric.objects.filter(goal_area__version_id=checkpoint.version_id).values_list(
+                "goal_area_id", flat=True
+            )
+        )
+        rated_goals = set(agreed.filter(rating__isnull=False).values_list("goal_area_id", flat=True))
+        texts = set(agreed.values_list("goal_area_id", flat=True))
+        complete = {g for g in texts if g not in missing and (g in with_metrics or g in rated_goals)}
+        if goals - complete:
+            raise ValidationError(
+                _("Every goal needs its agreed text and a rating for each metric rated by hand first.")
+            )
+    elif goals - set(agreed.filter(rating__isnull=False).values_list("goal_area_id", flat=True)):
         raise ValidationError(_("Every goal needs an agreed rating and text first."))
     if meeting_date is None:
         raise ValidationError({"meeting_date": _("Enter the meeting date.")})
@@ -303,6 +409,8 @@ def mark_agreed(
                 % {"date": formats.date_format(checkpoint.window_start, "SHORT_DATE_FORMAT")}
             }
         )
+    if organization.use_weights and organization.assess_metrics:
+        _store_value_scores(user, checkpoint)
     _set_status(followup, FollowUpStatus.AGREED, user, agreed_on=meeting_date, agreed_body=body)
     return followup
 
@@ -318,10 +426,14 @@ def report_to_board(
     case_number: str = "",
     text: str = "",
     outcome: str = Outcome.NOTED,
+    amended_points: Decimal | None = None,
+    amended_amount: Decimal | None = None,
 ) -> Handling:
     """Record the board's decision on an agreed follow-up as decided: taken for
     information or approved (the follow-up is then reported), or returned (it stays
-    agreed, to be reported again)."""
+    agreed, to be reported again). The year's evaluation is approved, approved as
+    amended (with the board's own points and pay) or returned; an approval stores the
+    result and the pay calculation as decided."""
     checkpoint, followup = _lock(checkpoint)
     policies.require(user, policies.REPORT_FOLLOWUP, checkpoint)
     if followup.status != FollowUpStatus.AGREED:
@@ -339,8 +451,11 @@ def report_to_board(
         ) % {"date": formats.date_format(followup.agreed_on, "SHORT_DATE_FORMAT")}
     elif meeting_date > today():
         errors["meeting_date"] = _("The meeting date cannot be in the future.")
-    if outcome not in REPORT_OUTCOMES:
+    if outcome not in (EVALUATION_OUTCOMES if checkpoint.is_evaluation else REPORT_OUTCOMES):
         errors["outcome"] = _("Choose what the board decided.")
+    result, amended = None, None
+    if checkpoint.is_evaluation and outcome in (Outcome.APPROVED, Outcome.AMENDED):
+        result, amended = _evaluation_decision(checkpoint, outcome, amended_points, amended_amount, errors)
     if errors:
         raise ValidationError(errors)
     handling = Handling.objects.create(
@@ -365,8 +480,49 @@ def report_to_board(
         )
     else:
         _set_status(followup, FollowUpStatus.REPORTED, user, report=handling)
+        if result is not None and (result.overall is not None or result.rules is not None):
+            performance.decide(user, checkpoint, handling, result, amended=amended)
     return handling
 
 
-# What the board may decide on a follow-up report.
+def _evaluation_decision(checkpoint, outcome, amended_points, amended_amount, errors: dict):
+    """The year's evaluation as the board approves it: the result and pay calculated now
+    and, where the board amended them, its own figures (checked, errors into `errors`)."""
+    goal_list = list(GoalArea.objects.filter(version_id=checkpoint.version_id).prefetch_related("metrics"))
+    agreed = {
+        a.goal_area_id: a
+        for a in Assessment.objects.filter(checkpoint=checkpoint, kind=AssessmentKind.AGREED).select_related(
+            "rating"
+        )
+    }
+    row = performance.pay_row(checkpoint)
+    result = performance.evaluation(checkpoint, goal_list, agreed, salary=row.annual_salary if row else None)
+    if outcome == Outcome.AMENDED:
+        if amended_points is None:
+            errors["amended_points"] = _("Enter the points the board decided.")
+        elif not 0 <= amended_points <= 100:
+            errors["amended_points"] = _("The points are between 0 and 100.")
+        if result.rules is not None:
+            if amended_amount is None:
+                errors["amended_amount"] = _("Enter the performance pay the board decided, in euros.")
+            elif amended_amount < 0:
+                errors["amended_amount"] = _("The pay cannot be negative.")
+        amended = {
+            "points": format(amended_points.quantize(Decimal("0.1")), "f")
+            if amended_points is not None
+            else None,
+            "amount": format(amended_amount.quantize(Decimal("0.01")), "f")
+            if amended_amount is not None
+            else None,
+        }
+        return result, amended
+    if result.calculation is not None and result.calculation.problem:
+        errors["outcome"] = result.calculation.problem
+    elif result.overall is not None and result.overall.result is None:
+        errors["outcome"] = _("The result is approved once the agreed follow-up gives a weighted result.")
+    return result, None
+
+
+# What the board may decide on a follow-up report, and on the year's evaluation.
 REPORT_OUTCOMES = (Outcome.NOTED, Outcome.APPROVED, Outcome.RETURNED)
+EVALUATION_OUTCOMES = (Outcome.APPROVED, Outcome.AMENDED, Outcome.RETURNED)

@@ -30,4 +30,10 @@ urlpatterns = [
         {"action": "report"},
         name="followup_report",
     ),
+    path(
+        "plans/<int:pk>/followup/<int:checkpoint_id>/salary/",
+        views.followup_action,
+        {"action": "salary"},
+        name="followup_salary",
+    ),
 ]

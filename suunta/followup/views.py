@@ -14,9 +14,9 @@ from suunta.agreements.models import GoalArea, GoalPlan
 from suunta.lib.forms import apply_validation_error
 from suunta.organizations.models import Body, BodyKind, Organization
 
-from . import pages, services
+from . import pages, performance, services
 from .due import overview
-from .forms import AssessmentForm, CloseStepForm, MarkAgreedForm, ReportForm
+from .forms import CloseStepForm, MarkAgreedForm, SalaryForm
 from .models import AssessmentKind, Rating
 
 
@@ -70,8 +70,9 @@ def save_agreed(request, pk: int, checkpoint_id: int, goal_id: int):
     goal = policies.get_scoped_or_404(
         GoalArea.objects.filter(version_id=checkpoint.version_id), request.user, pk=goal_id
     )
-    ratings = Rating.objects.filter(organization_id=plan.agreement.organization_id)
-    form = AssessmentForm(request.POST, prefix=f"agreed-{goal.pk}", ratings=ratings)
+    organization = plan.agreement.organization
+    ratings = Rating.objects.filter(organization_id=organization.pk)
+    form = pages.agreed_form(organization, goal, ratings, data=request.POST)
     conflict = None
     if form.is_valid():
         try:
@@ -83,13 +84,14 @@ def save_agreed(request, pk: int, checkpoint_id: int, goal_id: int):
                 rating=form.cleaned_data["rating"],
                 text=form.cleaned_data["text"],
                 revision=form.cleaned_data["revision"],
+                metric_ratings=form.metric_ratings(),
             )
         except services.ConflictError as error:
             conflict = {"goal": goal, "theirs": error.assessment}
             # Keep the user's text in the form; the next save overwrites knowingly.
             data = request.POST.copy()
             data[f"agreed-{goal.pk}-revision"] = error.assessment.revision
-            form = AssessmentForm(data, prefix=f"agreed-{goal.pk}", ratings=ratings)
+            form = pages.agreed_form(organization, goal, ratings, data=data)
             form.is_valid()
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -104,18 +106,22 @@ def save_agreed(request, pk: int, checkpoint_id: int, goal_id: int):
 @require_http_methods(["POST"])
 def followup_action(request, pk: int, checkpoint_id: int, action: str):
     plan, checkpoint = _context(request, pk, checkpoint_id)
-    form_class, prefix = {
-        "close": (CloseStepForm, "close"),
-        "mark": (MarkAgreedForm, "mark"),
-        "report": (ReportForm, "report"),
-    }[action]
     permission = {
         "close": policies.CLOSE_FOLLOWUP_STEP,
         "mark": policies.MARK_AGREED,
         "report": policies.REPORT_FOLLOWUP,
+        "salary": policies.ENTER_SALARY,
     }[action]
     policies.require(request.user, permission, checkpoint)
-    form = form_class(request.POST, prefix=prefix)
+    if action == "report":
+        # The year's evaluation asks for the board's figures where it amends them.
+        pay_in_use = (
+            checkpoint.is_evaluation and performance.rules_for(plan.agreement.organization) is not None
+        )
+        form = pages.report_form(checkpoint, pay_in_use, data=request.POST)
+    else:
+        form_class = {"close": CloseStepForm, "mark": MarkAgreedForm, "salary": SalaryForm}[action]
+        form = form_class(request.POST, prefix=action)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -128,6 +134,9 @@ def followup_action(request, pk: int, checkpoint_id: int, action: str):
                 ).first()
                 services.mark_agreed(request.user, checkpoint, data["meeting_date"], body)
                 message = _("The follow-up is agreed.")
+            elif action == "salary":
+                performance.set_salary(request.user, checkpoint, data["annual_salary"])
+                message = _("The annual salary was saved.")
             else:
                 services.report_to_board(request.user, checkpoint, **data)
                 message = _("The report to the board was recorded.")

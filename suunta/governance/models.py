@@ -21,6 +21,8 @@ from suunta.organizations.models import Body, Organization, Role
 class Outcome(models.TextChoices):
     HANDLED = "handled", _("handled")
     APPROVED = "approved", _("approved")
+    # The board approved a year's evaluation with figures of its own (amended points or pay).
+    AMENDED = "amended", _("approved as amended")
     RETURNED = "returned", _("returned for re-preparation")
     TABLED = "tabled", _("tabled")
     NOTED = "noted", _("taken for information")

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from suunta.agreements.forms import DateInput
+from suunta.agreements.models import Scoring
 from suunta.lib.numbers import LocalDecimalField
 
 from .models import COMMENT_MAX, SOURCE_MAX
@@ -42,11 +43,14 @@ class ImportForm(forms.Form):
 
 
 class WeightsForm(forms.Form):
-    """One weight per goal; together 100."""
+    """One weight per goal, together 100; where each metric is rated, also each metric's
+    weight within its goal (all empty: split evenly) and how a metric with a numeric
+    target is scored."""
 
-    def __init__(self, *args, goals, **kwargs):
+    def __init__(self, *args, goals, per_metric: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.goals = goals
+        self.per_metric = per_metric
         for goal in goals:
             self.fields[f"goal_{goal.pk}"] = forms.IntegerField(
                 label=goal.display_title,
@@ -55,6 +59,28 @@ class WeightsForm(forms.Form):
                 initial=goal.weight,
                 widget=forms.NumberInput(attrs={"class": "input--short"}),
             )
+            for metric in self.metrics_of(goal):
+                self.fields[f"metric_{metric.pk}"] = forms.IntegerField(
+                    label=_("Weight within the goal: %(metric)s") % {"metric": metric.display_text},
+                    min_value=0,
+                    max_value=100,
+                    required=False,
+                    initial=metric.weight,
+                    help_text=_("Leave every metric of the goal empty to split the goal evenly."),
+                    widget=forms.NumberInput(attrs={"class": "input--short"}),
+                )
+                if metric.is_quantitative:
+                    self.fields[f"scoring_{metric.pk}"] = forms.ChoiceField(
+                        label=_("Scored how: %(metric)s") % {"metric": metric.display_text},
+                        choices=Scoring.choices,
+                        initial=metric.scoring,
+                        help_text=_(
+                            "From its values: the share of the way to the target, at most 100 points."
+                        ),
+                    )
+
+    def metrics_of(self, goal) -> list:
+        return list(goal.metrics.all()) if self.per_metric else []
 
     def clean(self):
         cleaned = super().clean()
@@ -67,3 +93,17 @@ class WeightsForm(forms.Form):
 
     def weights(self) -> dict[int, int]:
         return {g.pk: self.cleaned_data[f"goal_{g.pk}"] for g in self.goals}
+
+    def metric_weights(self) -> dict[int, int | None] | None:
+        if not self.per_metric:
+            return None
+        return {m.pk: self.cleaned_data.get(f"metric_{m.pk}") for g in self.goals for m in self.metrics_of(g)}
+
+    def scoring(self) -> dict[int, str] | None:
+        if not self.per_metric:
+            return None
+        return {
+            m.pk: self.cleaned_data.get(f"scoring_{m.pk}") or Scoring.RATING
+            for g in self.goals
+            for m in self.metrics_of(g)
+        }

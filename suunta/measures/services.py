@@ -9,7 +9,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from suunta import policies
-from suunta.agreements.models import GoalArea, GoalPlan, Metric, PlanVersion, VersionStatus
+from suunta.agreements.models import GoalArea, GoalPlan, Metric, PlanVersion, Scoring, VersionStatus
 from suunta.audit import services as audit
 from suunta.lib.clock import today
 from suunta.lib.numbers import format_decimal
@@ -162,20 +162,31 @@ def _plain(value: Decimal) -> str:
 
 @audit.recording_refusals
 @transaction.atomic
-def set_weights(user, version: PlanVersion, weights: dict[int, int]) -> None:
-    """Weights of every goal of a draft version at once; they must sum to 100."""
+def set_weights(
+    user,
+    version: PlanVersion,
+    weights: dict[int, int],
+    metric_weights: dict[int, int | None] | None = None,
+    scoring: dict[int, str] | None = None,
+) -> None:
+    """Weights of every goal of a draft version at once; they must sum to 100. Where each
+    metric is rated: the metrics' weights within each goal (all empty: split evenly; else
+    100 together) and how each metric with a numeric target is scored. All or nothing."""
     version = (
         PlanVersion.objects.select_for_update()
         .select_related("plan__agreement__organization")
         .get(pk=version.pk)
     )
     policies.require(user, policies.SET_WEIGHTS, version)
-    goals = list(GoalArea.objects.filter(version=version))
+    goals = list(GoalArea.objects.filter(version=version).prefetch_related("metrics"))
     if set(weights) != {g.pk for g in goals}:
         raise ValidationError(_("Give a weight for every goal."))
     total = sum(weights.values())
     if total != 100:
         raise ValidationError(_("The weights must sum to 100; now they sum to %(total)s.") % {"total": total})
+    if metric_weights is not None:
+        _check_metric_weights(goals, metric_weights, scoring or {})
+    organization = version.plan.agreement.organization_id
     for goal in goals:
         if goal.weight != weights[goal.pk]:
             before = goal.weight
@@ -185,7 +196,53 @@ def set_weights(user, version: PlanVersion, weights: dict[int, int]) -> None:
             audit.record(
                 "goal.weight",
                 actor=user,
-                organization=version.plan.agreement.organization_id,
+                organization=organization,
                 obj=goal,
                 changes={"weight": [before, goal.weight]},
             )
+        if metric_weights is None:
+            continue
+        for metric in goal.metrics.all():
+            new = {
+                "weight": metric_weights.get(metric.pk),
+                "scoring": (scoring or {}).get(metric.pk, metric.scoring),
+            }
+            before = {"weight": metric.weight, "scoring": metric.scoring}
+            if new != before:
+                metric.weight, metric.scoring = new["weight"], new["scoring"]
+                metric.full_clean()
+                metric.save(update_fields=["weight", "scoring", "updated_at"])
+                audit.record(
+                    "metric.weight",
+                    actor=user,
+                    organization=organization,
+                    obj=metric,
+                    changes={k: [before[k], new[k]] for k in new if new[k] != before[k]},
+                )
+
+
+def _check_metric_weights(goals, metric_weights: dict, scoring: dict) -> None:
+    """Per goal: every metric weight empty (split evenly) or all given and 100 together;
+    only a metric with a numeric target can be scored from its values."""
+    errors = {}
+    for goal in goals:
+        metrics = list(goal.metrics.all())
+        given = [metric_weights.get(m.pk) for m in metrics]
+        if any(w is not None for w in given):
+            if any(w is None for w in given):
+                for m in metrics:
+                    if metric_weights.get(m.pk) is None:
+                        errors[f"metric_{m.pk}"] = _(
+                            "Give every metric of the goal a weight, or leave them all empty to split evenly."
+                        )
+            elif sum(given) != 100:
+                errors[f"metric_{metrics[0].pk}"] = _(
+                    "The weights of the metrics of “%(goal)s” must sum to 100; now they sum to %(total)s."
+                ) % {"goal": goal.display_title, "total": sum(given)}
+        for m in metrics:
+            if scoring.get(m.pk) == Scoring.VALUES and not m.is_quantitative:
+                errors[f"scoring_{m.pk}"] = _(
+                    "Only a metric with a numeric target is scored from its values."
+                )
+    if errors:
+        raise ValidationError(errors)

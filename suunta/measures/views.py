@@ -151,11 +151,11 @@ def plan_weights(request, pk: int):
     plan, versions = access.plan_with_versions(request.user, pk)
     version = versions[-1]
     policies.require(request.user, policies.SET_WEIGHTS, version)
-    goals = list(GoalArea.objects.filter(version=version))
-    form = WeightsForm(request.POST, goals=goals)
+    goals = list(GoalArea.objects.filter(version=version).prefetch_related("metrics"))
+    form = WeightsForm(request.POST, goals=goals, per_metric=plan.agreement.organization.assess_metrics)
     if form.is_valid():
         try:
-            services.set_weights(request.user, version, form.weights())
+            services.set_weights(request.user, version, form.weights(), form.metric_weights(), form.scoring())
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

@@ -48,6 +48,16 @@ class Organization(TimestampedModel):
             "computed from the agreed ratings."
         ),
     )
+    # Where goals are weighed: the agreed follow-up rates each metric (weighted inside
+    # its goal, split evenly unless set) instead of the goal as a whole.
+    assess_metrics = models.BooleanField(
+        _("rate each metric"),
+        default=False,
+        help_text=_(
+            "The agreed follow-up rates each metric instead of the goal as a whole; a goal's "
+            "points come from its metrics (split evenly unless weights are given)."
+        ),
+    )
 
     objects = OrganizationQuerySet.as_manager()
 
