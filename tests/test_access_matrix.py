@@ -315,6 +315,9 @@ OWN = expect(403, executive=302, toinen=404, **{"evaluators": 302})
 AGREED = expect(403, editors=200, toinen=404)
 MAYOR_OR_PREPARER = expect(403, toinen=404, **{"mayor_or_preparer": 200})
 PREPARER_ONLY = expect(403, toinen=404, **{"preparer": 200})
+# The annual salary: the preparer and the admin enter it (the demo's open checkpoint is
+# no year's evaluation, so the form comes back with that message: 200).
+SALARY = expect(403, toinen=404, preparer=200, admin=200)
 # Evidence on the open checkpoint: the executive and evaluators add to their own
 # assessments (an empty POST re-shows the form: 200); a submitted self-assessment's file
 # is downloaded by insiders, never by board members or auditors (404, as they do not see
@@ -374,6 +377,7 @@ MATRIX: dict[str, Entry] = {
     "organization_process_steps": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "document_texts": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "record_settings": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
+    "evaluation_settings": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "agreement_new": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "member_list": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "member_new": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
@@ -422,6 +426,7 @@ MATRIX: dict[str, Entry] = {
     "followup_close": Entry(MAYOR_OR_PREPARER, method="post", args=open_checkpoint),
     "followup_mark": Entry(MAYOR_OR_PREPARER, method="post", args=open_checkpoint),
     "followup_report": Entry(PREPARER_ONLY, method="post", args=open_checkpoint),
+    "followup_salary": Entry(SALARY, method="post", args=open_checkpoint),
     "evidence_add": Entry(EVIDENCE_ADD, method="post", args=agreed_goal),
     "evidence_download": Entry(EVIDENCE_DOWNLOAD, args=evidence_file),
     "evidence_remove": Entry(EVIDENCE_REMOVE, method="post", args=evidence_link),

@@ -2,6 +2,7 @@
 unless --force."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -9,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from suunta.agreements.models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion
 from suunta.demo.loader import DEFAULT_PASSWORD, load_demo
+from suunta.followup.models import FollowUp, PayRules, PerformancePay
 from suunta.governance.models import Handling
 from suunta.organizations.models import Body, Membership, Organization
 
@@ -52,15 +54,16 @@ def test_it_loads_the_demo(db):
         ("pikkujarvi", "chair-group"),
     }
     # The seed's 2025 plan, the current year's plan made from it, Toinen kunta's plan,
-    # and Pikkujärvi's, frozen by the chair group's meeting.
+    # and Pikkujärvi's two, frozen by the chair group's meeting.
     assert set(GoalPlan.objects.values_list("title", flat=True)) == {
         "Kansliapäällikön tavoitteet 2025",
         "Kansliapäällikön tavoitteet 2026",
         "Kunnanjohtajan tavoitteet 2025",
         "Kunnanjohtajan tavoitteet 2026",
+        "Kunnanjohtajan tulostavoitteet 2025",
     }
     frozen = Handling.objects.get(
-        version__plan__agreement__organization__slug="pikkujarvi", outcome="approved"
+        version__plan__title="Kunnanjohtajan tavoitteet 2026", checkpoint=None, outcome="approved"
     )
     assert (frozen.body.name, frozen.version.status, frozen.presenter.username) == (
         "Puheenjohtajisto",
@@ -113,6 +116,65 @@ def test_the_seed_plan_is_approved_through_the_workflow(db):
     assert approval.presenter.username == "pormestari"
     assert [u.username for u in approval.disqualified.all()] == ["kansliapaallikko"]
     assert len(approval.snapshot_sha256) == 64
+
+
+def test_pikkujarvi_has_a_year_evaluation_with_a_decided_pay(db):
+    load_demo()
+    organization = Organization.objects.get(slug="pikkujarvi")
+    assert (organization.use_weights, organization.assess_metrics) == (True, True)
+    rules = PayRules.objects.get(organization=organization)
+    assert (rules.enabled, rules.basis, rules.maximum, rules.threshold, rules.scale) == (
+        True,
+        "percent",
+        Decimal("8"),
+        Decimal("50"),
+        "linear",
+    )
+    # The 2026 plan stays the current one, its goals weighed to 100.
+    current = GoalPlan.objects.get(agreement__organization=organization, period_start__year=2026)
+    assert sum(GoalArea.objects.filter(version__plan=current).values_list("weight", flat=True)) == 100
+    earlier = GoalPlan.objects.get(title="Kunnanjohtajan tulostavoitteet 2025")
+    assert earlier.versions.get().status == "approved"
+    goals = GoalArea.objects.filter(version__plan=earlier)
+    assert list(goals.values_list("weight", flat=True)) == [20] * 5
+    assert not Metric.objects.filter(goal_area__version__plan=earlier, weight__isnull=False).exists()
+    assert list(
+        Metric.objects.filter(goal_area__version__plan=earlier, scoring="values").values_list(
+            "text", flat=True
+        )
+    ) == ["Vuosikate vähintään 250 euroa asukasta kohden"]
+    autumn, year = Checkpoint.objects.filter(version__plan=earlier).order_by("order")
+    assert (autumn.kind, year.kind) == ("followup", "evaluation")
+    assert [FollowUp.objects.get(checkpoint=c).status for c in (autumn, year)] == ["reported", "reported"]
+    assert FollowUp.objects.get(checkpoint=autumn).report.outcome == "noted"
+
+    # By hand (goals 20 % each, metrics split evenly; 100 / 75 / 50 / 0, "cannot be
+    # assessed" left out; the operating margin scored from its value 225 between the
+    # baseline 150 and the target 250: 75):
+    #   (75 + 100) / 2 = 87,5;  (100 + 75) / 2 = 87,5;  (50 + 100 + 100) / 3 = 250/3;
+    #   (100) / 1 = 100;  (75 + 100) / 2 = 87,5
+    #   points = 20 × (87,5 + 87,5 + 250/3 + 100 + 87,5) / 100 = 535/6 = 89,166… → 89,2
+    #   maximum = 8 % × 92 450,00 € = 7 396,00 €
+    #   pay = 7 396,00 × (535/6) / 100 = 3 956 860 / 600 = 6 594,766… → 6 594,77 €
+    #   (from the rounded 89,2 it would be 6 597,23 €: the pay starts from the exact points)
+    decided = PerformancePay.objects.get(checkpoint=year)
+    assert decided.annual_salary == Decimal("92450.00")
+    assert decided.snapshot["inputs"]["points_exact"] == "535/6"
+    assert decided.snapshot["inputs"]["annual_salary"] == "92450.00"
+    assert decided.snapshot["result"] == {"points": "89.2", "amount": "6594.77", "currency": "EUR"}
+    assert decided.snapshot["amended"] is False
+    assert decided.snapshot["rules"] == {
+        "basis": "percent",
+        "maximum": "8",
+        "threshold": "50",
+        "scale": "linear",
+        "steps": [],
+    }
+    assert (decided.decision.outcome, decided.decision.body.name) == ("approved", "Kunnanhallitus")
+    assert decided.decision.meeting_date.isoformat() == "2026-03-16"
+    assert decided.decision.section == "41"
+    assert decided.snapshot["decision"] == decided.decision.reference
+    assert "89,2 pistettä" in decided.decision.text and "6\u00a0594,77" in decided.decision.text
 
 
 def test_the_demo_users_have_the_demo_password(db, monkeypatch):

@@ -1,14 +1,15 @@
 """A plan as plain data (the `export_plan` JSON). Format: docs/export-format.md.
 
-Keys only ever get added; existing ones keep their meaning.
+Keys only ever get added; existing ones keep their meaning. The annual salary behind
+the performance pay (personal data) is never exported.
 """
 
 from django.db.models import Prefetch
 
 from suunta import policies
+from suunta.followup.evaluation import checkpoint_result, points_list
 from suunta.followup.models import Assessment, AssessmentKind
 from suunta.governance.models import Handling
-from suunta.measures.weights import overall_result
 
 from . import integrity
 from .models import Checkpoint, GoalArea, GoalPlan, Metric, PlanVersion
@@ -17,7 +18,8 @@ FORMAT_VERSION = 1
 
 
 def plans_for_export(queryset=None):
-    """Plans with everything the export reads, in a fixed number of queries."""
+    """Plans with everything the export reads, in a fixed number of queries (where the
+    organization rates each metric, each agreed follow-up's metric scores take one more)."""
 
     queryset = GoalPlan.objects.all() if queryset is None else queryset
     return (
@@ -35,7 +37,9 @@ def plans_for_export(queryset=None):
                     ),
                     Prefetch(
                         "checkpoints",
-                        queryset=Checkpoint.objects.select_related("followup").prefetch_related(
+                        queryset=Checkpoint.objects.select_related(
+                            "followup", "performance_pay"
+                        ).prefetch_related(
                             Prefetch(
                                 "assessments",
                                 queryset=Assessment.objects.select_related("rating", "author").order_by(
@@ -117,15 +121,17 @@ def plan_to_dict(plan: GoalPlan) -> dict:
             {
                 "label": checkpoint.label,
                 "label_sv": checkpoint.label_sv,
+                "kind": checkpoint.kind,
                 "start": checkpoint.window_start.isoformat(),
                 "end": checkpoint.window_end.isoformat(),
                 "status": getattr(getattr(checkpoint, "followup", None), "status", "open"),
                 "agreed_on": _iso(getattr(getattr(checkpoint, "followup", None), "agreed_on", None)),
                 "report": _report(checkpoint, by_id),
-                **_weighted(checkpoint, list(version.goal_areas.all()), organization.use_weights),
+                **_weighted(checkpoint, list(version.goal_areas.all())),
             }
             for checkpoint in checkpoints
         ],
+        "performance_pay": _performance_pay(checkpoints),
         "handling": [_handling(handling) for handling in handlings],
         "snapshot": (
             {"sha256": approval.snapshot_sha256, "decision": approval.reference} if approval else None
@@ -142,6 +148,8 @@ def _metric(metric, values: list) -> dict:
         "baseline": _number(metric.baseline),
         "target": _number(metric.target),
         "direction": metric.direction,
+        "weight": metric.weight,
+        "scoring": metric.scoring,
         "values": [
             {
                 "date": v.measured_on.isoformat(),
@@ -164,18 +172,43 @@ def _report(checkpoint, handlings_by_id: dict) -> dict | None:
     return _handling(handlings_by_id[report_id]) if report_id in handlings_by_id else None
 
 
-def _weighted(checkpoint, goals: list, use_weights: bool) -> dict:
-    """The weighted result of an agreed follow-up and its formula as users see it
-    (measures/weights.py); null where the organization does not weigh its goals or the
-    follow-up is not agreed yet."""
+def _weighted(checkpoint, goals: list) -> dict:
+    """The weighted result of an agreed follow-up, its formula as users see it and each
+    goal's and rated metric's points (followup/evaluation.py); null (and no points)
+    where the organization does not weigh its goals or the follow-up is not agreed yet."""
     status = getattr(getattr(checkpoint, "followup", None), "status", None)
     overall = None
-    if use_weights and status in policies.SETTLED_FOLLOWUP:
+    if checkpoint.version.plan.agreement.organization.use_weights and status in policies.SETTLED_FOLLOWUP:
         agreed = {a.goal_area_id: a for a in checkpoint.assessments.all() if a.kind == AssessmentKind.AGREED}
-        overall = overall_result(goals, agreed)
+        overall = checkpoint_result(checkpoint, goals, agreed)
     if overall is None or overall.result is None:
-        return {"weighted_result": None, "formula": None}
-    return {"weighted_result": format(overall.result, "f"), "formula": overall.formula}
+        return {"weighted_result": None, "formula": None, "points": []}
+    return {
+        "weighted_result": format(overall.result, "f"),
+        "formula": overall.formula,
+        "points": points_list(overall),
+    }
+
+
+def _performance_pay(checkpoints: list) -> dict | None:
+    """The year's evaluation as the board decided it (its stored copy, never
+    recomputed), without the annual salary; null until decided."""
+    for checkpoint in checkpoints:
+        row = getattr(checkpoint, "performance_pay", None) if checkpoint.is_evaluation else None
+        if row is None or row.snapshot is None:
+            continue
+        snapshot = row.snapshot
+        inputs = {key: value for key, value in snapshot.get("inputs", {}).items() if key != "annual_salary"}
+        calculated = snapshot.get("calculated") or {}
+        return {
+            "rules": snapshot.get("rules"),
+            "inputs": inputs,
+            "calculated": {"points": calculated.get("points"), "amount": calculated.get("amount")},
+            "result": snapshot.get("result"),
+            "amended": bool(snapshot.get("amended")),
+            "decision": snapshot.get("decision"),
+        }
+    return None
 
 
 def _handling(handling) -> dict:

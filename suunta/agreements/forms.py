@@ -116,10 +116,13 @@ class MetricForm(forms.ModelForm):
 class CheckpointForm(forms.ModelForm):
     class Meta:
         model = Checkpoint
-        fields = ["label", "window_start", "window_end", "label_sv"]
-        widgets = {"window_start": DateInput(), "window_end": DateInput()}
+        fields = ["label", "kind", "window_start", "window_end", "label_sv"]
+        widgets = {"window_start": DateInput(), "window_end": DateInput(), "kind": forms.RadioSelect}
         labels = {"label_sv": _("Label in Swedish (optional)")}
-        help_texts = {"label": _("As the column heading reads, e.g. elokuu 2025.")}
+        help_texts = {
+            "label": _("As the column heading reads, e.g. elokuu 2025."),
+            "kind": _("The year's evaluation comes after the period; the board approves its result."),
+        }
 
     def clean(self):
         cleaned = super().clean()

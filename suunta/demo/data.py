@@ -1,6 +1,10 @@
 """The demo's data. People and organizations are fictional; the 2025 plan's goals and
 metrics are the seed's (../shared/seed/kansliapaallikon-tavoitteet-2025.txt) verbatim,
-wrapped lines joined and bullets dropped. Swedish texts are our translations."""
+wrapped lines joined and bullets dropped. Swedish texts are our translations.
+
+Pikkujärvi's plans (the chair-group municipality: weighted goals, a rating per metric,
+performance pay) are written for the demo; its 2025 year's evaluation is in
+suunta/demo/evaluation.py."""
 
 import datetime as dt
 
@@ -48,6 +52,21 @@ SAVINGS = {
         (D(2025, 10, 31), "610000", "Palveluverkon muutos voimaan"),
         (D(2025, 11, 30), "690000", ""),
         (D(2025, 12, 31), "780000", ""),
+    ],
+}
+
+# Pikkujärvi's 2025 metric scored from its values: the operating margin per resident.
+OPERATING_MARGIN = {
+    "unit": "€/asukas",
+    "baseline": "150",  # the 2024 financial statements
+    "target": "250",
+    "direction": "increase",
+    "scoring": "values",  # points: the share of the way from the baseline to the target
+    "source": "Osavuosikatsaukset ja tilinpäätös",
+    "values": [
+        (D(2025, 4, 30), "170", "Osavuosikatsaus 1"),
+        (D(2025, 8, 31), "200", "Osavuosikatsaus 2"),
+        (D(2025, 12, 31), "225", "Tilinpäätösennuste"),
     ],
 }
 
@@ -325,6 +344,18 @@ ORGANIZATIONS = [
         # the council chair evaluate; the chair group's meeting freezes the goals.
         "slug": "pikkujarvi",
         "name": "Pikkujärven kunta",
+        # The goals weigh 20 % each, the agreed follow-up rates each metric, and the
+        # year's evaluation gives the performance pay: 8 % of the annual salary at most,
+        # nothing under 50 points, linear above.
+        "use_weights": True,
+        "assess_metrics": True,
+        "pay_rules": {
+            "by": "pikku-paakayttaja",
+            "basis": "percent",
+            "maximum": "8",
+            "threshold": "50",
+            "scale": "linear",
+        },
         "name_sv": "Pikkujärvi kommun",
         "business_id": "0135202-4",
         "kind": "municipality",
@@ -360,9 +391,91 @@ ORGANIZATIONS = [
             "position_genitive": "kunnanjohtajan",
             "position_genitive_sv": "kommundirektörens",
             "legal_basis": "Kuntalaki 410/2015 42 §",
-            "starts_on": D(2025, 3, 1),
-            "signed_on": D(2025, 2, 10),
+            # From the start of 2025 (chosen KV 16.12.2024), so the 2025 plan is inside it.
+            "starts_on": D(2025, 1, 1),
+            "signed_on": D(2024, 12, 18),
         },
+        # The previous year: followed up in the autumn, evaluated after the year, and the
+        # result and pay approved by the board (suunta/demo/evaluation.py).
+        "earlier_plans": [
+            {
+                "preparer": "pikku-valmistelija",
+                "title": "Kunnanjohtajan tulostavoitteet 2025",
+                "title_sv": "Kommundirektörens resultatmål 2025",
+                "period_start": D(2025, 1, 1),
+                "period_end": D(2025, 12, 31),
+                "goals": [
+                    (
+                        "Talous tasapainoon",
+                        "",
+                        [
+                            ("Vuosikate vähintään 250 euroa asukasta kohden", "", OPERATING_MARGIN),
+                            ("Käyttötalouden menot pysyvät talousarviossa", ""),
+                        ],
+                        {"weight": 20},
+                    ),
+                    (
+                        "Koulun ja päiväkodin palveluverkko selvitetään",
+                        "",
+                        [
+                            ("Palveluverkkoselvitys valmistuu lokakuussa 2025", ""),
+                            ("Huoltajat ja henkilöstö kuullaan ennen päätösten valmistelua", ""),
+                        ],
+                        {"weight": 20},
+                    ),
+                    (
+                        "Elinvoima ja yrittäjyys",
+                        "",
+                        [
+                            ("Yritysalueen asemakaava hyväksytään valtuustossa", ""),
+                            ("Yrittäjätapaamiset neljä kertaa vuodessa", ""),
+                            ("Matkailun yhteishanke naapurikuntien kanssa käynnistyy", ""),
+                        ],
+                        {"weight": 20},
+                    ),
+                    (
+                        "Henkilöstö ja johtaminen",
+                        "",
+                        [
+                            ("Kehityskeskustelut käyty kaikkien esihenkilöiden kanssa", ""),
+                            ("Sairauspoissaolot vähenevät edellisvuodesta", ""),
+                        ],
+                        {"weight": 20},
+                    ),
+                    (
+                        "Yhteistyö luottamushenkilöiden kanssa",
+                        "",
+                        [
+                            ("Esityslistat julkaistaan viikkoa ennen kokousta", ""),
+                            ("Uudet luottamushenkilöt perehdytetään valtuustokauden alussa", ""),
+                        ],
+                        {"weight": 20},
+                    ),
+                ],
+                "checkpoints": [
+                    ("syyskuu 2025", "september 2025", D(2025, 9, 1), D(2025, 9, 30)),
+                    (
+                        "vuosiarviointi 2025",
+                        "årsutvärdering 2025",
+                        D(2026, 1, 1),
+                        D(2026, 2, 28),
+                        {"kind": "evaluation"},
+                    ),
+                ],
+                "steps": [
+                    {"action": "propose", "by": "pikku-valmistelija"},
+                    {
+                        "action": "approve",
+                        "by": "pikku-valmistelija",
+                        "meeting_date": D(2025, 1, 27),
+                        "section": "2",
+                        "case_number": "9/2025",
+                        "presenter": "pikku-kh-pj",
+                        "text": "Puheenjohtajisto vahvistaa kunnanjohtajan tulostavoitteet vuodelle 2025.",
+                    },
+                ],
+            },
+        ],
         "plan": {
             "preparer": "pikku-valmistelija",
             "title": "Kunnanjohtajan tavoitteet 2026",
@@ -374,11 +487,13 @@ ORGANIZATIONS = [
                     "Koulun ja päiväkodin tulevaisuus ratkaistaan",
                     "",
                     [("Palveluverkkoselvitys valtuuston käsittelyssä kesäkuussa", "")],
+                    {"weight": 50},
                 ),
                 (
                     "Talous tasapainoon",
                     "",
                     [("Tilinpäätös 2026 vähintään nollatulos", "")],
+                    {"weight": 50},
                 ),
             ],
             "checkpoints": [

@@ -14,7 +14,7 @@ from suunta.measures import services as measure_services
 from suunta.organizations import setup
 from suunta.organizations.models import Body, Membership, Organization, Role
 
-from . import data, discussions, followups
+from . import data, discussions, evaluation, followups
 
 DEFAULT_PASSWORD = "suunta-demo"
 
@@ -29,8 +29,15 @@ def load_demo() -> list[str]:
     password = demo_password()
     usernames = []
     for spec in data.ORGANIZATIONS:
-        _org, bodies, people, agreement = load_organization(spec, password)
+        org, bodies, people, agreement = load_organization(spec, password)
         usernames += list(people)
+        if spec.get("pay_rules"):
+            evaluation.load_pay_rules(org, people, spec["pay_rules"])
+        # Earlier years rate each metric: only in an organization that does (a demo
+        # loaded before it did is left as it is).
+        if org.use_weights and org.assess_metrics:
+            for earlier in spec.get("earlier_plans", ()):
+                evaluation.load_year(people, load_plan(agreement, earlier, people, bodies))
         plan = load_plan(agreement, spec["plan"], people, bodies)
         if spec.get("followups"):
             discussions.load_discussion(people, plan)
@@ -50,6 +57,7 @@ def load_organization(spec: dict, password: str | None = None):
         defaults={
             **{k: spec[k] for k in ("name", "name_sv", "business_id", "kind")},
             "use_weights": spec.get("use_weights", False),
+            "assess_metrics": spec.get("assess_metrics", False),
         },
     )
     bodies = {}
@@ -107,7 +115,7 @@ def load_plan(agreement, spec, people, bodies) -> GoalPlan:
         period_end=spec["period_end"],
     )
     version = plan.versions.get()
-    weights, measured = {}, []
+    weights, measured, scoring, metric_ids = {}, [], {}, []
     for title, title_sv, metrics, *goal_extra in spec["goals"]:
         goal = plan_services.add_goal_area(author, version, title=title, title_sv=title_sv)
         if goal_extra:
@@ -118,13 +126,26 @@ def load_plan(agreement, spec, people, bodies) -> GoalPlan:
                 fields = {k: quantity[0][k] for k in ("unit", "direction")}
                 fields.update({k: Decimal(quantity[0][k]) for k in ("baseline", "target")})
             metric = plan_services.add_metric(author, goal, text=text, text_sv=text_sv, **fields)
+            metric_ids.append(metric.pk)
             if quantity:
                 measured.append((metric, quantity[0]))
+                if "scoring" in quantity[0]:
+                    scoring[metric.pk] = quantity[0]["scoring"]
     if weights:
-        measure_services.set_weights(author, version, weights)
-    for label, label_sv, start, end in spec["checkpoints"]:
+        if agreement.organization.assess_metrics:
+            # Each metric rated: the metrics of a goal split evenly (no weights of their own).
+            measure_services.set_weights(author, version, weights, dict.fromkeys(metric_ids), scoring)
+        else:
+            measure_services.set_weights(author, version, weights)
+    for label, label_sv, start, end, *checkpoint_extra in spec["checkpoints"]:
         plan_services.add_checkpoint(
-            author, version, label=label, label_sv=label_sv, window_start=start, window_end=end
+            author,
+            version,
+            label=label,
+            label_sv=label_sv,
+            window_start=start,
+            window_end=end,
+            **(checkpoint_extra[0] if checkpoint_extra else {}),
         )
     workflow.ensure_workflow(agreement.organization)
     for step_spec in spec["steps"]:

@@ -7,6 +7,8 @@ Labels are translated into the document's language; user texts are in Swedish wh
 Swedish version exists.
 """
 
+from decimal import Decimal
+
 from django.db.models import Prefetch
 from django.utils import formats, translation
 from django.utils.text import capfirst
@@ -14,15 +16,18 @@ from django.utils.translation import gettext as _
 
 from suunta import policies
 from suunta.agreements import integrity
-from suunta.agreements.models import Checkpoint, GoalArea, Metric, PlanVersion
-from suunta.followup import performance
-from suunta.followup.models import Assessment, AssessmentKind, FollowUp
+from suunta.agreements.models import Checkpoint, GoalArea, Metric, PlanVersion, Scoring
+from suunta.audit import services as audit
+from suunta.followup import pay, performance
+from suunta.followup.evaluation import checkpoint_result
+from suunta.followup.models import Assessment, AssessmentKind, FollowUp, PayBasis
 from suunta.governance.models import Handling, HandlingCorrection, Outcome
 from suunta.governance.workflow import approving_body
+from suunta.lib.numbers import format_decimal
 from suunta.lib.publicity import Publicity
 from suunta.measures.models import MetricValue
 from suunta.measures.progress import overview
-from suunta.measures.weights import overall_result
+from suunta.measures.weights import metric_weights
 from suunta.organizations import people
 from suunta.organizations.models import Body, BodyKind
 
@@ -192,12 +197,18 @@ def _goal_with_weight(goal, use_weights: bool) -> str:
     return _("%(title)s (weight %(weight)s %%)") % {"title": goal.display_title, "weight": goal.weight}
 
 
-def _weighted_result(goals, agreed: dict, checkpoint, use_weights: bool) -> list[str]:
+def _per_metric(organization) -> bool:
+    return organization.use_weights and organization.assess_metrics
+
+
+def _agreed_by_goal(goals, agreed: dict, checkpoint) -> dict:
+    return {goal.pk: agreed.get((goal.pk, checkpoint.pk)) for goal in goals}
+
+
+def _weighted_result(overall) -> list[str]:
     """The weighted overall result with its formula written out, as on the follow-up page
-    (measures/weights.py), and the goals left out of it."""
-    if not use_weights:
-        return []
-    overall = overall_result(goals, {goal.pk: agreed.get((goal.pk, checkpoint.pk)) for goal in goals})
+    (followup/evaluation.py: a rating per metric honoured), and the goals and metrics
+    left out of it."""
     if overall is None or overall.result is None:
         return []
     lines = [
@@ -209,7 +220,214 @@ def _weighted_result(goals, agreed: dict, checkpoint, use_weights: bool) -> list
             _("Left out of the result (no points): %(goals)s")
             % {"goals": ", ".join(goal.display_title for goal in overall.left_out)}
         )
+    metrics = [m.metric for m in overall.left_out_metrics if m.metric.publicity == Publicity.PUBLIC]
+    if metrics:
+        lines.append(
+            _("Metrics left out, their weight spread over the goal's other metrics: %(metrics)s")
+            % {"metrics": ", ".join(metric.display_text for metric in metrics)}
+        )
     return lines
+
+
+def _metric_weight(term, metric_term) -> str:
+    """A metric's share of its goal, "split evenly" said as such."""
+    values = {"weight": metric_term.weight_text}
+    if term.split_evenly and len(term.metrics) > 1:
+        return _("split evenly, %(weight)s %% of the goal") % values
+    return _("%(weight)s %% of the goal") % values
+
+
+def _metric_how(metric_term) -> str:
+    """Where a metric's points came from: the rating given, or the value scored."""
+    if metric_term.scored_from_values:
+        if metric_term.value is None:
+            return _("scored from its values, no value by the checkpoint")
+        return _("from the value %(value)s (%(date)s)") % {
+            "value": format_decimal(metric_term.value, metric_term.metric.unit),
+            "date": _date(metric_term.measured_on),
+        }
+    if metric_term.rating is not None:
+        return metric_term.rating.display_label
+    return _("not rated")
+
+
+def _points_per_goal(overall) -> dict | None:
+    """Each goal's points and, where each metric is rated, each metric's weight in the
+    goal, its points and how they were given (public metrics only)."""
+    if overall is None or not overall.terms:
+        return None
+    items = []
+    for term in overall.terms:
+        values = {
+            "goal": _goal_with_weight(term.goal, True),
+            "points": term.points_text,
+            "formula": term.formula,
+        }
+        if len(term.metrics) > 1:
+            if term.split_evenly:
+                items.append(_("%(goal)s: %(points)s points; metrics split evenly: %(formula)s") % values)
+            else:
+                items.append(_("%(goal)s: %(points)s points; metrics weighted: %(formula)s") % values)
+        elif overall.per_metric and not term.metrics:
+            items.append(_("%(goal)s: %(points)s points (the goal rated as a whole)") % values)
+        else:
+            items.append(_("%(goal)s: %(points)s points") % values)
+        for metric_term in term.metrics:
+            if metric_term.metric.publicity != Publicity.PUBLIC:
+                continue
+            values = {
+                "metric": metric_term.metric.display_text,
+                "weight": _metric_weight(term, metric_term),
+                "points": metric_term.points_text,
+                "how": _metric_how(metric_term),
+            }
+            if metric_term.points is None:
+                items.append("– " + _("%(metric)s (%(weight)s): left out, %(how)s") % values)
+            else:
+                items.append("– " + _("%(metric)s (%(weight)s): %(points)s points, %(how)s") % values)
+    heading = (
+        _("Weights and points per goal and metric")
+        if overall.per_metric
+        else _("Weights and points per goal")
+    )
+    return {"heading": heading, "items": items}
+
+
+def _year_evaluation(checkpoint: Checkpoint, goals, agreed_by_goal: dict) -> tuple:
+    """The year's evaluation as a document shows it (followup.performance.Evaluation)
+    and its PerformancePay row. Before the board's decision the pay is calculated from
+    the annual salary: read for the calculation only, its use written to the audit log,
+    the figure itself never printed (see _pay_lines)."""
+    row = performance.pay_row(checkpoint)
+    salary = row.annual_salary if row is not None and row.snapshot is None else None
+    result = performance.evaluation(checkpoint, goals, agreed_by_goal, salary=salary)
+    if salary is not None and result.rules is not None and result.rules["basis"] == PayBasis.PERCENT:
+        _salary_used(checkpoint, row)
+    return result, row
+
+
+def _salary_used(checkpoint: Checkpoint, row) -> None:
+    audit.record(
+        "pay.salary.used",
+        organization=checkpoint.version.plan.agreement.organization_id,
+        obj=row,
+    )
+
+
+def _pay_lines(calculation) -> list[str]:
+    """The calculation step by step without the line that names the annual salary (the
+    salary is personal data; before the board's decision no document prints it)."""
+    if calculation.salary is None:
+        return list(calculation.lines)
+    named = pay.money(calculation.salary)
+    lines, replaced = [], False
+    for line in calculation.lines:
+        if named not in line:
+            lines.append(line)
+        elif not replaced:
+            replaced = True
+            lines.append(
+                _(
+                    "Maximum pay: %(percent)s %% of the annual salary (the salary is not shown before the board's decision)."
+                )
+                % {"percent": format_decimal(Decimal(calculation.rules["maximum"]))}
+            )
+    return lines
+
+
+def _decided_figures(result) -> str:
+    """The result and pay as the board decided them, from the copy kept with the
+    decision (never recomputed; the board's own figures where it amended them)."""
+    if result.decided["rules"]:
+        return _("Decided: %(points)s points, pay %(amount)s") % {
+            "points": result.decided_points,
+            "amount": result.decided_amount,
+        }
+    return _("Decided: %(points)s points") % {"points": result.decided_points}
+
+
+def _calculated_figures(decided: dict) -> list[str]:
+    """What the calculation gave, where the board amended it."""
+    calculated = decided.get("calculated") or {}
+    if calculated.get("points") is None:
+        return []
+    values = {"points": formats.number_format(Decimal(calculated["points"]), 1, use_l10n=True)}
+    if decided["rules"] and calculated.get("amount") is not None:
+        values["amount"] = pay.money(Decimal(calculated["amount"]))
+        return [_("Calculated: %(points)s points, pay %(amount)s") % values]
+    return [_("Calculated: %(points)s points") % values]
+
+
+def _pay_section(checkpoint: Checkpoint, result, row, decision: Handling | None) -> dict | None:
+    """The performance pay of the year's evaluation: as decided (the board's copy, its
+    lines as stored, the decision by its recorded reference) or as calculated now
+    (without the salary line)."""
+    if result.decided is not None:
+        decided = result.decided
+        reference = decision.reference if decision is not None else decided["decision"]
+        items = [_decided_figures(result)]
+        if decided.get("amended"):
+            items.append(
+                _("The board amended the calculated figures (%(decision)s).") % {"decision": reference}
+            )
+            items += _calculated_figures(decided)
+        else:
+            items.append(_("As the board decided (%(decision)s).") % {"decision": reference})
+        lines = (decided.get("calculated") or {}).get("lines") or []
+        if decided["rules"] and lines:
+            if decided["inputs"].get("annual_salary") is not None and row is not None:
+                # The stored lines name the salary the board decided on.
+                _salary_used(checkpoint, row)
+            items.append(_("The calculation as stored with the board's decision:"))
+            items += lines
+        heading = _("Performance pay") if decided["rules"] else _("The board's decision on the results")
+        return {"heading": heading, "items": items}
+    calculation = result.calculation
+    if calculation is None:
+        return None
+    if calculation.problem:
+        return {"heading": _("Performance pay"), "items": [calculation.problem]}
+    return {
+        "heading": _("Performance pay"),
+        "items": [
+            _("Calculated pay: %(amount)s") % {"amount": calculation.amount_text},
+            *_pay_lines(calculation),
+            _("The board approves the result and the pay; its decision keeps this calculation."),
+        ],
+    }
+
+
+def _goal_in_annex(goal, organization) -> str:
+    """The goal's title and weight; where each metric is rated, that its metrics are
+    split evenly (when it has more than one and none has a weight)."""
+    metrics = list(goal.metrics.all())
+    if not (_per_metric(organization) and len(metrics) > 1 and metric_weights(metrics)[1]):
+        return _goal_with_weight(goal, organization.use_weights)
+    if goal.weight is None:
+        return _("%(title)s (metrics split evenly)") % {"title": goal.display_title}
+    return _("%(title)s (weight %(weight)s %%, metrics split evenly)") % {
+        "title": goal.display_title,
+        "weight": goal.weight,
+    }
+
+
+def _metric_in_annex(metric, goal, organization) -> str:
+    """The metric's text; where each metric is rated, its weight in the goal (unless
+    the goal's metrics are split evenly) and whether it is scored from its values."""
+    if not _per_metric(organization):
+        return metric.display_text
+    details = []
+    if not metric_weights(list(goal.metrics.all()))[1]:
+        details.append(_("%(weight)s %% of the goal") % {"weight": metric.weight or 0})
+    if metric.scoring == Scoring.VALUES:
+        details.append(_("scored from its values"))
+    return f"{metric.display_text} ({', '.join(details)})" if details else metric.display_text
+
+
+def _checkpoint_header(checkpoint: Checkpoint) -> str:
+    if checkpoint.is_evaluation:
+        return _("%(label)s (year's evaluation)") % {"label": checkpoint.display_label}
+    return _("Follow-up %(label)s") % {"label": checkpoint.display_label}
 
 
 def annex(plan, version: PlanVersion, lang: str, own_texts=None) -> dict:
@@ -263,13 +481,14 @@ def annex(plan, version: PlanVersion, lang: str, own_texts=None) -> dict:
             ],
             "table": {
                 "caption": _("Goals, metrics and follow-ups"),
-                "headers": [_("Goal"), _("Metric")]
-                + [_("Follow-up %(label)s") % {"label": c.display_label} for c in checkpoints],
+                "headers": [_("Goal"), _("Metric")] + [_checkpoint_header(c) for c in checkpoints],
                 "rows": [
                     {
-                        "goal": _goal_with_weight(goal, organization.use_weights),
+                        "goal": _goal_in_annex(goal, organization),
                         "metrics": [
-                            m.display_text for m in goal.metrics.all() if m.publicity == Publicity.PUBLIC
+                            _metric_in_annex(m, goal, organization)
+                            for m in goal.metrics.all()
+                            if m.publicity == Publicity.PUBLIC
                         ],
                         "followups": [_rating_text(agreed.get((goal.pk, c.pk))) for c in checkpoints],
                     }
@@ -284,63 +503,86 @@ def annex(plan, version: PlanVersion, lang: str, own_texts=None) -> dict:
 
 
 def followup_report(plan, checkpoint: Checkpoint, lang: str) -> dict:
-    """One checkpoint's agreed follow-up for the board: per goal the rating and text,
-    a summary of ratings, and a draft decision."""
+    """One checkpoint's agreed follow-up for the board: per goal the rating and text, a
+    summary of ratings and, where the organization weighs its goals, the weighted result
+    with each goal's (and rated metric's) points; at the year's evaluation the pay
+    calculation; and the draft decision or the decision as recorded."""
     with translation.override(lang):
         version = checkpoint.version
         agreement = plan.agreement
+        organization = agreement.organization
         all_goals = _all_goals(version)
         checkpoints = list(Checkpoint.objects.filter(version=version))
         _verified(plan, version, all_goals, checkpoints)
         goals = _public(all_goals)
         agreed = _agreed(version, [checkpoint])
+        agreed_by_goal = _agreed_by_goal(goals, agreed, checkpoint)
+        per_metric = _per_metric(organization)
         counts: dict[str, int] = {}
-        for goal in goals:
-            a = agreed.get((goal.pk, checkpoint.pk))
+        for goal in goals if not per_metric else []:
+            a = agreed_by_goal.get(goal.pk)
             label = a.rating.display_label if a and a.rating else _("No rating")
             counts[label] = counts.get(label, 0) + 1
         report = board_decision(checkpoint)
+        year, pay_row = (
+            _year_evaluation(checkpoint, goals, agreed_by_goal) if checkpoint.is_evaluation else (None, None)
+        )
+        overall = year.overall if year is not None else checkpoint_result(checkpoint, goals, agreed_by_goal)
+        points = {term.goal.pk: term.points_text for term in overall.terms} if overall else {}
+        sections = [
+            {
+                "heading": _("Summary"),
+                "items": [f"{label}: {count}" for label, count in counts.items()] + _weighted_result(overall),
+            }
+        ]
+        sections += [
+            part
+            for part in (
+                _points_per_goal(overall),
+                _pay_section(checkpoint, year, pay_row, report) if year is not None else None,
+            )
+            if part
+        ]
+        closing = _decision_or_draft(report, followup_decision(agreement, checkpoint, year))
+        if report is not None and year is not None and year.decided is not None:
+            closing["items"].append(_decided_figures(year))
         charts = _charts(plan, version, checkpoints)
         return {
             "kind": "followup-report",
             "lang": lang,
-            "organization": agreement.organization.display_name,
+            "organization": organization.display_name,
             "title": _("Follow-up %(label)s: %(title)s")
             % {"label": checkpoint.display_label, "title": plan.display_title},
             "handling_line": report.reference if report else "",
             "presenter": "",
-            "sections": [
-                {
-                    "heading": _("Summary"),
-                    "items": [f"{label}: {count}" for label, count in counts.items()]
-                    + _weighted_result(goals, agreed, checkpoint, agreement.organization.use_weights),
-                }
-            ],
+            "sections": sections,
             "table": {
                 "caption": _("Agreed follow-up per goal"),
-                "headers": [_("Goal"), _("Rating"), _("Agreed follow-up")],
+                "headers": [_("Goal"), _("Points") if per_metric else _("Rating"), _("Agreed follow-up")],
                 "rows": [
                     {
-                        "goal": _goal_with_weight(goal, agreement.organization.use_weights),
+                        "goal": _goal_with_weight(goal, organization.use_weights),
                         "metrics": [],
                         "followups": [
-                            agreed[(goal.pk, checkpoint.pk)].rating.display_label
-                            if (goal.pk, checkpoint.pk) in agreed and agreed[(goal.pk, checkpoint.pk)].rating
-                            else "",
-                            agreed[(goal.pk, checkpoint.pk)].text
-                            if (goal.pk, checkpoint.pk) in agreed
-                            else "",
+                            points.get(goal.pk, _("left out") if overall else "")
+                            if per_metric
+                            else _rating_label(agreed_by_goal.get(goal.pk)),
+                            agreed_by_goal[goal.pk].text if agreed_by_goal.get(goal.pk) else "",
                         ],
                     }
                     for goal in goals
                 ],
             },
             "charts": charts,
-            "closing": _decision_or_draft(report, followup_decision(agreement, checkpoint)),
+            "closing": closing,
             "footer": _("Version %(number)s") % {"number": version.number},
             "page_label": _("Page"),
             "date": (report.meeting_date if report else checkpoint.window_end).isoformat(),
         }
+
+
+def _rating_label(assessment) -> str:
+    return assessment.rating.display_label if assessment is not None and assessment.rating else ""
 
 
 # Record metadata a case system needs (CaseM, Dynasty, Tweb, Ahjo); per-organization
@@ -352,7 +594,6 @@ def agenda(plan, version: PlanVersion, lang: str, checkpoint: Checkpoint | None 
     with translation.override(lang):
         agreement = plan.agreement
         organization = agreement.organization
-        board = _board_name(organization)
         records = record_settings(organization)
         all_handlings = _all_handlings(version)
         _verified(plan, version, handlings=all_handlings)
@@ -390,11 +631,16 @@ def agenda(plan, version: PlanVersion, lang: str, checkpoint: Checkpoint | None 
                 _("Follow-up %(label)s of the %(position)s goals")
                 % {"label": checkpoint.display_label, "position": agreement.display_genitive}
             )
-            proposal = _("%(board)s takes note of the follow-up %(label)s of the %(position)s goals.") % {
-                "board": board,
-                "label": checkpoint.display_label,
-                "position": agreement.display_genitive,
-            }
+            # The year's evaluation is approved with its result and pay (the draft as on
+            # the follow-up report); any other follow-up is taken for information.
+            year = None
+            if checkpoint.is_evaluation:
+                goals = _public(_all_goals(checkpoint.version))
+                agreed = _agreed(checkpoint.version, [checkpoint])
+                year, _pay_row = _year_evaluation(
+                    checkpoint, goals, _agreed_by_goal(goals, agreed, checkpoint)
+                )
+            proposal = followup_decision(agreement, checkpoint, year)
             background = [
                 _("The goals were approved: %(reference)s.")
                 % {"reference": next((h.reference for h in handlings if h.snapshot_sha256), "–")},

@@ -6,6 +6,9 @@ from suunta.agreements.models import DESCRIPTION_MAX
 from suunta.governance.models import Outcome
 from suunta.lib.numbers import LocalDecimalField
 
+from . import pay
+from .models import PayBasis, PayScale
+
 
 class RatingChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
@@ -141,3 +144,51 @@ class CloseStepForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=DESCRIPTION_MAX,
     )
+
+
+class EvaluationSettingsForm(forms.Form):
+    """How the organization evaluates the goals: weights, ratings per metric and
+    performance pay (all optional, off by default)."""
+
+    use_weights = forms.BooleanField(
+        label=_("Goals carry weights summing to 100"),
+        required=False,
+        help_text=_("Each follow-up then shows an overall result computed from the agreed ratings."),
+    )
+    assess_metrics = forms.BooleanField(
+        label=_("The agreed follow-up rates each metric"),
+        required=False,
+        help_text=_(
+            "A goal's points come from its metrics, split evenly unless weights are given in the plan."
+        ),
+    )
+    pay_enabled = forms.BooleanField(
+        label=_("Performance pay is calculated from the year's evaluation"), required=False
+    )
+    basis = forms.ChoiceField(label=_("Maximum pay as"), choices=PayBasis.choices, widget=forms.RadioSelect)
+    maximum = LocalDecimalField(
+        label=_("Maximum pay"),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        help_text=_("Per cent of the annual salary (e.g. 8) or euros (e.g. 5 000)."),
+    )
+    threshold = LocalDecimalField(
+        label=_("Threshold (points)"),
+        max_digits=4,
+        decimal_places=1,
+        help_text=_("No pay under this many points, e.g. 50. 0: no threshold."),
+    )
+    scale = forms.ChoiceField(label=_("Scale"), choices=PayScale.choices, widget=forms.RadioSelect)
+    steps = forms.CharField(
+        label=_("Steps of a stepped scale"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One step per line: points from–to and the share of the maximum, e.g. 50–74,9: 50 %."),
+    )
+
+    def clean_steps(self):
+        try:
+            return pay.parse_steps(self.cleaned_data["steps"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None

@@ -204,6 +204,18 @@ def report_form(checkpoint, pay_in_use: bool, data=None, initial=None) -> Report
     )
 
 
+def action_form(plan, checkpoint, action: str, data):
+    """The posted form of one checkpoint action (bound to `data`)."""
+    if action == "report":
+        # The year's evaluation asks for the board's figures where it amends them.
+        pay_in_use = (
+            checkpoint.is_evaluation and performance.rules_for(plan.agreement.organization) is not None
+        )
+        return report_form(checkpoint, pay_in_use, data=data)
+    form_class = {"close": CloseStepForm, "mark": MarkAgreedForm, "salary": SalaryForm}[action]
+    return form_class(data, prefix=action)
+
+
 def year_result(user, checkpoint, goal_list, agreed):
     """The checkpoint's weighted result and, at the year's evaluation, the pay: with the
     salary (its read audited) for those who may see it."""

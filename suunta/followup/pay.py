@@ -31,7 +31,9 @@ def money(value: Decimal | None) -> str:
     """Euros to the cent, as on a pay slip: 3 657,71 €."""
     if value is None:
         return ""
-    text = formats.number_format(value.quantize(CENT, rounding=ROUND_HALF_UP), 2, use_l10n=True, force_grouping=True)
+    text = formats.number_format(
+        value.quantize(CENT, rounding=ROUND_HALF_UP), 2, use_l10n=True, force_grouping=True
+    )
     return f"{text}\u00a0€"
 
 
@@ -143,6 +145,14 @@ class Calculation:
         return points_text(self.points)
 
 
+def exact_text(points: Fraction) -> str:
+    """Points in a pay line: to one decimal where that is exact, else to four, so the line
+    adds up by hand (the pay is computed from the exact points, not the rounded ones)."""
+    if to_decimal(points) == to_decimal(points, Decimal("0.0001")):
+        return points_text(points)
+    return format_decimal(to_decimal(points, Decimal("0.0001")))
+
+
 def _step_for(steps: list, points: Fraction):
     """The step whose range holds the points; a range ends where the next one starts,
     so 89,95 points (shown as 90,0) still fall in 75–89,9."""
@@ -216,7 +226,7 @@ def calculate(rules: dict, points: Fraction | None, salary: Decimal | None) -> C
         calc.amount = _cents(exact)
         calc.lines.append(
             _("Pay: %(maximum)s × %(points)s / 100 = %(amount)s.")
-            % {"maximum": money(_cents(maximum)), "points": points_text(points), "amount": money(calc.amount)}
+            % {"maximum": money(_cents(maximum)), "points": exact_text(points), "amount": money(calc.amount)}
         )
     calc.lines.append(_("Rounded to the cent once, at the end."))
     return calc

@@ -139,6 +139,43 @@ def set_salary(user, checkpoint, salary: Decimal | None) -> PerformancePay:
 
 @audit.recording_refusals
 @transaction.atomic
+def save_settings(user, organization, *, use_weights: bool, assess_metrics: bool, **rules) -> PayRules:
+    """The organization's way of evaluating: weights, a rating per metric and the pay
+    rules, all saved or none. Rating metrics and pay both build on weights."""
+    policies.require(user, policies.SET_PAY_RULES, organization)
+    errors = {}
+    if assess_metrics and not use_weights:
+        errors["assess_metrics"] = _("Rating each metric needs goal weights: choose weights too.")
+    if rules.get("enabled") and not use_weights:
+        errors["pay_enabled"] = _(
+            "Performance pay is calculated from the weighted result: choose weights too."
+        )
+    try:
+        saved = save_rules(user, organization, **rules)
+    except ValidationError as error:
+        errors.update(error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages})
+    if errors:
+        raise ValidationError(errors)
+    changes = {
+        name: [getattr(organization, name), value]
+        for name, value in (("use_weights", use_weights), ("assess_metrics", assess_metrics))
+        if getattr(organization, name) != value
+    }
+    if changes:
+        organization.use_weights, organization.assess_metrics = use_weights, assess_metrics
+        organization.save(update_fields=["use_weights", "assess_metrics", "updated_at"])
+        audit.record(
+            "organization.evaluation",
+            actor=user,
+            organization=organization.pk,
+            obj=organization,
+            changes=changes,
+        )
+    return saved
+
+
+@audit.recording_refusals
+@transaction.atomic
 def save_rules(
     user,
     organization,

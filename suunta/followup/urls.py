@@ -30,6 +30,7 @@ urlpatterns = [
         {"action": "report"},
         name="followup_report",
     ),
+    path("organizations/<slug:slug>/evaluation/", views.evaluation_settings, name="evaluation_settings"),
     path(
         "plans/<int:pk>/followup/<int:checkpoint_id>/salary/",
         views.followup_action,

@@ -14,10 +14,10 @@ from suunta.agreements.models import GoalArea, GoalPlan
 from suunta.lib.forms import apply_validation_error
 from suunta.organizations.models import Body, BodyKind, Organization
 
-from . import pages, performance, services
+from . import pages, pay, performance, services
 from .due import overview
-from .forms import CloseStepForm, MarkAgreedForm, SalaryForm
-from .models import AssessmentKind, Rating
+from .forms import EvaluationSettingsForm
+from .models import AssessmentKind, PayRules, Rating
 
 
 def _context(request, pk: int, checkpoint_id: int):
@@ -103,43 +103,47 @@ def save_agreed(request, pk: int, checkpoint_id: int, goal_id: int):
     return render_page(request, plan, checkpoint, agreed_forms={goal.pk: form}, conflict=conflict)
 
 
+def _mark(user, plan, checkpoint, data) -> str:
+    body = Body.objects.filter(
+        organization_id=plan.agreement.organization_id, kind=BodyKind.PREPARATORY
+    ).first()
+    services.mark_agreed(user, checkpoint, data["meeting_date"], body)
+    return _("The follow-up is agreed.")
+
+
+def _close(user, plan, checkpoint, data) -> str:
+    services.close_step(user, checkpoint, data["reason"])
+    return _("The step was closed and the reason recorded.")
+
+
+def _report(user, plan, checkpoint, data) -> str:
+    services.report_to_board(user, checkpoint, **data)
+    return _("The report to the board was recorded.")
+
+
+def _salary(user, plan, checkpoint, data) -> str:
+    performance.set_salary(user, checkpoint, data["annual_salary"])
+    return _("The annual salary was saved.")
+
+
+# The checkpoint's actions: who may take each (policy) and the service that takes it.
+ACTIONS = {
+    "close": (policies.CLOSE_FOLLOWUP_STEP, _close),
+    "mark": (policies.MARK_AGREED, _mark),
+    "report": (policies.REPORT_FOLLOWUP, _report),
+    "salary": (policies.ENTER_SALARY, _salary),
+}
+
+
 @require_http_methods(["POST"])
 def followup_action(request, pk: int, checkpoint_id: int, action: str):
     plan, checkpoint = _context(request, pk, checkpoint_id)
-    permission = {
-        "close": policies.CLOSE_FOLLOWUP_STEP,
-        "mark": policies.MARK_AGREED,
-        "report": policies.REPORT_FOLLOWUP,
-        "salary": policies.ENTER_SALARY,
-    }[action]
+    permission, take = ACTIONS[action]
     policies.require(request.user, permission, checkpoint)
-    if action == "report":
-        # The year's evaluation asks for the board's figures where it amends them.
-        pay_in_use = (
-            checkpoint.is_evaluation and performance.rules_for(plan.agreement.organization) is not None
-        )
-        form = pages.report_form(checkpoint, pay_in_use, data=request.POST)
-    else:
-        form_class = {"close": CloseStepForm, "mark": MarkAgreedForm, "salary": SalaryForm}[action]
-        form = form_class(request.POST, prefix=action)
+    form = pages.action_form(plan, checkpoint, action, request.POST)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            if action == "close":
-                services.close_step(request.user, checkpoint, data["reason"])
-                message = _("The step was closed and the reason recorded.")
-            elif action == "mark":
-                body = Body.objects.filter(
-                    organization_id=plan.agreement.organization_id, kind=BodyKind.PREPARATORY
-                ).first()
-                services.mark_agreed(request.user, checkpoint, data["meeting_date"], body)
-                message = _("The follow-up is agreed.")
-            elif action == "salary":
-                performance.set_salary(request.user, checkpoint, data["annual_salary"])
-                message = _("The annual salary was saved.")
-            else:
-                services.report_to_board(request.user, checkpoint, **data)
-                message = _("The report to the board was recorded.")
+            message = take(request.user, plan, checkpoint, form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -185,3 +189,46 @@ def dashboard(request, slug: str):
             "show_items": show_items,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def evaluation_settings(request, slug: str):
+    """How the organization evaluates the goals: weights, a rating per metric and the
+    performance pay rules (organization admins)."""
+    organization = policies.get_scoped_or_404(
+        Organization.objects.for_user(request.user), request.user, slug=slug
+    )
+    policies.require(request.user, policies.SET_PAY_RULES, organization)
+    rules = PayRules.objects.filter(organization=organization).first() or PayRules(organization=organization)
+    initial = {
+        "use_weights": organization.use_weights,
+        "assess_metrics": organization.assess_metrics,
+        "pay_enabled": rules.enabled,
+        "basis": rules.basis,
+        "maximum": rules.maximum,
+        "threshold": rules.threshold,
+        "scale": rules.scale,
+        "steps": pay.steps_text(rules.steps),
+    }
+    form = EvaluationSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            performance.save_settings(
+                request.user,
+                organization,
+                use_weights=data["use_weights"],
+                assess_metrics=data["assess_metrics"],
+                enabled=data["pay_enabled"],
+                basis=data["basis"],
+                maximum=data["maximum"],
+                threshold=data["threshold"],
+                scale=data["scale"],
+                steps=data["steps"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The evaluation settings were saved."))
+            return redirect("evaluation_settings", slug=organization.slug)
+    return render(request, "followup/evaluation_settings.html", {"organization": organization, "form": form})

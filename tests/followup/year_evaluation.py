@@ -117,7 +117,9 @@ def build(time_machine, *, pay=True) -> Scenario:
                     )
                 )
             else:
-                made.append(plan_services.add_metric(preparer, goal, text=f"{title}: mittari {number}", text_sv=""))
+                made.append(
+                    plan_services.add_metric(preparer, goal, text=f"{title}: mittari {number}", text_sv="")
+                )
         metrics.append(made)
     measure_services.set_weights(
         preparer,
@@ -146,7 +148,18 @@ def build(time_machine, *, pay=True) -> Scenario:
     _freeze(preparer, version, chairs[0])
     version.refresh_from_db()
     return Scenario(
-        organization, agreement, plan, version, evaluation, goals, metrics, executive, preparer, admin, chairs, board_member
+        organization,
+        agreement,
+        plan,
+        version,
+        evaluation,
+        goals,
+        metrics,
+        executive,
+        preparer,
+        admin,
+        chairs,
+        board_member,
     )
 
 
@@ -158,16 +171,30 @@ def to_views(s: Scenario, time_machine) -> None:
     """The year's evaluation opened: the value recorded, self-assessment and views in."""
     time_machine.move_to(dt.datetime(2027, 1, 20, 12, 0))
     quantitative = s.metrics[3][0]
-    measure_services.record_value(s.preparer, s.plan, quantitative, measured_on=dt.date(2026, 12, 31), value=Decimal("24"))
+    measure_services.record_value(
+        s.preparer, s.plan, quantitative, measured_on=dt.date(2026, 12, 31), value=Decimal("24")
+    )
     levels = scale(s.organization)
     for goal in s.goals:
         followup_services.save_assessment(
-            s.executive, s.evaluation, goal, AssessmentKind.SELF, rating=levels["progressed"], text="Itse", submit=True
+            s.executive,
+            s.evaluation,
+            goal,
+            AssessmentKind.SELF,
+            rating=levels["progressed"],
+            text="Itse",
+            submit=True,
         )
     for chair in s.chairs:
         for goal in s.goals:
             followup_services.save_assessment(
-                chair, s.evaluation, goal, AssessmentKind.VIEW, rating=levels["progressed"], text="Näkemys", submit=True
+                chair,
+                s.evaluation,
+                goal,
+                AssessmentKind.VIEW,
+                rating=levels["progressed"],
+                text="Näkemys",
+                submit=True,
             )
 
 
@@ -175,7 +202,9 @@ def metric_ratings(s: Scenario, goal_index: int) -> dict:
     levels = scale(s.organization)
     _title, items = GOALS[goal_index]
     return {
-        m.pk: levels[item] for m, item in zip(s.metrics[goal_index], items, strict=True) if not isinstance(item, tuple)
+        m.pk: levels[item]
+        for m, item in zip(s.metrics[goal_index], items, strict=True)
+        if not isinstance(item, tuple)
     }
 
 

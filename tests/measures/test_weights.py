@@ -376,7 +376,7 @@ def test_the_follow_up_shows_the_weighted_overall_result_with_its_formula(demo):
         [squash(c.text()) for c in tr.children if not isinstance(c, str)]
         for tr in section.find_all(lambda e: e.tag == "tr")
     ][1:]
-    assert rows == [["Elinvoiman vahvistaminen", "40", "100"], ["Talouden tasapainottaminen", "40", "75"]]
+    assert rows == [["Elinvoiman vahvistaminen", "40 %", "100"], ["Talouden tasapainottaminen", "40 %", "75"]]
     assert "Henkilöstön hyvinvointi" in text  # left out, and said so
 
 
