@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from suunta.lib.numbers import LocalDecimalField
 
-from .models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric
+from .models import Checkpoint, CheckpointKind, DirectorAgreement, GoalArea, GoalPlan, Metric
 
 
 class DateInput(forms.DateInput):
@@ -123,6 +123,14 @@ class CheckpointForm(forms.ModelForm):
             "label": _("As the column heading reads, e.g. elokuu 2025."),
             "kind": _("The year's evaluation comes after the period; the board approves its result."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A checkpoint is a follow-up unless said otherwise (older forms and clients send no kind).
+        self.fields["kind"].required = False
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or CheckpointKind.FOLLOWUP
 
     def clean(self):
         cleaned = super().clean()

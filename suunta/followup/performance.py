@@ -89,16 +89,13 @@ def draft_decision(agreement, checkpoint, result: Evaluation, board_name: str) -
         values["amount"] = result.calculation.amount_text or "…"
         return (
             _(
-                "%(board)s approves the result of the %(position)s goals in the year's evaluation "
-                "%(label)s, %(points)s points, and the performance pay of %(amount)s."
+                "%(board)s approves the result of the %(position)s goals (%(label)s): %(points)s points, "
+                "and the performance pay of %(amount)s."
             )
             % values
         )
     return (
-        _(
-            "%(board)s approves the result of the %(position)s goals in the year's evaluation %(label)s, %(points)s points."
-        )
-        % values
+        _("%(board)s approves the result of the %(position)s goals (%(label)s): %(points)s points.") % values
     )
 
 

@@ -109,8 +109,8 @@ def test_the_report_before_the_decision_shows_the_calculation_but_not_the_salary
     levels = scale(s.organization)
     draft = n(
         fi(
-            "%(board)s approves the result of the %(position)s goals in the year's evaluation "
-            "%(label)s, %(points)s points, and the performance pay of %(amount)s.",
+            "%(board)s approves the result of the %(position)s goals (%(label)s): %(points)s points, "
+            "and the performance pay of %(amount)s.",
             board=BOARD,
             position=POSITION,
             label=LABEL,
@@ -159,7 +159,7 @@ def test_the_report_before_the_decision_shows_the_calculation_but_not_the_salary
             fi(
                 "Pay: %(maximum)s × %(points)s / 100 = %(amount)s.",
                 maximum="4 898,72 €",
-                points="74,7",
+                points="74,6667",
                 amount=PAY,
             )
         ),
