@@ -314,25 +314,24 @@ def _salary_used(checkpoint: Checkpoint, row) -> None:
     )
 
 
-def _pay_lines(calculation) -> list[str]:
-    """The calculation step by step without the line that names the annual salary (the
-    salary is personal data; before the board's decision no document prints it)."""
-    if calculation.salary is None:
-        return list(calculation.lines)
-    named = pay.money(calculation.salary)
-    lines, replaced = [], False
-    for line in calculation.lines:
+def _pay_lines(lines: list[str], rules: dict, salary: Decimal | None) -> list[str]:
+    """The calculation step by step without the line that names the annual salary: the
+    salary is personal data, which a document never prints (its readers include the
+    evaluators, who never see it in the app); the maximum-pay line says the share instead."""
+    if salary is None:
+        return list(lines)
+    named = pay.money(salary)
+    without, replaced = [], False
+    for line in lines:
         if named not in line:
-            lines.append(line)
+            without.append(line)
         elif not replaced:
             replaced = True
-            lines.append(
-                _(
-                    "Maximum pay: %(percent)s %% of the annual salary (the salary is not shown before the board's decision)."
-                )
-                % {"percent": format_decimal(Decimal(calculation.rules["maximum"]))}
+            without.append(
+                _("Maximum pay: %(percent)s %% of the annual salary (documents do not print the salary).")
+                % {"percent": format_decimal(Decimal(rules["maximum"]))}
             )
-    return lines
+    return without
 
 
 def _decided_figures(result) -> str:
@@ -375,11 +374,9 @@ def _pay_section(checkpoint: Checkpoint, result, row, decision: Handling | None)
             items.append(_("As the board decided (%(decision)s).") % {"decision": reference})
         lines = (decided.get("calculated") or {}).get("lines") or []
         if decided["rules"] and lines:
-            if decided["inputs"].get("annual_salary") is not None and row is not None:
-                # The stored lines name the salary the board decided on.
-                _salary_used(checkpoint, row)
+            salary = decided["inputs"].get("annual_salary")
             items.append(_("The calculation as stored with the board's decision:"))
-            items += lines
+            items += _pay_lines(lines, decided["rules"], Decimal(salary) if salary is not None else None)
         heading = _("Performance pay") if decided["rules"] else _("The board's decision on the results")
         return {"heading": heading, "items": items}
     calculation = result.calculation
@@ -391,7 +388,7 @@ def _pay_section(checkpoint: Checkpoint, result, row, decision: Handling | None)
         "heading": _("Performance pay"),
         "items": [
             _("Calculated pay: %(amount)s") % {"amount": calculation.amount_text},
-            *_pay_lines(calculation),
+            *_pay_lines(calculation.lines, calculation.rules, calculation.salary),
             _("The board approves the result and the pay; its decision keeps this calculation."),
         ],
     }

@@ -278,7 +278,9 @@ def checkpoint_page(
         "progress": _progress(checkpoint, goal_list, assessments),
         "overall": result.overall,
         "result": result,
-        "salary_visible": result.calculation is not None and result.calculation.salary is not None,
+        # Whether the calculation's salary line may be shown (also a decided one after the
+        # organization has turned its pay rules off).
+        "salary_visible": checkpoint.is_evaluation and policies.can(user, policies.READ_SALARY, checkpoint),
         **_action_forms(user, checkpoint, followup, problem, agreement, action_forms or {}, result),
         "statuses": list(FollowUpStatus),
         # Self-assessments and views are for insiders; readers see only agreed follow-ups.

@@ -151,7 +151,7 @@ def test_the_report_before_the_decision_shows_the_calculation_but_not_the_salary
         n(fi("Calculated pay: %(amount)s", amount=PAY)),
         n(
             fi(
-                "Maximum pay: %(percent)s %% of the annual salary (the salary is not shown before the board's decision).",
+                "Maximum pay: %(percent)s %% of the annual salary (documents do not print the salary).",
                 percent="8",
             )
         ),
@@ -209,8 +209,10 @@ def test_the_report_after_the_boards_approval_prints_the_decided_figures(time_ma
         assert n("4 898,72 € × 74,6667 / 100 = 3 657,71 €") in text, fmt
         assert n(fi("Draft decision")) not in text, fmt
         assert "9 000" not in text, fmt
-    # The stored lines name the salary the board decided on: their use is logged too.
-    assert AuditEvent.objects.filter(action="pay.salary.used").count() == used_before + 2
+        # Nor after the decision does a document print the salary (the evaluators read it).
+        assert not any(figure in text for figure in SALARY_TEXTS), fmt
+    # The decided copy is printed without reading the salary.
+    assert AuditEvent.objects.filter(action="pay.salary.used").count() == used_before
 
 
 def test_an_amended_decision_prints_the_boards_own_figures(time_machine):
