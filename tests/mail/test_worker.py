@@ -83,7 +83,8 @@ def test_a_worker_process_delivers_tries_again_and_the_admin_resends(served):
         )
         assert resend.status == 302
         wait_for(served, lambda: inbox.messages, "the mail's delivery")
-        assert mail_state(served)[0][0] == "sent"
+        # The worker marks the mail sent after the server has taken it: wait for the commit.
+        wait_for(served, lambda: mail_state(served)[0][0] == "sent", "the mail marked sent")
         time.sleep(1.5)  # the worker goes on polling: a delivered mail never leaves again
         assert len(inbox.messages) == 1
         assert inbox.messages[0]["X-Envelope-To"] == "ville@esimerkkikunta.fi"
