@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from suunta.agreements.models import Checkpoint, CheckpointKind
 from tests.test_access_matrix import ANON, MATRIX, open_discussion
 
 # Not HTML (a style sheet, a calendar file, downloads), the logout and language
@@ -86,6 +87,9 @@ def extra_states(demo) -> list[Page]:
 
     version = demo.plan.versions.get(status="approved")
     reported = version.checkpoints.order_by("order").first()
+    evaluation = Checkpoint.objects.select_related("version").get(
+        kind=CheckpointKind.EVALUATION, version__plan__agreement__organization__slug="pikkujarvi"
+    )
     return [
         Page(
             "document_preview/annex",
@@ -104,4 +108,11 @@ def extra_states(demo) -> list[Page]:
         ),
         Page("plan_detail/draft", "valmistelija", reverse("plan_detail", args=[demo.draft.pk])),
         Page("plan_detail/current", "kansliapaallikko", reverse("plan_detail", args=[demo.current.pk])),
+        # The chair-group demo's year's evaluation, decided with its pay: the result
+        # table per goal and metric and the decided calculation.
+        Page(
+            "followup/year_evaluation",
+            "pikku-valmistelija",
+            reverse("followup", args=[evaluation.version.plan_id, evaluation.pk]),
+        ),
     ]
