@@ -21,11 +21,14 @@ from decimal import Decimal
 from django.utils import translation
 
 from suunta.agreements.models import GoalArea, GoalPlan
+from suunta.documents.content import followup_decision
 from suunta.followup import performance
 from suunta.followup import services as followup_services
-from suunta.followup.models import Assessment, AssessmentKind, FollowUp, PayRules, Rating
+from suunta.followup.models import AssessmentKind, FollowUp, PayRules, Rating
 from suunta.governance.models import Outcome
 from suunta.organizations.models import Body, BodyKind
+
+from .followups import submit_self_and_views
 
 D = dt.date
 
@@ -145,25 +148,14 @@ def load_year(people: dict, plan: GoalPlan) -> None:
     preparer = people[PREPARER]
     for checkpoint, (rows, agreed_on, board_day, section, outcome) in zip(checkpoints, ROUNDS, strict=True):
         for goal, (self_rating, self_text, _agreed, _metrics) in zip(goals, rows, strict=True):
-            followup_services.save_assessment(
+            submit_self_and_views(
                 people[EXECUTIVE],
+                {people[u]: text for u, text in VIEW_TEXTS.items()},
                 checkpoint,
                 goal,
-                AssessmentKind.SELF,
-                rating=ratings[self_rating],
-                text=self_text,
-                submit=True,
+                (ratings[self_rating], self_text),
+                ratings[self_rating],
             )
-            for username, text in VIEW_TEXTS.items():
-                followup_services.save_assessment(
-                    people[username],
-                    checkpoint,
-                    goal,
-                    AssessmentKind.VIEW,
-                    rating=ratings[self_rating],
-                    text=text,
-                    submit=True,
-                )
         for goal, (_self, _text, agreed_text, metric_codes) in zip(goals, rows, strict=True):
             metrics = list(goal.metrics.all())
             followup_services.save_assessment(
@@ -186,26 +178,16 @@ def load_year(people: dict, plan: GoalPlan) -> None:
             meeting_date=board_day,
             section=section,
             case_number=CASE_NUMBER,
-            text=_decision_text(checkpoint, goals),
+            text=_decision_text(checkpoint),
             outcome=outcome,
         )
 
 
-def _decision_text(checkpoint, goals: list) -> str:
-    """The board's decision in Finnish, with the figures as the app computes them."""
+def _decision_text(checkpoint) -> str:
+    """The board's decision in Finnish: the app's own draft, with its figures."""
     if not checkpoint.is_evaluation:
         return "Kunnanhallitus merkitsee kunnanjohtajan tavoitteiden syysseurannan tiedoksi."
-    agreed = {
-        a.goal_area_id: a
-        for a in Assessment.objects.filter(checkpoint=checkpoint, kind=AssessmentKind.AGREED).select_related(
-            "rating"
-        )
-    }
-    row = performance.pay_row(checkpoint)
-    result = performance.evaluation(checkpoint, goals, agreed, salary=row.annual_salary if row else None)
     with translation.override("fi"):
-        points, amount = result.overall.result_text, result.calculation.amount_text
-    return (
-        f"Kunnanhallitus hyväksyy kunnanjohtajan tavoitteiden toteutuman vuodelta "
-        f"{checkpoint.version.plan.period_start.year}, {points} pistettä, ja tulospalkkion {amount}."
-    )
+        return followup_decision(
+            checkpoint.version.plan.agreement, checkpoint, performance.stored_evaluation(checkpoint)
+        )

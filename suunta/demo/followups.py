@@ -42,6 +42,20 @@ SV_MONTHS = [
     "december",
 ]
 
+
+def submit_self_and_views(executive, views: dict, checkpoint, goal, own: tuple, view_rating) -> None:
+    """The executive's submitted self-assessment of one goal, `own` = (rating, text), and
+    each evaluator's submitted view ({evaluator: text}) with `view_rating`."""
+    rating, text = own
+    followup_services.save_assessment(
+        executive, checkpoint, goal, AssessmentKind.SELF, rating=rating, text=text, submit=True
+    )
+    for evaluator, view in views.items():
+        followup_services.save_assessment(
+            evaluator, checkpoint, goal, AssessmentKind.VIEW, rating=view_rating, text=view, submit=True
+        )
+
+
 # Per goal of the seed plan, per checkpoint: (self rating, self text, agreed rating, agreed text).
 SEED_FOLLOWUPS = [
     [
@@ -150,25 +164,14 @@ def load_followups(people: dict, plan: GoalPlan) -> None:
         checkpoint = checkpoints[index]
         for goal, rows in zip(goals, SEED_FOLLOWUPS, strict=True):
             self_rating, self_text, agreed_rating, agreed_text = rows[index]
-            followup_services.save_assessment(
+            submit_self_and_views(
                 people["kansliapaallikko"],
+                {people[u]: text for u, text in VIEW_TEXTS.items()},
                 checkpoint,
                 goal,
-                AssessmentKind.SELF,
-                rating=ratings[self_rating],
-                text=self_text,
-                submit=True,
+                (ratings[self_rating], self_text),
+                ratings[agreed_rating],
             )
-            for username, text in VIEW_TEXTS.items():
-                followup_services.save_assessment(
-                    people[username],
-                    checkpoint,
-                    goal,
-                    AssessmentKind.VIEW,
-                    rating=ratings[agreed_rating],
-                    text=text,
-                    submit=True,
-                )
         followup_services.close_step(
             people["valmistelija"],
             checkpoint,

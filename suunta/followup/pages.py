@@ -219,8 +219,11 @@ def action_form(plan, checkpoint, action: str, data):
 def year_result(user, checkpoint, goal_list, agreed):
     """The checkpoint's weighted result and, at the year's evaluation, the pay: with the
     salary (its read audited) for those who may see it."""
-    salary = performance.read_salary(user, checkpoint) if checkpoint.is_evaluation else None
-    return performance.evaluation(checkpoint, goal_list, agreed, salary=salary)
+    if not checkpoint.is_evaluation:
+        return performance.evaluation(checkpoint, goal_list, agreed, row=None)
+    row = performance.pay_row(checkpoint)
+    salary = performance.read_salary(user, checkpoint, row) if row is not None else None
+    return performance.evaluation(checkpoint, goal_list, agreed, salary=salary, row=row)
 
 
 def checkpoint_page(

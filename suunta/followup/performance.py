@@ -15,11 +15,12 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from suunta import policies
+from suunta.agreements.models import GoalArea
 from suunta.audit import services as audit
 
 from . import pay
 from .evaluation import checkpoint_result, points_list
-from .models import PayBasis, PayRules, PayScale, PerformancePay
+from .models import Assessment, AssessmentKind, PayBasis, PayRules, PayScale, PerformancePay
 
 
 @dataclass
@@ -63,17 +64,38 @@ def read_salary(user, checkpoint, row: PerformancePay | None = None) -> Decimal 
     return row.annual_salary
 
 
-def evaluation(checkpoint, goals: list, agreed_by_goal: dict, *, salary: Decimal | None = None) -> Evaluation:
+_UNREAD = object()
+
+
+def evaluation(
+    checkpoint, goals: list, agreed_by_goal: dict, *, salary: Decimal | None = None, row=_UNREAD
+) -> Evaluation:
+    """`row`: the checkpoint's PerformancePay (or None) where the caller has read it already."""
     organization = checkpoint.version.plan.agreement.organization
     overall = checkpoint_result(checkpoint, goals, agreed_by_goal)
     rules = rules_for(organization) if checkpoint.is_evaluation else None
     calculation = None
     if rules is not None:
         calculation = pay.calculate(rules, overall.exact if overall else None, salary)
-    row = pay_row(checkpoint) if checkpoint.is_evaluation else None
+    if row is _UNREAD:
+        row = pay_row(checkpoint) if checkpoint.is_evaluation else None
     return Evaluation(
         overall=overall, rules=rules, calculation=calculation, decided=row.snapshot if row else None
     )
+
+
+def stored_evaluation(checkpoint) -> Evaluation:
+    """The year's evaluation from what is stored, with the salary (no reader: for the
+    services that decide on it and the demo that records the decision)."""
+    goals = list(GoalArea.objects.filter(version_id=checkpoint.version_id).prefetch_related("metrics"))
+    agreed = {
+        a.goal_area_id: a
+        for a in Assessment.objects.filter(checkpoint=checkpoint, kind=AssessmentKind.AGREED).select_related(
+            "rating"
+        )
+    }
+    row = pay_row(checkpoint)
+    return evaluation(checkpoint, goals, agreed, salary=row.annual_salary if row else None, row=row)
 
 
 def draft_decision(agreement, checkpoint, result: Evaluation, board_name: str) -> str:

@@ -488,15 +488,7 @@ def report_to_board(
 def _evaluation_decision(checkpoint, outcome, amended_points, amended_amount, errors: dict):
     """The year's evaluation as the board approves it: the result and pay calculated now
     and, where the board amended them, its own figures (checked, errors into `errors`)."""
-    goal_list = list(GoalArea.objects.filter(version_id=checkpoint.version_id).prefetch_related("metrics"))
-    agreed = {
-        a.goal_area_id: a
-        for a in Assessment.objects.filter(checkpoint=checkpoint, kind=AssessmentKind.AGREED).select_related(
-            "rating"
-        )
-    }
-    row = performance.pay_row(checkpoint)
-    result = performance.evaluation(checkpoint, goal_list, agreed, salary=row.annual_salary if row else None)
+    result = performance.stored_evaluation(checkpoint)
     if outcome == Outcome.AMENDED:
         if amended_points is None:
             errors["amended_points"] = _("Enter the points the board decided.")
