@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "suunta.evidence",
     "suunta.discussions",
     "suunta.documents",
+    "suunta.imports",
     "suunta.site",
     "suunta.mail",
     "suunta.demo",
@@ -189,6 +190,12 @@ STATIC_ROOT = VAR_DIR / "static"
 # audited view (suunta/evidence/views.py).
 EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", VAR_DIR / "evidence"))
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
+
+# --- Importing goals from documents (suunta/imports) ---------------------------------------
+# The upload is read in memory and never stored. The import preview posts its rows back
+# (up to eight fields each, 600 rows at most): more than Django's default of 1000 fields.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 10 * 1024 * 1024))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # --- Security headers -----------------------------------------------------------------
 # No inline scripts or styles anywhere, also in development, so a violation shows up in

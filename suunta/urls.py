@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("suunta.measures.urls")),
     path("", include("suunta.discussions.urls")),
     path("", include("suunta.documents.urls")),
+    path("", include("suunta.imports.urls")),
     path("admin/", admin.site.urls),
 ]

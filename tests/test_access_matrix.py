@@ -403,6 +403,10 @@ MATRIX: dict[str, Entry] = {
         expect(200, executive=403, readers=403, admin=403, toinen=404),
         args=lambda demo: [demo.plan.agreement_id],
     ),
+    "plan_import": Entry(
+        expect(200, executive=403, readers=403, admin=403, toinen=404),
+        args=lambda demo: [demo.plan.agreement_id],
+    ),
     "plan_detail": Entry(expect(200, toinen=404), args=approved),
     "plan_history": Entry(expect(200, toinen=404), args=approved),
     "plan_amend": Entry(ON_APPROVED_POST, method="post", args=approved),

@@ -19,6 +19,7 @@ from suunta.discussions.models import Discussion
 from suunta.followup.models import Assessment, FollowUp
 from suunta.governance import workflow
 from suunta.governance.models import HandlingCorrection
+from suunta.lib.clock import today
 from suunta.measures.forms import WeightsForm
 
 from . import integrity
@@ -226,3 +227,10 @@ def plan_history(plan, versions: list[PlanVersion]) -> list[tuple[PlanVersion, l
         history.append((version, diff_versions(previous, content) if previous else None))
         previous = content
     return history
+
+
+def suggested_year(agreement) -> int:
+    """The year a new plan is most likely for: the one after the agreement's last plan,
+    or this year."""
+    last = agreement.plans.order_by("-period_end").values_list("period_end", flat=True).first()
+    return last.year + 1 if last else today().year

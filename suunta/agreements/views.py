@@ -20,7 +20,6 @@ from suunta.audit import services as audit
 from suunta.evidence import uploads
 from suunta.governance.models import Handling
 from suunta.lib import once
-from suunta.lib.clock import today
 from suunta.lib.forms import apply_validation_error
 from suunta.organizations import people
 
@@ -143,7 +142,7 @@ def plan_new(request, pk: int):
                         )
                     return submission.done(redirect("plan_detail", pk=plan.pk))
             return _plan_form(request, agreement, form)
-    year = _suggested_year(agreement)
+    year = pages.suggested_year(agreement)
     form = PlanForm(
         agreement=agreement,
         initial={
@@ -161,12 +160,6 @@ def _plan_form(request, agreement: DirectorAgreement, form: PlanForm):
         "agreements/plan_form.html",
         {"agreement": agreement, "organization": agreement.organization, "form": form},
     )
-
-
-def _suggested_year(agreement: DirectorAgreement) -> int:
-
-    last = agreement.plans.order_by("-period_end").values_list("period_end", flat=True).first()
-    return last.year + 1 if last else today().year
 
 
 # --- Plan page --------------------------------------------------------------------------------

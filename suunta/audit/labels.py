@@ -43,6 +43,7 @@ VERBS = {
     "login": _("signed in"),
     "logout": _("signed out"),
     "preset": _("model changed"),
+    "import": _("imported from a document"),
 }
 # Keys of events' changes that are no model field.
 EXTRA_FIELDS = {
@@ -52,6 +53,10 @@ EXTRA_FIELDS = {
     "number": _("version"),
     "step": _("step"),
     "workflow_steps": _("workflow steps"),
+    "format": _("file format"),
+    "goals": _("goals"),
+    "metrics": _("metrics"),
+    "checkpoints": _("checkpoints"),
 }
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T")

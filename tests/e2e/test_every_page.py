@@ -50,6 +50,7 @@ ERROR_FORMS = {
     "metric_detail": "main form[action$='/values/']",
     "metric_value_import": "main form[enctype='multipart/form-data']",
     "plan_new": "main form[method=post]",
+    "plan_import": "main form[enctype='multipart/form-data']",
     "goal_new": "#annex form.item-form",
     "goal_edit": "#annex form.item-form",
     "metric_new": "#annex form.item-form",
