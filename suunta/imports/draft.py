@@ -94,7 +94,9 @@ def as_json(draft: Draft, source_texts: dict[int, str]) -> dict:
             for item in draft.checkpoints()
         ],
         "unplaced": [
-            {"line": number, "text": source_texts.get(number, item.text)}
+            # What was not placed: a whole line, or the cells of a row left over
+            # (a follow-up column's text, a column the rules do not know).
+            {"line": number, "text": item.text if len(item.lines) <= 1 else source_texts.get(number, "")}
             for item in draft.unplaced()
             for number in (item.lines or [0])
         ],
