@@ -6,8 +6,8 @@ import json
 import sys
 
 import pytest
-from django.utils import translation
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from suunta.agreements.models import GoalArea, GoalPlan
 from suunta.imports import readers
