@@ -372,7 +372,8 @@ class _Parser:
         weight = " ".join(text for _, text in roles.get("weight", []))
         if weight and self.goal is not None and _percent(weight) is not None:
             self.goal.weight = _percent(weight)
-            self.goal.lines.append(line.number) if line.number not in self.goal.lines else None
+            if line.number not in self.goal.lines:
+                self.goal.lines.append(line.number)
         texts = _split_cell("\n".join(text for _, text in roles.get("metric", [])))
         if texts and self.goal is None:
             self._skip(line, " ".join(texts))
@@ -386,8 +387,8 @@ class _Parser:
                 self._skip(line, clean_text(text))
 
     def _target_from_cell(self, metric: Item, text: str) -> None:
-        metric.target = metric.unit = metric.direction = metric.target_text = None
-        metric.unit = ""
+        # The target column says what the metric's sentence may have said otherwise.
+        metric.target, metric.unit, metric.direction, metric.target_text = None, "", None, None
         _read_target(metric, text)
         if metric.target is None:  # a bare number in a target column is the target
             number = re.fullmatch(r"\s*(\d+(?:[,.]\d+)?)\s*(\S{0,12})\s*", text)
