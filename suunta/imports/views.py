@@ -25,6 +25,8 @@ from .parse import parse
 from .preview import ROWS_MAX, corrected, initial_rows
 from .services import RowErrors
 
+FORMATS = ("docx", "pdf", "xlsx", "ods", "csv", "text")
+
 
 @require_http_methods(["GET", "POST"])
 def plan_import(request, pk: int):
@@ -95,7 +97,9 @@ def _counts(formset) -> dict:
 
 def _correct(request, agreement, save: bool):
     texts = source_lines(request.POST.get("source", ""))
-    source_format = request.POST.get("format", "text")[:10]
+    source_format = request.POST.get("format", "")
+    if source_format not in FORMATS:  # it goes into the audit event: only a known name
+        source_format = "text"
     warnings = request.POST.getlist("warning")[:20]
     plan_form = ImportPlanForm(request.POST, prefix="plan", agreement=agreement)
     formset = RowFormSet(request.POST, prefix="row")
