@@ -3,6 +3,7 @@ header row repeats on every page, the same texts as the PDF."""
 
 import datetime
 import io
+import zipfile
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -133,4 +134,19 @@ def render(content: dict) -> bytes:
     _bullets(document, content["closing"]["items"])
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _fixed_timestamps(buffer.getvalue())
+
+
+def _fixed_timestamps(package: bytes) -> bytes:
+    """The same package with every member dated 1.1.1980: python-docx stamps the zip
+    entries with the clock (2-second steps), so two renders of the same content would
+    differ in bytes when they straddle a step."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, source.read(info.filename))
+    return output.getvalue()
