@@ -148,11 +148,12 @@ def _checkpoint(label: str, evaluation: bool, lines: list[int]) -> Item:
 
 def _metric(text: str, lines: list[int]) -> Item:
     item = Item(METRIC, clean_text(text), list(lines))
-    _read_target(item)
+    read_target(item)
     return item
 
 
-def _read_target(item: Item, text: str | None = None) -> None:
+def read_target(item: Item, text: str | None = None) -> None:
+    """The metric's target, unit, direction and their words, from its text (or `text`)."""
     found = find_target(text if text is not None else item.text)
     if found:
         item.target, item.unit, item.direction, item.target_text = (
@@ -293,7 +294,7 @@ class _Parser:
             item.text, weight = title_and_weight(item.text)
             item.weight = weight if weight is not None else item.weight
         elif item.target is None:
-            _read_target(item)
+            read_target(item)
 
     def _close(self) -> None:
         self.goal = self.last = None
@@ -389,11 +390,11 @@ class _Parser:
     def _target_from_cell(self, metric: Item, text: str) -> None:
         # The target column says what the metric's sentence may have said otherwise.
         metric.target, metric.unit, metric.direction, metric.target_text = None, "", None, None
-        _read_target(metric, text)
+        read_target(metric, text)
         if metric.target is None:  # a bare number in a target column is the target
             number = re.fullmatch(r"\s*(\d+(?:[,.]\d+)?)\s*(\S{0,12})\s*", text)
             if number:
-                _read_target(metric, f"+{number.group(1)} {number.group(2)}".strip())
+                read_target(metric, f"+{number.group(1)} {number.group(2)}".strip())
                 metric.direction = None
                 metric.target_text = clean_text(text)
 

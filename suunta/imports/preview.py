@@ -9,8 +9,7 @@ weight, a window) is read again, so "Update preview" shows what will be saved.
 
 from . import dates
 from .draft import CHECKPOINT, GOAL, METRIC, SKIP, Draft, Item
-from .parse import clean_text, title_and_weight
-from .targets import find_target
+from .parse import clean_text, read_target, title_and_weight
 
 ROWS_MAX = 600
 _READ_AGAIN = {
@@ -70,14 +69,7 @@ def _fill_in(item: Item) -> Item:
     if item.kind == GOAL and item.weight is None:
         item.text, item.weight = title_and_weight(item.text)
     elif item.kind == METRIC and item.target is None and not item.unit and not item.direction:
-        found = find_target(item.text)
-        if found:
-            item.target, item.unit, item.direction, item.target_text = (
-                found.value,
-                found.unit,
-                found.direction,
-                found.text,
-            )
+        read_target(item)
     elif item.kind == CHECKPOINT and item.start is None and item.end is None:
         item.start, item.end = dates.window(item.text)
     return item
