@@ -110,6 +110,13 @@ def _correct(request, agreement, save: bool):
     if changed or not save:
         formset = RowFormSet(prefix="row", initial=initial_rows(draft))
         return _preview(request, agreement, plan_form, formset, texts, source_format, warnings)
+    saved = _save(request, agreement, plan_form, formset, draft, source_format)
+    return saved or _preview(request, agreement, plan_form, formset, texts, source_format, warnings)
+
+
+def _save(request, agreement, plan_form, formset, draft, source_format):
+    """Save the corrected draft as a new plan; None when a row or the plan form was refused
+    (the messages are then on the forms, for the preview shown again)."""
     with once.submission(request) as submission:
         if submission.replayed:
             return submission.replay()
@@ -126,17 +133,16 @@ def _correct(request, agreement, save: bool):
         except ValidationError as error:
             apply_validation_error(plan_form, error)
         else:
-            counts = draft.counts()
             messages.success(
                 request,
                 _(
                     "The plan was imported: %(goals)s goals, %(metrics)s metrics and %(checkpoints)s "
                     "follow-ups. It is a draft: check it and continue editing here."
                 )
-                % counts,
+                % draft.counts(),
             )
             return submission.done(redirect("plan_detail", pk=plan.pk))
-    return _preview(request, agreement, plan_form, formset, texts, source_format, warnings)
+    return None
 
 
 def _mark_rows(formset, errors: dict) -> None:
