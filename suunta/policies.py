@@ -40,6 +40,9 @@ TAKE_STEP = "take_step"  # move a plan version along the workflow (obj: (version
 AMEND_PLAN = "amend_plan"  # start version N+1 of an approved plan
 CREATE_NEXT_PLAN = "create_next_plan"  # next period's plan from an approved or closed one
 VIEW_AUDIT = "view_audit"  # read an organization's audit log
+MANAGE_STRATEGY = (
+    "manage_strategy"  # the strategy, budget targets and realisation figures (obj: Organization)
+)
 GRANT_ROLE = "grant_role"  # obj: (Organization, the person or None for an invitation, role)
 CONFIRM_GRANT = "confirm_grant"  # obj: a Membership waiting for a second admin
 # Follow-up (obj: a Checkpoint of an approved version)
@@ -378,6 +381,12 @@ def _manage_members(user, organization) -> bool:
     return Role.ADMIN in roles_in(user, organization.pk)
 
 
+def _manage_strategy(user, organization) -> bool:
+    # The council's strategy and the budget are public decisions that the preparer or the
+    # organization's admin enter; evaluators and the executive link goals to them.
+    return bool(roles_in(user, organization.pk) & {Role.PREPARER, Role.ADMIN})
+
+
 def _enter_salary(user, checkpoint) -> bool:
     # Personal data of the executive: the preparer or the organization's admin enter it,
     # never the executive (disqualified) and never an evaluator.
@@ -599,6 +608,7 @@ RULES: dict[str, Callable] = {
     EDIT_AGREEMENT: _edit_agreement,
     CORRECT_DECISION: _correct_decision,
     SET_PAY_RULES: _manage_members,
+    MANAGE_STRATEGY: _manage_strategy,
     ENTER_SALARY: _enter_salary,
     READ_SALARY: _read_salary,
     GRANT_ROLE: _grant_role,

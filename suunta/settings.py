@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "suunta.discussions",
     "suunta.documents",
     "suunta.imports",
+    "suunta.strategy",
     "suunta.site",
     "suunta.mail",
     "suunta.demo",

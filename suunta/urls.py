@@ -26,5 +26,7 @@ urlpatterns = [
     path("", include("suunta.discussions.urls")),
     path("", include("suunta.documents.urls")),
     path("", include("suunta.imports.urls")),
+    path("", include("suunta.strategy.urls")),
+    path("", include("suunta.strategy.map_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -12,7 +12,8 @@ from suunta.followup.models import Assessment, AssessmentKind
 from suunta.governance.models import Handling
 
 from . import integrity
-from .models import Checkpoint, GoalArea, GoalPlan, Metric, PlanVersion
+from .models import Checkpoint, GoalArea, GoalPlan, PlanVersion
+from .snapshot import with_content
 
 FORMAT_VERSION = 1
 
@@ -31,9 +32,7 @@ def plans_for_export(queryset=None):
                 queryset=PlanVersion.objects.order_by("number").prefetch_related(
                     Prefetch(
                         "goal_areas",
-                        queryset=GoalArea.objects.prefetch_related(
-                            Prefetch("metrics", queryset=Metric.objects.order_by("order", "id"))
-                        ),
+                        queryset=with_content(GoalArea.objects.all()),
                     ),
                     Prefetch(
                         "checkpoints",

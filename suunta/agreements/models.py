@@ -302,6 +302,13 @@ class GoalArea(FrozenGuardMixin, PublicityMixin, TimestampedModel):
     weight = models.PositiveSmallIntegerField(
         _("weight"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
+    # What the goal comes from: part of the version's content, frozen with it.
+    objectives = models.ManyToManyField(
+        "strategy.Objective", through="GoalObjective", related_name="goal_areas", blank=True
+    )
+    budget_targets = models.ManyToManyField(
+        "strategy.BudgetTarget", through="GoalBudgetTarget", related_name="goal_areas", blank=True
+    )
 
     objects = FrozenGuardQuerySet.as_manager()
 
@@ -353,6 +360,16 @@ class Metric(FrozenGuardMixin, PublicityMixin, TimestampedModel):
         _("weight within the goal"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
     scoring = models.CharField(_("scoring"), max_length=10, choices=Scoring.choices, default=Scoring.RATING)
+    # A metric that follows a budget indicator takes its values from the budget's
+    # realisation figures instead of having them typed twice.
+    budget_indicator = models.ForeignKey(
+        "strategy.BudgetIndicator",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="metrics",
+        verbose_name=_("follows budget indicator"),
+    )
 
     objects = MetricQuerySet.as_manager()
 
@@ -400,6 +417,52 @@ class Metric(FrozenGuardMixin, PublicityMixin, TimestampedModel):
         return (
             GoalArea._base_manager.filter(pk=self.goal_area_id).values_list("version_id", flat=True).first()
         )
+
+
+class LinkQuerySet(FrozenGuardQuerySet):
+    version_path = "goal_area__version"
+
+
+class _GoalLink(FrozenGuardMixin, models.Model):
+    """A goal's link to what it comes from: content of the goal's version, so a frozen
+    version's links are frozen with it. The linked row is protected: a strategy version
+    or budget target that goals link to is not deleted."""
+
+    goal_area = models.ForeignKey(GoalArea, on_delete=models.CASCADE, related_name="+")
+
+    objects = LinkQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def version_of_row(self) -> int:
+        return (
+            GoalArea._base_manager.filter(pk=self.goal_area_id).values_list("version_id", flat=True).first()
+        )
+
+
+class GoalObjective(_GoalLink):
+    objective = models.ForeignKey("strategy.Objective", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["goal_area", "objective"], name="goal_objective_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal_area_id} → {self.objective_id}"
+
+
+class GoalBudgetTarget(_GoalLink):
+    budget_target = models.ForeignKey("strategy.BudgetTarget", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["goal_area", "budget_target"], name="goal_budget_target_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal_area_id} → {self.budget_target_id}"
 
 
 class CheckpointKind(models.TextChoices):

@@ -24,8 +24,8 @@ from suunta.measures.forms import WeightsForm
 
 from . import integrity
 from .checks import first_year_followups_warning
-from .models import Checkpoint, GoalArea, GoalPlan, Metric, PlanVersion
-from .snapshot import Change, diff_versions, version_content
+from .models import Checkpoint, GoalArea, GoalPlan, PlanVersion
+from .snapshot import Change, diff_versions, version_content, with_content
 
 
 @dataclass
@@ -97,11 +97,7 @@ def document_links(user, plan, version, checkpoints) -> list[dict]:
 
 
 def annex_context(user, plan: GoalPlan, version: PlanVersion, editing: Editing | None = None) -> dict:
-    goals = list(
-        GoalArea.objects.filter(version=version).prefetch_related(
-            Prefetch("metrics", queryset=Metric.objects.order_by("order", "id"))
-        )
-    )
+    goals = list(with_content(GoalArea.objects.filter(version=version)))
     checkpoints = list(Checkpoint.objects.filter(version=version))
     # An approved version is shown only while its rows still hash to the approval's
     # snapshot; computed from the rows just loaded, without further queries.
@@ -201,9 +197,7 @@ def plan_history(plan, versions: list[PlanVersion]) -> list[tuple[PlanVersion, l
 
     ids = [v.pk for v in versions]
     goals_by_version: dict[int, list] = {pk: [] for pk in ids}
-    for goal in GoalArea.objects.filter(version_id__in=ids).prefetch_related(
-        Prefetch("metrics", queryset=Metric.objects.order_by("order", "id"))
-    ):
+    for goal in with_content(GoalArea.objects.filter(version_id__in=ids)):
         goals_by_version[goal.version_id].append(goal)
     checkpoints_by_version: dict[int, list] = {pk: [] for pk in ids}
     for checkpoint in Checkpoint.objects.filter(version_id__in=ids).order_by("order", "window_start", "id"):

@@ -30,6 +30,7 @@ from suunta.evidence import uploads
 from suunta.organizations import people
 
 from .models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion, VersionStatus
+from .snapshot import with_content
 
 
 def _locked_version(user, version: PlanVersion) -> PlanVersion:
@@ -399,8 +400,13 @@ def move(user, item, offset: int) -> None:
 
 
 def _copy_content(source: PlanVersion, target: PlanVersion, shift_years: int = 0) -> None:
-    """Copy goals and metrics (keeping lineage) and checkpoints into `target`."""
-    goals = list(source.goal_areas.prefetch_related("metrics").order_by("order", "id"))
+    """Copy goals and metrics (keeping lineage) and checkpoints into `target`.
+
+    An amendment keeps the goals' links. A next-year plan keeps the strategy objectives
+    whose council term reaches its period, and leaves the budget targets and the metrics'
+    budget indicators behind: they belong to one budget year."""
+    goals = list(with_content(source.goal_areas.order_by("order", "id")))
+    period_start = target.plan.period_start
     for goal in goals:
         copy = GoalArea.objects.create(
             version=target,
@@ -413,6 +419,9 @@ def _copy_content(source: PlanVersion, target: PlanVersion, shift_years: int = 0
             weight=goal.weight,
             publicity=goal.publicity,
         )
+        copy.objectives.set([o for o in goal.objectives.all() if o.strategy.term_end >= period_start])
+        if not shift_years:
+            copy.budget_targets.set(goal.budget_targets.all())
         Metric.objects.bulk_create(
             Metric(
                 goal_area=copy,
@@ -427,6 +436,7 @@ def _copy_content(source: PlanVersion, target: PlanVersion, shift_years: int = 0
                 weight=m.weight,
                 scoring=m.scoring,
                 publicity=m.publicity,
+                budget_indicator_id=None if shift_years else m.budget_indicator_id,
             )
             for m in goal.metrics.all()
         )

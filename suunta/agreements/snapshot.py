@@ -9,7 +9,25 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from .models import PlanVersion
+from django.db.models import Prefetch
+
+from suunta.strategy.models import BudgetTarget, Objective
+
+from .models import Metric, PlanVersion
+
+
+def with_content(goals):
+    """A goal query set with what version_content reads prefetched: the metrics (with
+    the budget indicator they follow) and the goal's strategy objectives and budget
+    targets. Three queries for any number of goals."""
+    return goals.prefetch_related(
+        Prefetch(
+            "metrics",
+            queryset=Metric.objects.select_related("budget_indicator__target").order_by("order", "id"),
+        ),
+        Prefetch("objectives", queryset=Objective.objects.select_related("strategy", "theme")),
+        Prefetch("budget_targets", queryset=BudgetTarget.objects.select_related("body")),
+    )
 
 
 def version_content(version: PlanVersion, goals=None, checkpoints=None) -> dict:
@@ -17,7 +35,7 @@ def version_content(version: PlanVersion, goals=None, checkpoints=None) -> dict:
     be given when the caller loaded several versions at once."""
     plan = version.plan
     if goals is None:
-        goals = version.goal_areas.prefetch_related("metrics").order_by("order", "id")
+        goals = with_content(version.goal_areas.order_by("order", "id"))
     if checkpoints is None:
         checkpoints = version.checkpoints.order_by("order", "window_start", "id")
     return {
@@ -38,6 +56,7 @@ def version_content(version: PlanVersion, goals=None, checkpoints=None) -> dict:
                 "metrics": [_metric(m) for m in sorted(goal.metrics.all(), key=lambda m: (m.order, m.pk))],
                 # Added only when set, so snapshots of plans without them stay as they were.
                 **({"weight": goal.weight} if goal.weight is not None else {}),
+                **_links(goal),
             }
             for goal in goals
         ],
@@ -54,8 +73,26 @@ def version_content(version: PlanVersion, goals=None, checkpoints=None) -> dict:
     }
 
 
+def _links(goal) -> dict:
+    """What the goal comes from, only where linked (earlier snapshots stay as they were).
+    A link names the exact objective row (one strategy version) and budget target."""
+    links = {}
+    objectives = sorted(goal.objectives.all(), key=lambda o: o.pk)
+    if objectives:
+        links["strategy_objectives"] = [
+            {"id": o.pk, "number": o.number, "title": o.title, "strategy_version": o.strategy.version}
+            for o in objectives
+        ]
+    targets = sorted(goal.budget_targets.all(), key=lambda t: t.pk)
+    if targets:
+        links["budget_targets"] = [{"id": t.pk, "year": t.year, "title": t.title} for t in targets]
+    return links
+
+
 def _metric(metric) -> dict:
     content = {"lineage": str(metric.lineage), "text": metric.text, "text_sv": metric.text_sv}
+    if metric.budget_indicator_id is not None:
+        content["budget_indicator"] = {"id": metric.budget_indicator_id, "text": metric.budget_indicator.text}
     # Weight and scoring inside the goal, only where set (earlier snapshots stay as they were).
     if metric.weight is not None:
         content["weight"] = metric.weight

@@ -78,6 +78,10 @@ ORGANIZATIONS = [
         "business_id": "1234567-1",
         "kind": "municipality",
         "preset": "mayor",
+        # Its strategy 2025–2029 and 2025 budget targets (suunta/demo/strategy.py), and
+        # its public goals page.
+        "strategy": True,
+        "public_page": True,
         "bodies": [
             {
                 "kind": "preparatory",

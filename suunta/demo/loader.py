@@ -15,6 +15,7 @@ from suunta.organizations import setup
 from suunta.organizations.models import Body, Membership, Organization, Role
 
 from . import data, discussions, evaluation, followups
+from . import strategy as demo_strategy
 
 DEFAULT_PASSWORD = "suunta-demo"
 
@@ -38,7 +39,12 @@ def load_demo() -> list[str]:
         if org.use_weights and org.assess_metrics:
             for earlier in spec.get("earlier_plans", ()):
                 evaluation.load_year(people, load_plan(agreement, earlier, people, bodies))
-        plan = load_plan(agreement, spec["plan"], people, bodies)
+        strategy = None
+        if spec.get("strategy"):
+            author = people[spec["plan"]["preparer"]]
+            strategy = demo_strategy.load_strategy(org, bodies, author)
+            demo_strategy.load_budget(org, bodies, author)
+        plan = load_plan(agreement, spec["plan"], people, bodies, strategy)
         if spec.get("followups"):
             discussions.load_discussion(people, plan)
             followups.load_followups(people, plan)
@@ -58,6 +64,7 @@ def load_organization(spec: dict, password: str | None = None):
             **{k: spec[k] for k in ("name", "name_sv", "business_id", "kind")},
             "use_weights": spec.get("use_weights", False),
             "assess_metrics": spec.get("assess_metrics", False),
+            "public_page": spec.get("public_page", False),
         },
     )
     bodies = {}
@@ -99,7 +106,7 @@ def load_organization(spec: dict, password: str | None = None):
     return org, bodies, people, agreement
 
 
-def load_plan(agreement, spec, people, bodies) -> GoalPlan:
+def load_plan(agreement, spec, people, bodies, strategy=None) -> GoalPlan:
     existing = GoalPlan.objects.filter(
         agreement=agreement, period_start=spec["period_start"], period_end=spec["period_end"]
     ).first()
@@ -147,6 +154,8 @@ def load_plan(agreement, spec, people, bodies) -> GoalPlan:
             window_end=end,
             **(checkpoint_extra[0] if checkpoint_extra else {}),
         )
+    if strategy is not None:  # linked before approval: the links are part of the approved version
+        demo_strategy.link_goals(author, version, strategy)
     workflow.ensure_workflow(agreement.organization)
     for step_spec in spec["steps"]:
         step_spec = dict(step_spec)

@@ -9,7 +9,6 @@ Swedish version exists.
 
 from decimal import Decimal
 
-from django.db.models import Prefetch
 from django.utils import formats, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from suunta import policies
 from suunta.agreements import integrity
 from suunta.agreements.models import Checkpoint, GoalArea, Metric, PlanVersion, Scoring
+from suunta.agreements.snapshot import with_content
 from suunta.audit import services as audit
 from suunta.followup import pay, performance
 from suunta.followup.evaluation import checkpoint_result
@@ -62,11 +62,7 @@ def _public(items) -> list:
 def _all_goals(version: PlanVersion) -> list[GoalArea]:
     """Every goal of the version with its metrics, whatever their publicity: the
     integrity check needs all of them; the document shows the public ones."""
-    return list(
-        GoalArea.objects.filter(version=version)
-        .prefetch_related(Prefetch("metrics", queryset=Metric.objects.order_by("order", "id")))
-        .order_by("order", "id")
-    )
+    return list(with_content(GoalArea.objects.filter(version=version)).order_by("order", "id"))
 
 
 def _verified(plan, version: PlanVersion, goals=None, checkpoints=None, handlings=None) -> None:

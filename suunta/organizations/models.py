@@ -59,6 +59,22 @@ class Organization(TimestampedModel):
         ),
     )
 
+    # The public page (/julkinen/<slug>/): approved goals and the follow-ups reported to
+    # the board, as the minutes already make them public. Off until the organization opts in.
+    public_page = models.BooleanField(
+        _("public goals page"),
+        default=False,
+        help_text=_(
+            "Approved goals and the follow-ups reported to the board are shown without signing in, "
+            "with the strategy objectives they serve."
+        ),
+    )
+    annex_shows_objectives = models.BooleanField(
+        _("strategy objectives in the annex"),
+        default=False,
+        help_text=_("The goals annex names under each goal the strategy objectives it serves."),
+    )
+
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:

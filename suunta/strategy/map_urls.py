@@ -1,0 +1,3 @@
+"""The strategy map, its XLSX export and the public goals page."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The strategy and budget management pages (suunta/strategy/views.py)."""
+
+urlpatterns = []
