@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from suunta.agreements.models import GoalPlan, PlanVersion
+from suunta.strategy.models import BudgetTarget, Objective, Strategy
 
 from .factories import (
     AgreementFactory,
@@ -243,3 +244,68 @@ def test_the_export_query_count_does_not_grow_with_one_plans_size(db):
     CheckpointFactory.create_batch(4, version=version)
     HandlingFactory.create_batch(3, version=version, body=BodyFactory(organization=agreement.organization))
     assert _queries(str(small.pk)) == _queries(str(big.pk))
+
+
+# --- What the goals serve ------------------------------------------------------------------
+
+
+def test_each_goal_names_the_strategy_objectives_and_budget_targets_it_serves(demo):
+    goals = {goal["title"]: goal for goal in export(str(demo.plan.pk))["goals"]}
+    strategy = {"strategy": "Esimerkkikunnan strategia 2025–2029", "version": 1}
+    assert goals["Talouden johtaminen"]["strategy_objectives"] == [
+        {"number": "3.1", "title": "Talous on tasapainossa valtuustokauden lopussa", **strategy},
+        {
+            "number": "3.2",
+            "title": "Palveluverkko vastaa tarpeita ja säästötavoitteet toteutuvat",
+            **strategy,
+        },
+    ]
+    assert goals["Talouden johtaminen"]["budget_targets"] == [
+        {
+            "year": 2025,
+            "body": "Kunnanhallitus",
+            "title": "Keskushallinnon toimintakulut pysyvät talousarviossa",
+        },
+        {"year": 2025, "body": "Kunnanhallitus", "title": "Talouden tasapainotusohjelman säästöt toteutuvat"},
+    ]
+    # In the strategy's order, whatever order the goal was linked in (3.4 before 2.3).
+    assert [o["number"] for o in goals["Yhteistyö poliittisen johdon kanssa"]["strategy_objectives"]] == [
+        "2.3",
+        "3.4",
+    ]
+    assert goals["Johtoryhmätyöskentelyn kehittäminen"]["budget_targets"] == []
+
+
+def test_a_goal_without_links_exports_empty_lists(demo):
+    data = export(str(demo.other_plan.pk))
+    assert data["goals"]
+    assert all(goal["strategy_objectives"] == [] and goal["budget_targets"] == [] for goal in data["goals"])
+
+
+def test_the_export_query_count_does_not_grow_with_links(db):
+    agreement = AgreementFactory()
+    plain = _build(agreement, 2010)
+    linked = _build(agreement, 2011)
+    organization = agreement.organization
+    body = BodyFactory(organization=organization)
+    for number in range(3):
+        strategy = Strategy.objects.create(
+            organization=organization,
+            title=f"Strategia {number}",
+            term_start=dt.date(2010, 1, 1),
+            term_end=dt.date(2013, 5, 31),
+        )
+        objectives = [
+            Objective.objects.create(strategy=strategy, number=f"{n}", title=f"T {n}") for n in range(3)
+        ]
+        for goal in linked.latest_version().goal_areas.all():
+            goal.objectives.add(*objectives)
+            goal.budget_targets.add(
+                BudgetTarget.objects.create(
+                    organization=organization, year=2011, body=body, title=f"Sitova {number} {goal.pk}"
+                )
+            )
+    assert _queries(str(plain.pk)) == _queries(str(linked.pk))
+    goal = export(str(linked.pk))["goals"][0]
+    assert len(goal["strategy_objectives"]) == 9
+    assert {t["body"] for t in goal["budget_targets"]} == {body.name}

@@ -113,6 +113,7 @@ def plan_to_dict(plan: GoalPlan) -> dict:
                 "weight": goal.weight,
                 "metrics": [_metric(metric, values.get(metric.lineage, [])) for metric in goal.metrics.all()],
                 "followups": assessments.get(goal.pk, []),
+                **_links(goal),
             }
             for goal in (version.goal_areas.all() if version else [])
         ],
@@ -157,6 +158,29 @@ def _metric(metric, values: list) -> dict:
                 "source": v.source,
             }
             for v in values
+        ],
+    }
+
+
+def _links(goal) -> dict:
+    """What the goal serves (prefetched with the goals by with_content): the strategy
+    objectives in the strategy's order and the budget's binding targets by year."""
+    objectives = sorted(
+        goal.objectives.all(), key=lambda o: (o.strategy.term_start, o.strategy.version, o.order, o.pk)
+    )
+    targets = sorted(goal.budget_targets.all(), key=lambda t: (t.year, t.order, t.pk))
+    return {
+        "strategy_objectives": [
+            {
+                "number": objective.number,
+                "title": objective.title,
+                "strategy": objective.strategy.title,
+                "version": objective.strategy.version,
+            }
+            for objective in objectives
+        ],
+        "budget_targets": [
+            {"year": target.year, "body": target.body.name, "title": target.title} for target in targets
         ],
     }
 

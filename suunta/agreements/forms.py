@@ -1,7 +1,9 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from suunta.lib.numbers import LocalDecimalField
+from suunta.strategy.models import BudgetIndicator, BudgetTarget, Objective, StrategyStatus
 
 from .models import Checkpoint, CheckpointKind, DirectorAgreement, GoalArea, GoalPlan, Metric
 
@@ -62,7 +64,89 @@ class PlanForm(forms.ModelForm):
         super()._update_errors(errors)
 
 
+class LinkChoices(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+
+def _plan_years(plan) -> list[int]:
+    return list(range(plan.period_start.year, plan.period_end.year + 1))
+
+
+def objective_choices(plan, goal=None):
+    """The strategy objectives a goal of the plan may serve: those of the organization's
+    approved strategies whose council term reaches the plan's period, and the ones the
+    goal already links to (a revised strategy's earlier version stays linked)."""
+    linked = Q(pk__in=goal.objectives.values("pk")) if goal is not None and goal.pk else Q(pk__in=[])
+    return (
+        Objective.objects.filter(
+            Q(
+                strategy__organization_id=plan.agreement.organization_id,
+                strategy__status=StrategyStatus.APPROVED,
+                strategy__term_end__gte=plan.period_start,
+                strategy__term_start__lte=plan.period_end,
+            )
+            | linked
+        )
+        .select_related("strategy")
+        .order_by("strategy__term_start", "strategy__version", "order", "id")
+    )
+
+
+def budget_target_choices(plan, goal=None):
+    linked = Q(pk__in=goal.budget_targets.values("pk")) if goal is not None and goal.pk else Q(pk__in=[])
+    return (
+        BudgetTarget.objects.filter(
+            Q(organization_id=plan.agreement.organization_id, year__in=_plan_years(plan)) | linked
+        )
+        .select_related("body")
+        .order_by("year", "body__order", "service_area", "order", "id")
+    )
+
+
+def _target_label(target) -> str:
+    where = " / ".join(part for part in (target.body.display_short, target.service_area) if part)
+    return f"{target.display_title} ({where} {target.year})"
+
+
 class GoalAreaForm(forms.ModelForm):
+    """A goal; where the organization has an approved strategy or budget targets for the
+    plan's years, also what the goal serves (part of the version's content)."""
+
+    objectives = LinkChoices(
+        queryset=Objective.objects.none(),
+        required=False,
+        label=_("Strategy objectives the goal serves"),
+    )
+    budget_targets = LinkChoices(
+        queryset=BudgetTarget.objects.none(),
+        required=False,
+        label=_("Binding budget targets the goal serves"),
+    )
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        objectives = objective_choices(plan, self.instance) if plan is not None else Objective.objects.none()
+        targets = (
+            budget_target_choices(plan, self.instance) if plan is not None else BudgetTarget.objects.none()
+        )
+        self.fields["objectives"].queryset = objectives
+        self.fields["objectives"].label_from_instance = lambda o: (
+            f"{o} ({o.strategy.display_title}, {_('version')} {o.strategy.version})"
+            if o.strategy.status != StrategyStatus.APPROVED
+            else str(o)
+        )
+        self.fields["budget_targets"].queryset = targets
+        self.fields["budget_targets"].label_from_instance = _target_label
+        if self.instance.pk:
+            self.initial.setdefault("objectives", list(self.instance.objectives.values_list("pk", flat=True)))
+            self.initial.setdefault(
+                "budget_targets", list(self.instance.budget_targets.values_list("pk", flat=True))
+            )
+        # Nothing to link to: the form stays as it was before strategies existed.
+        for name, choices in (("objectives", objectives), ("budget_targets", targets)):
+            if not choices.exists():
+                del self.fields[name]
+
     class Meta:
         model = GoalArea
         fields = ["title", "description", "title_sv", "description_sv"]
@@ -90,17 +174,52 @@ class MetricForm(forms.ModelForm):
 
     class Meta:
         model = Metric
-        fields = ["text", "text_sv", "unit", "baseline", "target", "direction"]
+        fields = ["text", "text_sv", "unit", "baseline", "target", "direction", "budget_indicator"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2}), "text_sv": forms.Textarea(attrs={"rows": 2})}
         labels = {
             "text_sv": _("Metric in Swedish (optional)"),
             "unit": _("Unit (optional)"),
             "direction": _("Which way is better"),
+            "budget_indicator": _("Follows a budget indicator (optional)"),
         }
         help_texts = {
             # xgettext:no-python-format
-            "unit": _("e.g. €, % or residents")
+            "unit": _("e.g. €, % or residents"),
+            "budget_indicator": _(
+                "Its values then come from the budget's realisation figures instead of being typed here. "
+                "An empty target or unit is taken from the indicator."
+            ),
         }
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        indicators = BudgetIndicator.objects.none()
+        if plan is not None:
+            indicators = BudgetIndicator.objects.filter(
+                target__organization_id=plan.agreement.organization_id, target__year__in=_plan_years(plan)
+            ).select_related("target")
+            if self.instance.budget_indicator_id:
+                indicators = indicators | BudgetIndicator.objects.filter(pk=self.instance.budget_indicator_id)
+        field = self.fields["budget_indicator"]
+        field.queryset = indicators.order_by("target__year", "target__order", "order", "id")
+        field.label_from_instance = lambda i: f"{i.display_text} – {i.target.display_title} ({i.target.year})"
+        if not field.queryset.exists():
+            del self.fields["budget_indicator"]
+
+    def clean(self):
+        cleaned = super().clean()
+        indicator = cleaned.get("budget_indicator")
+        if indicator is not None:
+            # The indicator's target value and unit, where the metric gives none of its own.
+            if (
+                cleaned.get("target") is None
+                and indicator.target_value is not None
+                and "target" not in self._errors
+            ):
+                cleaned["target"] = self.instance.target = indicator.target_value
+            if not cleaned.get("unit") and indicator.unit:
+                cleaned["unit"] = self.instance.unit = indicator.unit
+        return cleaned
 
     def _update_errors(self, errors):
         # A field the form already rejected (a target that is not a number) reaches

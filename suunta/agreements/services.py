@@ -28,6 +28,7 @@ from suunta import policies
 from suunta.audit import services as audit
 from suunta.evidence import uploads
 from suunta.organizations import people
+from suunta.strategy import services as strategy_services
 
 from .models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion, VersionStatus
 from .snapshot import with_content
@@ -270,17 +271,34 @@ def get_or_create_plan(user, agreement: DirectorAgreement, **fields) -> tuple[Go
 
 @audit.recording_refusals
 @transaction.atomic
-def add_goal_area(user, version: PlanVersion, **fields) -> GoalArea:
+def add_goal_area(user, version: PlanVersion, *, objectives=None, budget_targets=None, **fields) -> GoalArea:
     version = _locked_version(user, version)
     goal = GoalArea(version=version, order=_next_order(version.goal_areas.all()), **fields)
-    return _create(user, version, "goal.create", goal)
+    goal = _create(user, version, "goal.create", goal)
+    _link(user, goal, objectives, budget_targets)
+    return goal
 
 
 @audit.recording_refusals
 @transaction.atomic
-def update_goal_area(user, goal: GoalArea, **fields) -> GoalArea:
+def update_goal_area(user, goal: GoalArea, *, objectives=None, budget_targets=None, **fields) -> GoalArea:
     version = _locked_version(user, goal.version)
-    return _update(user, version, "goal.update", goal, fields)
+    goal = _update(user, version, "goal.update", goal, fields)
+    _link(user, goal, objectives, budget_targets)
+    return goal
+
+
+def _link(user, goal: GoalArea, objectives, budget_targets) -> None:
+    """The strategy objectives and budget targets the goal serves, where the form had
+    them (None: left as they are)."""
+    if objectives is None and budget_targets is None:
+        return
+    strategy_services.link_goal(
+        user,
+        goal,
+        objectives=goal.objectives.all() if objectives is None else objectives,
+        budget_targets=goal.budget_targets.all() if budget_targets is None else budget_targets,
+    )
 
 
 @audit.recording_refusals
@@ -297,15 +315,27 @@ def delete_goal_area(user, goal: GoalArea) -> None:
 @transaction.atomic
 def add_metric(user, goal: GoalArea, **fields) -> Metric:
     version = _locked_version(user, goal.version)
+    _check_indicator(version, fields)
     metric = Metric(goal_area=goal, order=_next_order(goal.metrics.all()), **fields)
-    return _create(user, version, "metric.create", metric)
+    metric = _create(user, version, "metric.create", metric)
+    strategy_services.copy_realisations(user, metric)
+    return metric
 
 
 @audit.recording_refusals
 @transaction.atomic
 def update_metric(user, metric: Metric, **fields) -> Metric:
     version = _locked_version(user, metric.goal_area.version)
-    return _update(user, version, "metric.update", metric, fields)
+    _check_indicator(version, fields)
+    metric = _update(user, version, "metric.update", metric, fields)
+    strategy_services.copy_realisations(user, metric)  # idempotent: the figures by date
+    return metric
+
+
+def _check_indicator(version: PlanVersion, fields: dict) -> None:
+    problem = strategy_services.indicator_problem(version.plan, fields.get("budget_indicator"))
+    if problem:
+        raise ValidationError({"budget_indicator": problem})
 
 
 @audit.recording_refusals

@@ -308,6 +308,13 @@ def _editable_version(request, plan: GoalPlan) -> PlanVersion:
     return version
 
 
+def _form(kind: str, plan: GoalPlan, *args, **kwargs):
+    # Goals and metrics offer what the plan's organization and years have to link to.
+    if kind in ("goal", "metric"):
+        kwargs["plan"] = plan
+    return KINDS[kind]["form"](*args, **kwargs)
+
+
 def _item(request, kind: str, version: PlanVersion, item_id: int):
     spec = KINDS[kind]
     items = spec["model"].objects.filter(**{spec["version_path"]: version})
@@ -347,13 +354,14 @@ def item_new(request, pk: int, kind: str, parent_id: int | None = None):
     plan = access.plan(request.user, pk)
     version = _editable_version(request, plan)
     parent = _item(request, "goal", version, parent_id) if kind == "metric" else None
-    form_class = KINDS[kind]["form"]
     if request.method != "POST":
-        return _new_item_form(request, plan, version, kind, parent_id, form_class(prefix=f"new-{kind}"))
+        return _new_item_form(
+            request, plan, version, kind, parent_id, _form(kind, plan, prefix=f"new-{kind}")
+        )
     with once.submission(request) as submission:
         if submission.replayed:
             return submission.replay()
-        form = form_class(request.POST, prefix=f"new-{kind}")
+        form = _form(kind, plan, request.POST, prefix=f"new-{kind}")
         if form.is_valid():
             try:
                 if kind == "goal":
@@ -381,7 +389,7 @@ def item_edit(request, pk: int, kind: str, item_id: int):
     version = _editable_version(request, plan)
     item = _item(request, kind, version, item_id)
     data = request.POST if request.method == "POST" else None
-    form = KINDS[kind]["form"](data, instance=item, prefix=f"{kind}-{item.pk}")
+    form = _form(kind, plan, data, instance=item, prefix=f"{kind}-{item.pk}")
     if request.method == "POST" and form.is_valid():
         try:
             update = {"goal": services.update_goal_area, "metric": services.update_metric}.get(

@@ -44,6 +44,7 @@ VERBS = {
     "logout": _("signed out"),
     "preset": _("model changed"),
     "import": _("imported from a document"),
+    "link": _("strategy and budget links changed"),
 }
 # Keys of events' changes that are no model field.
 EXTRA_FIELDS = {
@@ -57,6 +58,8 @@ EXTRA_FIELDS = {
     "goals": _("goals"),
     "metrics": _("metrics"),
     "checkpoints": _("checkpoints"),
+    "objectives": _("strategy objectives"),
+    "budget_targets": _("budget targets"),
 }
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T")

@@ -9,6 +9,7 @@ Swedish version exists.
 
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.utils import formats, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ from suunta.measures.progress import overview
 from suunta.measures.weights import metric_weights
 from suunta.organizations import people
 from suunta.organizations.models import Body, BodyKind
+from suunta.strategy.models import BudgetIndicator, BudgetRealisation
 
 from . import texts
 from .models import record_settings
@@ -59,10 +61,24 @@ def _public(items) -> list:
     return [item for item in items if item.publicity == Publicity.PUBLIC]
 
 
-def _all_goals(version: PlanVersion) -> list[GoalArea]:
-    """Every goal of the version with its metrics, whatever their publicity: the
-    integrity check needs all of them; the document shows the public ones."""
-    return list(with_content(GoalArea.objects.filter(version=version)).order_by("order", "id"))
+def _all_goals(version: PlanVersion, realised_by=None) -> list[GoalArea]:
+    """Every goal of the version with its metrics, strategy objectives and budget targets,
+    whatever their publicity: the integrity check needs all of them; the document shows
+    the public ones. With `realised_by` (a day) also the budget targets' indicators and
+    their realisation figures up to that day: two queries more, whatever the number of
+    goals (none where no goal links to a budget target)."""
+    goals = with_content(GoalArea.objects.filter(version=version))
+    if realised_by is not None:
+        goals = goals.prefetch_related(
+            Prefetch("budget_targets__indicators", queryset=BudgetIndicator.objects.order_by("order", "id")),
+            Prefetch(
+                "budget_targets__indicators__realisations",
+                queryset=BudgetRealisation.objects.filter(measured_on__lte=realised_by).order_by(
+                    "measured_on", "id"
+                ),
+            ),
+        )
+    return list(goals.order_by("order", "id"))
 
 
 def _verified(plan, version: PlanVersion, goals=None, checkpoints=None, handlings=None) -> None:
@@ -417,6 +433,144 @@ def _metric_in_annex(metric, goal, organization) -> str:
     return f"{metric.display_text} ({', '.join(details)})" if details else metric.display_text
 
 
+# --- What the goals serve: the strategy's objectives and the budget's binding targets ---
+
+
+def _objective_order(objective) -> tuple:
+    """The strategy's own order: its term and version, then the objective's place."""
+    strategy = objective.strategy
+    return (strategy.term_start, strategy.version, strategy.pk, objective.order, objective.pk)
+
+
+def _public_objectives(goal) -> list:
+    """The public objectives of public strategies the goal links to (prefetched with the
+    goal: no query), in the strategy's order."""
+    return sorted(
+        (
+            objective
+            for objective in goal.objectives.all()
+            if objective.publicity == Publicity.PUBLIC and objective.strategy.publicity == Publicity.PUBLIC
+        ),
+        key=_objective_order,
+    )
+
+
+def _objective_name(objective) -> str:
+    """ "3.1 Talous on tasapainossa valtuustokauden lopussa": numbered as the
+    municipality numbers its objectives (a number is optional)."""
+    return f"{objective.number} {objective.display_title}".strip()
+
+
+def _objectives_in_annex(goal) -> list[str]:
+    return [
+        _("Strategy: %(objective)s") % {"objective": _objective_name(o)} for o in _public_objectives(goal)
+    ]
+
+
+def _served(goals, links) -> list[tuple]:
+    """[(linked row, [the public goals that serve it])] from `links(goal)`, each row once,
+    in the order of the first goal that links to it."""
+    served: dict = {}
+    for goal in goals:
+        for row in links(goal):
+            served.setdefault(row.pk, (row, []))[1].append(goal)
+    return list(served.values())
+
+
+def _budget_target_name(target) -> str:
+    body = target.body.display_name
+    if target.service_area:
+        body = f"{body}, {target.service_area}"
+    return _("Budget %(year)s, %(body)s: %(title)s") % {
+        "year": target.year,
+        "body": body,
+        "title": target.display_title,
+    }
+
+
+def _indicator_line(indicator, day) -> str:
+    """The indicator's target value and its latest realisation figure up to `day` (the
+    realisations prefetched up to that day, oldest first)."""
+    realisations = list(indicator.realisations.all())
+    values = {
+        "indicator": indicator.display_text,
+        "target": format_decimal(indicator.target_value, indicator.unit) or "–",
+    }
+    if not realisations:
+        return _("%(indicator)s: target %(target)s, no realisation figure by %(date)s") % {
+            **values,
+            "date": _date(day),
+        }
+    latest = realisations[-1]
+    return _("%(indicator)s: target %(target)s, realised %(value)s (%(date)s)") % {
+        **values,
+        "value": format_decimal(latest.value, indicator.unit),
+        "date": _date(latest.measured_on),
+    }
+
+
+def _strategy_name(strategy) -> str:
+    return _("%(strategy)s, version %(version)s") % {
+        "strategy": strategy.display_title,
+        "version": strategy.version,
+    }
+
+
+def _objectives_section(goals) -> dict | None:
+    """Each strategy objective the public goals serve (number, title, the strategy's title
+    and version) with its goals. Where every objective is of one strategy version (the
+    usual case) the strategy is named once, above them."""
+    objectives = sorted(_served(goals, _public_objectives), key=lambda pair: _objective_order(pair[0]))
+    if not objectives:
+        return None
+    strategies = {objective.strategy.pk for objective, _goals in objectives}
+    one = len(strategies) == 1
+    items = []
+    for objective, served in objectives:
+        name = _objective_name(objective)
+        items.append(
+            {
+                "text": name if one else f"{name} ({_strategy_name(objective.strategy)})",
+                "items": [_("Goal: %(title)s") % {"title": goal.display_title} for goal in served],
+            }
+        )
+    return {
+        "heading": _("Strategic objectives the goals serve"),
+        "paragraphs": [_strategy_name(objectives[0][0].strategy)] if one else [],
+        "items": items,
+    }
+
+
+def _budget_section(goals, day) -> dict | None:
+    """Each budget target the public goals serve with its goals and its indicators'
+    target values and latest realisation figures up to `day`."""
+    targets = sorted(
+        _served(
+            goals, lambda goal: [t for t in goal.budget_targets.all() if t.publicity == Publicity.PUBLIC]
+        ),
+        key=lambda pair: (pair[0].year, pair[0].order, pair[0].pk),
+    )
+    if not targets:
+        return None
+    items = []
+    for target, served in targets:
+        items.append(
+            {
+                "text": _budget_target_name(target),
+                "items": [_("Goal: %(title)s") % {"title": goal.display_title} for goal in served]
+                + [_indicator_line(indicator, day) for indicator in target.indicators.all()],
+            }
+        )
+    return {"heading": _("Budget targets the goals serve"), "paragraphs": [], "items": items}
+
+
+def _strategy_sections(goals, day) -> list[dict]:
+    """The follow-up report's sections on what the public goals serve: the strategy
+    objectives and the budget targets (their figures as realised by `day`). None where
+    the goals link to nothing. Their items are nested: {"text", "items": [str]}."""
+    return [part for part in (_objectives_section(goals), _budget_section(goals, day)) if part]
+
+
 def _checkpoint_header(checkpoint: Checkpoint) -> str:
     if checkpoint.is_evaluation:
         return _("%(label)s (year's evaluation)") % {"label": checkpoint.display_label}
@@ -425,7 +579,8 @@ def _checkpoint_header(checkpoint: Checkpoint) -> str:
 
 def annex(plan, version: PlanVersion, lang: str, own_texts=None) -> dict:
     """The yearly goals annex laid out as the seed: header, agreement text, purpose,
-    the goal table with the agreed follow-ups, and the evaluation. The organization's
+    the goal table with the agreed follow-ups (and, where the organization opts in, the
+    strategy objectives under each goal), and the evaluation. The organization's
     texts are the version's (texts.texts_of), or `own_texts` for a preview of unsaved ones."""
     with translation.override(lang):
         agreement = plan.agreement
@@ -478,6 +633,13 @@ def annex(plan, version: PlanVersion, lang: str, own_texts=None) -> dict:
                 "rows": [
                     {
                         "goal": _goal_in_annex(goal, organization),
+                        # Only where the organization opted in: without it the annex is
+                        # the same data (and the same bytes) as before the option.
+                        **(
+                            {"objectives": _objectives_in_annex(goal)}
+                            if organization.annex_shows_objectives
+                            else {}
+                        ),
                         "metrics": [
                             _metric_in_annex(m, goal, organization)
                             for m in goal.metrics.all()
@@ -499,12 +661,16 @@ def followup_report(plan, checkpoint: Checkpoint, lang: str) -> dict:
     """One checkpoint's agreed follow-up for the board: per goal the rating and text, a
     summary of ratings and, where the organization weighs its goals, the weighted result
     with each goal's (and rated metric's) points; at the year's evaluation the pay
-    calculation; and the draft decision or the decision as recorded."""
+    calculation; where the goals link to them, the strategy objectives and budget targets
+    they serve (the budget's figures as realised by the report's date); and the draft
+    decision or the decision as recorded."""
     with translation.override(lang):
         version = checkpoint.version
         agreement = plan.agreement
         organization = agreement.organization
-        all_goals = _all_goals(version)
+        report = board_decision(checkpoint)
+        day = report.meeting_date if report else checkpoint.window_end
+        all_goals = _all_goals(version, realised_by=day)
         checkpoints = list(Checkpoint.objects.filter(version=version))
         _verified(plan, version, all_goals, checkpoints)
         goals = _public(all_goals)
@@ -516,7 +682,6 @@ def followup_report(plan, checkpoint: Checkpoint, lang: str) -> dict:
             a = agreed_by_goal.get(goal.pk)
             label = a.rating.display_label if a and a.rating else _("No rating")
             counts[label] = counts.get(label, 0) + 1
-        report = board_decision(checkpoint)
         year, pay_row = (
             _year_evaluation(checkpoint, goals, agreed_by_goal) if checkpoint.is_evaluation else (None, None)
         )
@@ -566,11 +731,14 @@ def followup_report(plan, checkpoint: Checkpoint, lang: str) -> dict:
                     for goal in goals
                 ],
             },
+            # After the goals' follow-ups: what the goals serve (only where they link to
+            # strategy objectives or budget targets).
+            "after_table": _strategy_sections(goals, day),
             "charts": charts,
             "closing": closing,
             "footer": _("Version %(number)s") % {"number": version.number},
             "page_label": _("Page"),
-            "date": (report.meeting_date if report else checkpoint.window_end).isoformat(),
+            "date": day.isoformat(),
         }
 
 

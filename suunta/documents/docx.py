@@ -71,6 +71,13 @@ def _bullets(document, items) -> None:
         document.add_paragraph(printable(item), style="List Bullet")
 
 
+def _section(document, part: dict) -> None:
+    document.add_heading(printable(part["heading"]), level=2)
+    for paragraph in part.get("paragraphs", []):
+        document.add_paragraph(printable(paragraph))
+    _bullets(document, part.get("items", []))
+
+
 def render(content: dict) -> bytes:
     document = Document()
     section = document.sections[0]
@@ -99,10 +106,7 @@ def render(content: dict) -> bytes:
         if line:
             document.add_paragraph(printable(line))
     for part in content["sections"]:
-        document.add_heading(printable(part["heading"]), level=2)
-        for paragraph in part.get("paragraphs", []):
-            document.add_paragraph(printable(paragraph))
-        _bullets(document, part.get("items", []))
+        _section(document, part)
 
     table_content = content["table"]
     document.add_paragraph(printable(table_content["caption"]), style="Caption")
@@ -117,6 +121,8 @@ def render(content: dict) -> bytes:
     for row in table_content["rows"]:
         cells = table.add_row().cells
         cells[0].paragraphs[0].add_run(printable(row["goal"])).bold = True
+        for objective in row.get("objectives", []):  # where the annex names them
+            cells[0].add_paragraph(printable(objective))
         offset = 1
         if annex:
             cells[1].text = ""
@@ -129,6 +135,15 @@ def render(content: dict) -> bytes:
             cells[offset + index].text = printable(text)
     _set_column_widths(table, _column_widths(len(headers), content["kind"]))
     _set_font_size(table, TABLE_FONT_SIZE)
+
+    for part in content.get("after_table", []):  # the report's: what the goals serve
+        document.add_heading(printable(part["heading"]), level=2)
+        for paragraph in part.get("paragraphs", []):
+            document.add_paragraph(printable(paragraph))
+        for item in part["items"]:
+            document.add_paragraph(printable(item["text"]), style="List Bullet")
+            for sub_item in item["items"]:
+                document.add_paragraph(printable(sub_item), style="List Bullet 2")
 
     document.add_heading(printable(content["closing"]["heading"]), level=2)
     _bullets(document, content["closing"]["items"])

@@ -67,6 +67,7 @@ def _breakable_table(content: dict) -> dict:
         {
             **row,
             "goal": breakable(row["goal"]),
+            **({"objectives": [breakable(o) for o in row["objectives"]]} if "objectives" in row else {}),
             "metrics": [breakable(m) for m in row["metrics"]],
             "followups": [breakable(f) for f in row["followups"]],
         }

@@ -15,6 +15,8 @@ from suunta.lib.models import TimestampedModel
 from suunta.lib.publicity import PublicityMixin
 
 COMMENT_MAX = 500
+# The source of a value taken from a budget indicator's realisation (suunta/strategy/services.py).
+BUDGET_SOURCE = "budget"
 SOURCE_MAX = 200
 
 

@@ -8,13 +8,16 @@ from suunta.lib.numbers import format_decimal
 
 from . import services
 from .forms import MetricValueForm
-from .models import MetricValue
+from .models import BUDGET_SOURCE, MetricValue
 from .progress import overview
 
 
 def can_record(user, metric) -> bool:
-    return metric.is_quantitative and policies.can(
-        user, policies.RECORD_METRIC_VALUE, metric.goal_area.version
+    # A metric that follows a budget indicator takes its values from the budget only.
+    return (
+        metric.is_quantitative
+        and metric.budget_indicator_id is None
+        and policies.can(user, policies.RECORD_METRIC_VALUE, metric.goal_area.version)
     )
 
 
@@ -24,6 +27,8 @@ def metric_page(user, plan, metric, *, value_form=None) -> dict:
     values = list(
         MetricValue.objects.filter(plan=plan, metric_lineage=metric.lineage).select_related("recorded_by")
     )
+    for value in values:
+        value.from_budget = value.source == BUDGET_SOURCE
     recording = can_record(user, metric)
     version = metric.goal_area.version
     in_force = services.version_in_force(plan)

@@ -33,6 +33,12 @@ def _require_recording(user, plan: GoalPlan, metric: Metric) -> None:
     policies.require(user, policies.RECORD_METRIC_VALUE, version)
     if not metric.is_quantitative:
         raise ValidationError(_("This metric has no target, so it takes no values."))
+    if metric.budget_indicator_id is not None:
+        raise ValidationError(
+            _(
+                "This metric follows a budget indicator: its values come from the budget's realisation figures."
+            )
+        )
 
 
 @audit.recording_refusals

@@ -31,15 +31,22 @@ def test_the_preview_shows_the_documents_content(demo, plan_attr, kind, query):
     number = int(query["checkpoint"]) if "checkpoint" in query else None
     content = build_content(plan.latest_version(), kind, query.get("lang", "fi"), number)
 
+    # The follow-up report's sections after its table: what the goals serve.
+    after = content.get("after_table", [])
+    assert bool(after) == (kind == "followup-report")
     headings = [squash(h.text()) for h in article.find_all(lambda e: e.tag == "h2")]
-    assert headings == [s["heading"] for s in content["sections"]] + [content["closing"]["heading"]]
+    assert headings == [s["heading"] for s in content["sections"] + after] + [content["closing"]["heading"]]
     items = [squash(li.text()) for li in article.find_all(lambda e: e.tag == "li")]
     expected_items = [squash(i) for s in content["sections"] for i in s.get("items", [])]
     expected_items += [squash(m) for row in content["table"]["rows"] for m in row["metrics"]]
+    for section in after:  # an item's text, then its sub-items' (a <li> reads its own list too)
+        for item in section["items"]:
+            expected_items.append(squash(" ".join([item["text"], *item["items"]])))
+            expected_items += [squash(i) for i in item["items"]]
     expected_items += [squash(i) for i in content["closing"]["items"]]
     assert items == expected_items
     paragraphs = [squash(p.text()) for p in article.find_all(lambda e: e.tag == "p")]
-    for section in content["sections"]:
+    for section in content["sections"] + after:
         for paragraph in section.get("paragraphs", []):
             assert squash(paragraph) in paragraphs
     rows = article.find_all(lambda e: e.tag == "tr")
