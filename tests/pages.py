@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from suunta.agreements.models import Checkpoint, CheckpointKind
+from suunta.strategy import services as strategy_services
+from suunta.strategy.models import Strategy
 from tests.test_access_matrix import ANON, MATRIX, open_discussion
 
 # Not HTML (a style sheet, a calendar file, downloads), the logout and language
@@ -29,6 +31,12 @@ NOT_PAGES = {
     "set_language",
     "admin:index",
     "plan_next_period",
+    "strategy_map_xlsx",  # a spreadsheet
+    "public_goals_json",  # JSON
+    # Only a draft strategy's parts are edited: these open on a draft in extra_states.
+    "strategy_theme_edit",
+    "strategy_objective_edit",
+    "strategy_indicator_edit",
 }
 
 # The preparer sees the most (drafts, documents, every form); then the mayor, who
@@ -83,6 +91,33 @@ def every_page(demo) -> list[Page]:
     return pages + extra_states(demo)
 
 
+def _draft_strategy_pages(demo) -> list[Page]:
+    """A revision of the demo's strategy, as a draft: its page with every form, and the
+    edit pages of its parts."""
+    approved = Strategy.objects.get(organization=demo.org, status="approved")
+    draft = strategy_services.revise_strategy(demo.user("valmistelija"), approved)
+    objective = draft.objectives.get(number="1.1")
+    keys = [demo.org.slug, draft.pk]
+    return [
+        Page("strategy_detail/draft", "valmistelija", reverse("strategy_detail", args=keys)),
+        Page(
+            "strategy_theme_edit/draft",
+            "valmistelija",
+            reverse("strategy_theme_edit", args=[*keys, draft.themes.order_by("order").first().pk]),
+        ),
+        Page(
+            "strategy_objective_edit/draft",
+            "valmistelija",
+            reverse("strategy_objective_edit", args=[*keys, objective.pk]),
+        ),
+        Page(
+            "strategy_indicator_edit/draft",
+            "valmistelija",
+            reverse("strategy_indicator_edit", args=[*keys, objective.indicators.get().pk]),
+        ),
+    ]
+
+
 def extra_states(demo) -> list[Page]:
 
     version = demo.plan.versions.get(status="approved")
@@ -91,6 +126,7 @@ def extra_states(demo) -> list[Page]:
         kind=CheckpointKind.EVALUATION, version__plan__agreement__organization__slug="pikkujarvi"
     )
     return [
+        *_draft_strategy_pages(demo),
         Page(
             "document_preview/annex",
             "valmistelija",

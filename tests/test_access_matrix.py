@@ -29,6 +29,14 @@ from suunta.lib.clock import now
 from suunta.mail.messages import token_digest
 from suunta.measures.models import MetricValue
 from suunta.organizations.models import Invitation, Membership
+from suunta.strategy.models import (
+    BudgetIndicator,
+    BudgetTarget,
+    Objective,
+    Strategy,
+    StrategyIndicator,
+    Theme,
+)
 from tests.conftest import DEMO_PERSONAS
 
 ANON = "anonymous"
@@ -70,6 +78,44 @@ class Entry:
     method: str = "get"
     data: dict = field(default_factory=dict)
     args: object = None  # callable(demo) -> list of URL args
+
+
+def strategy(demo):
+    return [demo.org.slug, Strategy.objects.get(organization=demo.org, status="approved").pk]
+
+
+def theme(demo):
+    strategy_pk = strategy(demo)[1]
+    return [
+        demo.org.slug,
+        strategy_pk,
+        Theme.objects.filter(strategy_id=strategy_pk).order_by("order").first().pk,
+    ]
+
+
+def strategy_objective(demo):
+    strategy_pk = strategy(demo)[1]
+    return [demo.org.slug, strategy_pk, Objective.objects.get(strategy_id=strategy_pk, number="1.1").pk]
+
+
+def strategy_indicator(demo):
+    strategy_pk = strategy(demo)[1]
+    indicator = StrategyIndicator.objects.filter(objective__strategy_id=strategy_pk).order_by("id").first()
+    return [demo.org.slug, strategy_pk, indicator.pk]
+
+
+def budget_target(demo):
+    target = (
+        BudgetTarget.objects.filter(organization=demo.org, goal_areas__isnull=False).order_by("id").first()
+    )
+    return [demo.org.slug, target.pk]
+
+
+def budget_indicator(demo):
+    return [
+        demo.org.slug,
+        BudgetIndicator.objects.filter(target__organization=demo.org).order_by("id").first().pk,
+    ]
 
 
 def approved(demo):
@@ -354,6 +400,8 @@ CONFIRMERS = {**IN_THE_ROOM, "pormestari": 302, "valtuuston-pj": 302, "kansliapa
 MAYOR_ONLY = {**IN_THE_ROOM, "pormestari": 200}
 SURVEY_RECIPIENTS = {**expect(404), "hallitus": 302, "valtuuston-pj": 302}
 EVERYONE = expect(200, anonymous=200)
+STRATEGY_KEEPERS = expect(403, preparer=302, admin=302, toinen=404)
+BUDGET_FORM = expect(403, preparer=200, admin=200, toinen=404)
 LOGGED_IN_ONLY = expect(200)
 POST_REDIRECTS = expect(302, anonymous=302)
 
@@ -407,6 +455,43 @@ MATRIX: dict[str, Entry] = {
         expect(200, executive=403, readers=403, admin=403, toinen=404),
         args=lambda demo: [demo.plan.agreement_id],
     ),
+    # The council's strategy and the budget's targets: read by anyone of the organization,
+    # kept by the preparer and the admin. The demo's strategy is approved: a change to its
+    # content is refused with a message after the redirect (302), a delete of it or of a
+    # linked budget target too (goals link to them); revising it starts a draft (302).
+    "strategy_list": Entry(expect(200, toinen=404), args=lambda demo: [demo.org.slug]),
+    "strategy_options": Entry(
+        expect(403, admin=302, toinen=404), method="post", args=lambda demo: [demo.org.slug]
+    ),
+    "strategy_detail": Entry(expect(200, toinen=404), args=strategy),
+    "strategy_approve": Entry(STRATEGY_KEEPERS, method="post", args=strategy),
+    "strategy_revise": Entry(STRATEGY_KEEPERS, method="post", args=strategy),
+    "strategy_delete": Entry(STRATEGY_KEEPERS, method="post", args=strategy),
+    "strategy_theme_add": Entry(STRATEGY_KEEPERS, method="post", args=strategy),
+    "strategy_theme_edit": Entry(STRATEGY_KEEPERS, args=theme),
+    "strategy_theme_delete": Entry(STRATEGY_KEEPERS, method="post", args=theme),
+    "strategy_objective_add": Entry(STRATEGY_KEEPERS, method="post", args=strategy),
+    "strategy_objective_edit": Entry(STRATEGY_KEEPERS, args=strategy_objective),
+    "strategy_objective_delete": Entry(STRATEGY_KEEPERS, method="post", args=strategy_objective),
+    "strategy_indicator_add": Entry(STRATEGY_KEEPERS, method="post", args=strategy_objective),
+    "strategy_indicator_edit": Entry(STRATEGY_KEEPERS, args=strategy_indicator),
+    "strategy_indicator_delete": Entry(STRATEGY_KEEPERS, method="post", args=strategy_indicator),
+    "budget_targets": Entry(expect(200, toinen=404), args=lambda demo: [demo.org.slug]),
+    "budget_import": Entry(
+        expect(403, preparer=200, admin=200, toinen=404), args=lambda demo: [demo.org.slug]
+    ),
+    # An empty form is shown again with its errors (200).
+    "budget_target_add": Entry(BUDGET_FORM, method="post", args=lambda demo: [demo.org.slug]),
+    "budget_target_delete": Entry(STRATEGY_KEEPERS, method="post", args=budget_target),
+    "budget_indicator_add": Entry(BUDGET_FORM, method="post", args=budget_target),
+    "budget_realisation_add": Entry(BUDGET_FORM, method="post", args=budget_indicator),
+    # The strategy map and its spreadsheet: anyone of the organization (what it shows of
+    # the goals follows each viewer's plan access). The public page: anyone, no login,
+    # only where the organization opted in (Toinen kunta has not: 404).
+    "strategy_map": Entry(expect(200, toinen=404), args=lambda demo: [demo.org.slug]),
+    "strategy_map_xlsx": Entry(expect(200, toinen=404), args=lambda demo: [demo.org.slug]),
+    "public_goals": Entry(EVERYONE, args=lambda demo: [demo.org.slug]),
+    "public_goals_json": Entry(EVERYONE, args=lambda demo: [demo.org.slug]),
     "plan_detail": Entry(expect(200, toinen=404), args=approved),
     "plan_history": Entry(expect(200, toinen=404), args=approved),
     "plan_amend": Entry(ON_APPROVED_POST, method="post", args=approved),

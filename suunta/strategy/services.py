@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from suunta import policies
 from suunta.agreements.models import GoalArea, GoalPlan, Metric, PlanVersion
 from suunta.audit import services as audit
-from suunta.measures.models import COMMENT_MAX, MetricValue
+from suunta.measures.models import BUDGET_SOURCE, COMMENT_MAX, MetricValue
+from suunta.organizations.models import Organization
 
+from . import budget_import
 from .models import (
     BudgetIndicator,
     BudgetRealisation,
@@ -33,7 +35,7 @@ from .models import (
 
 # MetricValue.source of a value taken from the budget's realisation: the page shows it
 # as "budget realisation" (measures/pages.py), the value's comment names the indicator.
-REALISATION_SOURCE = "budget"
+REALISATION_SOURCE = BUDGET_SOURCE
 
 
 def _require_manage(user, organization) -> None:
@@ -301,6 +303,54 @@ def add_strategy_indicator(
     return indicator
 
 
+def _targets_text(targets: dict[int, Decimal]) -> str:
+    return ", ".join(f"{year}: {format(value.normalize(), 'f')}" for year, value in sorted(targets.items()))
+
+
+@audit.recording_refusals
+@transaction.atomic
+def update_strategy_indicator(
+    user, indicator: StrategyIndicator, *, targets: dict[int, Decimal | None] | None = None, **fields
+) -> StrategyIndicator:
+    """Change a draft's indicator; `targets` (year → value, None to remove) replaces its
+    target values when given. One audit event with every change."""
+    strategy = indicator.objective.strategy
+    _require_manage(user, strategy.organization)
+    strategy = Strategy.objects.select_for_update().get(pk=strategy.pk)
+    _require_draft(strategy)
+    changes = {
+        k: [str(getattr(indicator, k)), str(v)] for k, v in fields.items() if getattr(indicator, k) != v
+    }
+    for name, value in fields.items():
+        setattr(indicator, name, value)
+    _save(indicator)
+    if targets is not None:
+        before = {t.year: t.value for t in indicator.targets.all()}
+        wanted = {year: value for year, value in targets.items() if value is not None}
+        if before != wanted:
+            indicator.targets.all().delete()
+            IndicatorTarget.objects.bulk_create(
+                IndicatorTarget(indicator=indicator, year=year, value=value)
+                for year, value in sorted(wanted.items())
+            )
+            changes["targets"] = [_targets_text(before), _targets_text(wanted)]
+    if changes:
+        audit.record(
+            "strategy_indicator.update",
+            actor=user,
+            organization=strategy.organization_id,
+            obj=indicator,
+            changes=changes,
+        )
+    return indicator
+
+
+@audit.recording_refusals
+@transaction.atomic
+def delete_strategy_indicator(user, indicator: StrategyIndicator) -> None:
+    _content_change(user, indicator.objective.strategy, "strategy_indicator.delete", indicator, delete=True)
+
+
 # --- Budget targets -----------------------------------------------------------------------
 
 TARGET_FIELDS = ("year", "body", "service_area", "kind", "title", "title_sv")
@@ -449,6 +499,80 @@ def copy_realisations(user, metric: Metric) -> int:
         return 0
     indicator = metric.budget_indicator
     return _copy_to_metrics(user, indicator, list(indicator.realisations.all()))
+
+
+class ImportRefused(ValidationError):
+    """The rows of a budget import have problems; `checked` holds them per row."""
+
+    def __init__(self, checked):
+        super().__init__(checked.errors)
+        self.checked = checked
+
+
+@audit.recording_refusals
+@transaction.atomic
+def import_budget(user, organization, rows: list[dict]):
+    """The targets, indicators and realisation figures of an import's rows (see
+    budget_import), all or none. The rows are checked again here, in the transaction
+    that saves them: ImportRefused says what is wrong on which row."""
+    _require_manage(user, organization)
+    checked = budget_import.check(organization, rows)
+    if checked.error_count or not checked.targets:
+        raise ImportRefused(checked)
+    for plan in checked.targets:
+        target = create_budget_target(
+            user,
+            organization,
+            year=plan.year,
+            body=plan.body,
+            service_area=plan.service_area,
+            kind=plan.kind,
+            title=plan.title,
+            title_sv=plan.title_sv,
+        )
+        for item in plan.indicators:
+            indicator = add_budget_indicator(
+                user,
+                target,
+                text=item.text,
+                text_sv=item.text_sv,
+                unit=item.unit,
+                target_value=item.target_value,
+            )
+            for day, value in item.realisations:
+                record_realisation(user, indicator, measured_on=day, value=value)
+    audit.record(
+        "budget_target.import",
+        actor=user,
+        organization=organization.pk,
+        changes={name: [None, count] for name, count in checked.counts().items()},
+    )
+    return checked
+
+
+# --- The organization's options for strategy --------------------------------------------------
+
+OPTION_FIELDS = ("public_page", "annex_shows_objectives")
+
+
+@audit.recording_refusals
+@transaction.atomic
+def set_strategy_options(user, organization, **options) -> Organization:
+    """The organization admin's choices: a public goals page, strategy objectives in the
+    goals annex."""
+    policies.require(user, policies.SET_UP, organization)
+    unknown = set(options) - set(OPTION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown options: {sorted(unknown)}")
+    stored = Organization.objects.select_for_update().get(pk=organization.pk)
+    changes = {name: [getattr(stored, name), bool(value)] for name, value in options.items()}
+    changes = {name: values for name, values in changes.items() if values[0] != values[1]}
+    if changes:
+        for name, (_before, after) in changes.items():
+            setattr(stored, name, after)
+        stored.save(update_fields=[*changes, "updated_at"])
+        audit.record("organization.update", actor=user, organization=stored.pk, obj=stored, changes=changes)
+    return stored
 
 
 # --- A goal's links -----------------------------------------------------------------------

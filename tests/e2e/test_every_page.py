@@ -38,6 +38,10 @@ PHONE_PAGES = {
     "document_preview",
     "agreement_detail",
     "organization_detail",
+    "strategy_map",
+    "public_goals",
+    "strategy_detail/draft",
+    "budget_targets",
 }
 
 # Forms submitted empty (edited ones cleared first): page name -> the form, by structure.
@@ -59,6 +63,11 @@ ERROR_FORMS = {
     "checkpoint_edit": "#annex form.item-form",
     "password_change": "main form[method=post]",
     "discussion_detail/open": "main form[action$='/items/new/']",
+    "strategy_list": "main form[action$='/strategy/']",
+    "strategy_detail/draft": "main form[action$='/objectives/']",
+    "strategy_objective_edit/draft": "main form[method=post]",
+    "budget_targets": "main form[action$='/budget/targets/']",
+    "budget_import": "main form[enctype='multipart/form-data']",
 }
 
 CLEAR_FIELDS = """form => {
