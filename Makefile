@@ -7,7 +7,7 @@ PORT   ?= 8000
 # production sets SECRET_KEY and runs manage.py itself (docs/deployment.md).
 DEV    := DEBUG=1
 
-.PHONY: run test screenshots venv node-tools messages makemessages check-messages lint format lock clean
+.PHONY: run serve test screenshots venv node-tools messages makemessages check-messages lint format lock clean
 
 # The stamp is rebuilt whenever the lock file changes, so a pull that bumps a pin reinstalls.
 $(VENV)/.installed: requirements-dev.lock
@@ -40,6 +40,12 @@ run: messages
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The production stack for trying it here (deploy/serve.sh, docs/deployment.md): DEBUG off,
+# a secret kept in var/secret_key, gunicorn with static files and the tasks worker on
+# http://127.0.0.1:$(PORT); SQLite, or PostgreSQL if DATABASE_URL says so. Ctrl-C stops both.
+serve: venv
+	PORT=$(PORT) PY=$(PY) bash deploy/serve.sh
+
 # One worker per core (pytest-xdist): each gets its own test database.
 test: messages node-tools
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
@@ -68,6 +74,7 @@ lock:
 	$(PYTHON) -m pip install --quiet uv==0.13.9
 	$(PYTHON) -m uv pip compile pyproject.toml --python-version 3.11 -o requirements.lock
 	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements-dev.lock
+	$(PYTHON) -m uv pip compile pyproject.toml --extra s3 --python-version 3.11 -o requirements-s3.lock
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3*

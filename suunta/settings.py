@@ -73,7 +73,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost (with its pair near the end): request counts and latency per view for
+    # /metrics (django-prometheus).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # The request id (X-Request-ID): in every log line and audit event of the request.
+    "suunta.site.logs.RequestIdMiddleware",
+    # The number of database queries of each request, per view (/metrics).
+    "suunta.site.metrics.QueryCountMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the application itself (WhiteNoise), before anything that
+    # would read a session for them.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Outside everything that may answer (axes, CSRF, the login redirect): no response
     # with personal or restricted content is stored by a cache (docs/deployment.md).
@@ -94,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: it turns lockouts into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -185,12 +196,45 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise serves them from the application. With DEBUG off: what `collectstatic` put
+# in STATIC_ROOT, under hashed names, compressed (gzip), cached for a year as immutable.
+# In development and in the test suite: the files as they are, found where they lie
+# (no collectstatic, no manifest).
+STATIC_FROM_SOURCE = DEBUG or RUNNING_TESTS
+WHITENOISE_USE_FINDERS = STATIC_FROM_SOURCE
+WHITENOISE_AUTOREFRESH = STATIC_FROM_SOURCE
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if STATIC_FROM_SOURCE
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 # --- Evidence files ----------------------------------------------------------------------
 # Uploaded evidence lives outside the web root and is served only by an authorized,
 # audited view (suunta/evidence/views.py).
 EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", VAR_DIR / "evidence"))
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
+# Read and written only through storages["evidence"] (suunta/evidence/uploads.py): the
+# file system under EVIDENCE_ROOT, or an S3-compatible object store (django-storages,
+# `pip install -r requirements-s3.lock`), shared by every app server either way.
+if os.environ.get("SUUNTA_EVIDENCE_STORAGE", "filesystem") == "s3":
+    STORAGES["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("SUUNTA_EVIDENCE_S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("SUUNTA_EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("SUUNTA_EVIDENCE_S3_REGION") or None,
+            "location": os.environ.get("SUUNTA_EVIDENCE_S3_PREFIX", "evidence"),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    STORAGES["evidence"] = {"BACKEND": "suunta.evidence.storage.EvidenceFileStorage"}
 
 # --- Importing goals from documents (suunta/imports) ---------------------------------------
 # The upload is read in memory and never stored. The import preview posts its rows back
@@ -246,9 +290,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8  # a working day, then log in again
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 if not DEBUG and not RUNNING_TESTS:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # SECURE_COOKIES=0 and SECURE_SSL_REDIRECT=0 only for trying the production stack
+    # over plain HTTP on one's own machine (`make serve`); never on a server.
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The load balancer's health checks and the metrics scraper may use plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -281,6 +329,21 @@ SITE_URL = os.environ.get("SUUNTA_SITE_URL", "http://127.0.0.1:8000")
 # Django's tasks framework (the django-tasks backport) with the database backend: no
 # other server. `manage.py db_worker` runs them; `make run` starts one beside the server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# /readyz reports the worker "degraded" (without failing) when a task has waited this
+# long for it; it enqueues a no-op heartbeat task when the worker has been idle a minute.
+WORKER_STALE_SECONDS = int(os.environ.get("SUUNTA_WORKER_STALE_SECONDS", 300))
+
+# --- Several app servers on one database -------------------------------------------------
+# Sessions are in the database (Django's default engine); so is the cache, for anything
+# that uses one (nothing in Suunta does yet): every app server sees the same. Its table
+# is made by a migration (suunta/site/migrations). Locks are the database's own.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "suunta_cache"}}
+
+# --- Health and metrics (suunta/site/health.py, docs/deployment.md) ----------------------
+# /metrics answers only these client addresses (REMOTE_ADDR; networks allowed, e.g.
+# 10.0.0.0/8) or a request with `Authorization: Bearer <SUUNTA_METRICS_TOKEN>`; 404 to others.
+METRICS_ALLOWED_IPS = env_list("SUUNTA_METRICS_ALLOWED_IPS")
+METRICS_TOKEN = os.environ.get("SUUNTA_METRICS_TOKEN", "")
 
 # --- Accessibility statement (laki digitaalisten palvelujen tarjoamisesta 306/2019) ------
 # What each installation must state for itself: who provides the service, where users
@@ -300,10 +363,17 @@ ACCESSIBILITY_SUPERVISOR_URL = os.environ.get(
     "SUUNTA_ACCESSIBILITY_SUPERVISOR_URL", "https://www.saavutettavuusvaatimukset.fi/"
 )
 
+# One JSON object per line with DEBUG off (time, level, logger, message, request_id);
+# plain text in development. SUUNTA_LOG_FORMAT=json|text overrides.
+LOG_FORMAT = os.environ.get("SUUNTA_LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "suunta.site.logs.JsonFormatter"},
+        "text": {"format": "%(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # django-axes logs every login at INFO; lockouts (WARNING) are what an operator needs.
     "loggers": {"axes": {"level": "WARNING"}},

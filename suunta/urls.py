@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from suunta import policies
 from suunta.accounts import views as account_views
+from suunta.site import health
 from suunta.site import views as site_views
 
 # The Django admin is for operators; the policy module decides who that is.
@@ -16,6 +17,10 @@ urlpatterns = [
     path("accounts/", include("suunta.accounts.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accessibility/", site_views.accessibility_statement, name="accessibility"),
+    # For load balancers and monitoring, without a login (suunta/site/health.py).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="prometheus_metrics"),
     path("", include("suunta.organizations.urls")),
     path("", include("suunta.agreements.urls")),
     path("", include("suunta.governance.urls")),

@@ -91,7 +91,7 @@ def agreement_signed_file(request, pk: int):
     if not agreement.signed_file:
         raise Http404
     try:
-        handle = open(uploads.path_of(agreement.signed_file), "rb")  # noqa: SIM115 (FileResponse closes it)
+        handle = uploads.open_stored(agreement.signed_file)  # FileResponse closes it
     except (OSError, ValueError):
         raise Http404 from None
     response = FileResponse(

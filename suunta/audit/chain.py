@@ -13,12 +13,17 @@ import hashlib
 import ipaddress
 import json
 import math
+import re
 import uuid
 
 from django.db import models
 from django.utils.functional import Promise
 
 FORMAT_VERSION = 1
+# Version 2 is version 1 plus "request_id": the id of the HTTP request the event was
+# written in (X-Request-ID, also in that request's log lines). Events written outside a
+# request stay version 1, and events written before version 2 existed are unchanged.
+REQUEST_ID_VERSION = 2
 GLOBAL_CHAIN = "global"
 GENESIS = "0" * 64  # the "previous hash" of each chain's first event
 
@@ -42,6 +47,9 @@ PAYLOAD_KEYS = frozenset(
         "ip",
     }
 )
+PAYLOAD_KEYS_BY_VERSION = {FORMAT_VERSION: PAYLOAD_KEYS, REQUEST_ID_VERSION: PAYLOAD_KEYS | {"request_id"}}
+# What a request id may look like (suunta.site.logs.RequestIdMiddleware accepts no other).
+REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,99}")  # fullmatch
 
 
 def chain_key(organization_id) -> str:
@@ -138,9 +146,10 @@ def value_digest(value) -> str | None:
     return sha256_hex(canonical(json_safe(value)))
 
 
-def payload_of(event) -> dict:
-    """The hashed content of an AuditEvent, from its fields (before it is saved)."""
-    return {
+def payload_of(event, request_id: str | None = None) -> dict:
+    """The hashed content of an AuditEvent, from its fields (before it is saved), with
+    the request id when it was written while serving a request (version 2)."""
+    payload = {
         "v": FORMAT_VERSION,
         "chain": event.chain,
         "sequence": event.sequence,
@@ -157,3 +166,7 @@ def payload_of(event) -> dict:
         "outcome": event.outcome,
         "ip": normalize_ip(event.ip),
     }
+    if request_id:
+        payload["v"] = REQUEST_ID_VERSION
+        payload["request_id"] = request_id
+    return payload

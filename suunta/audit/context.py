@@ -1,8 +1,10 @@
 """The request being served, for audit events written deep in a service.
 
 Services take no request (they are called from views, commands and tests alike), yet
-an event should carry the IP and the user behind it. AuditContextMiddleware sets this
-for the duration of a request; record() falls back to it when given no request.
+an event should carry the IP, the user and the request id behind it (the id
+suunta.site.logs.RequestIdMiddleware, earlier in MIDDLEWARE, set on the request).
+AuditContextMiddleware sets this for the duration of a request; record() falls back to
+it when given no request.
 """
 
 from contextvars import ContextVar

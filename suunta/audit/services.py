@@ -29,6 +29,7 @@ from suunta.lib import clock
 
 from .chain import (
     GENESIS,
+    REQUEST_ID_PATTERN,
     canonical,
     chain_key,
     json_safe,
@@ -48,6 +49,7 @@ __all__ = [
     "record",
     "record_refusal",
     "recording_refusals",
+    "request_id_of",
     "snapshot",
 ]
 
@@ -78,11 +80,15 @@ def record(
     after]}, see diff(). restricted: fields whose texts never enter the log: they are
     recorded as {"changed": true, "sha256": <hash of the new value>}; fields listed in
     the object's `audit_restricted_fields` are always treated so. request: gives the IP
-    (REMOTE_ADDR) and the actor.
+    (REMOTE_ADDR), the actor and the request id (X-Request-ID, suunta.site.logs), which
+    goes into the hashed payload (format version 2); without a request, the one being
+    served (suunta.audit.context).
     """
-    fields = _event_fields(action, actor, organization, obj, changes, restricted, outcome, request)
+    fields, request_id = _event_fields(
+        action, actor, organization, obj, changes, restricted, outcome, request
+    )
     with transaction.atomic(savepoint=False):
-        return _append(fields)
+        return _append(fields, request_id)
 
 
 def record_refusal(
@@ -112,11 +118,13 @@ def record_refusal(
             "back with the refused change. Raise suunta.audit.services.Refused inside the block "
             "and decorate the function with @recording_refusals (outside @transaction.atomic)."
         )
-    fields = _event_fields(action, actor, organization, obj, changes, restricted, outcome, request)
+    fields, request_id = _event_fields(
+        action, actor, organization, obj, changes, restricted, outcome, request
+    )
     # durable: Django itself refuses to nest this block inside another transaction
     # (pytest-django's per-test transaction excepted).
     with transaction.atomic(durable=True):
-        return _append(fields)
+        return _append(fields, request_id)
 
 
 class Refused(PermissionDenied):
@@ -204,7 +212,10 @@ def in_transaction(using=None) -> bool:
     return not connection.get_autocommit()
 
 
-def _event_fields(action, actor, organization, obj, changes, restricted, outcome, request) -> dict:
+def _event_fields(
+    action, actor, organization, obj, changes, restricted, outcome, request
+) -> tuple[dict, str]:
+    """The event's column values, and the request id for its payload ("" without one)."""
     if not isinstance(action, str) or len(action) > 64 or not ACTION_PATTERN.match(action):
         raise ValueError(f"Audit actions are dotted codes such as 'goal.update', not {action!r}.")
     if outcome not in Outcome.values:
@@ -226,7 +237,7 @@ def _event_fields(action, actor, organization, obj, changes, restricted, outcome
     if obj is not None:
         hidden_values += [getattr(obj, name, None) for name in restricted]
 
-    return {
+    fields = {
         "actor": actor,
         "actor_label": actor.get_username() if actor is not None else "",
         "organization_id": organization_id,
@@ -239,6 +250,13 @@ def _event_fields(action, actor, organization, obj, changes, restricted, outcome
         "outcome": str(outcome),
         "ip": normalize_ip(request.META.get("REMOTE_ADDR")) if request is not None else None,
     }
+    return fields, request_id_of_request(request)
+
+
+def request_id_of_request(request) -> str:
+    """The id RequestIdMiddleware gave the request, if it is a well-formed one."""
+    request_id = getattr(request, "request_id", "") if request is not None else ""
+    return request_id if isinstance(request_id, str) and REQUEST_ID_PATTERN.fullmatch(request_id) else ""
 
 
 def _protect(changes: dict, restricted: set[str]) -> tuple[dict, list]:
@@ -285,7 +303,7 @@ def _lock_head(chain: str) -> AuditChainHead:
     return head
 
 
-def _append(fields: dict) -> AuditEvent:
+def _append(fields: dict, request_id: str = "") -> AuditEvent:
     head = _lock_head(fields["chain"])
     event = AuditEvent(
         sequence=head.sequence + 1,
@@ -293,7 +311,7 @@ def _append(fields: dict) -> AuditEvent:
         created_at=clock.now(),  # after the lock: times follow the chain's order
         **fields,
     )
-    event.payload = canonical(payload_of(event))
+    event.payload = canonical(payload_of(event, request_id))
     event.hash = sha256_hex(event.payload)
     event.save()
     AuditChainHead.objects.filter(chain=head.chain).update(sequence=event.sequence, hash=event.hash)
@@ -303,3 +321,9 @@ def _append(fields: dict) -> AuditEvent:
 def changes_of(event: AuditEvent) -> dict:
     """The event's {field: [before, after]} as data."""
     return json.loads(event.changes)
+
+
+def request_id_of(event: AuditEvent) -> str | None:
+    """The id of the request the event was written in (its payload's "request_id"),
+    None for an event written outside a request or before format version 2."""
+    return json.loads(event.payload).get("request_id")

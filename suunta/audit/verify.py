@@ -15,7 +15,16 @@ from django.utils.translation import gettext as _
 
 from suunta.organizations.models import Organization
 
-from .chain import GENESIS, GLOBAL_CHAIN, PAYLOAD_KEYS, chain_key, parse_datetime, same_ip, sha256_hex
+from .chain import (
+    GENESIS,
+    GLOBAL_CHAIN,
+    PAYLOAD_KEYS_BY_VERSION,
+    REQUEST_ID_PATTERN,
+    chain_key,
+    parse_datetime,
+    same_ip,
+    sha256_hex,
+)
 from .models import AuditChainHead, AuditEvent
 
 
@@ -121,10 +130,9 @@ def check_event(event: AuditEvent, chain: str, expected_sequence: int, previous_
         return _("The stored hash is not the hash of the stored payload: the event was altered.")
     try:
         data = json.loads(event.payload)
-        valid = isinstance(data, dict) and set(data) == PAYLOAD_KEYS and data["v"] == 1
     except ValueError:
-        valid = False
-    if not valid:
+        data = None
+    if not valid_payload(data):
         return _("The payload is not a valid event: the event was altered.")
     if event.sequence < expected_sequence:
         return _("Sequence %(sequence)s appears twice: an event was inserted.") % {"sequence": event.sequence}
@@ -143,6 +151,19 @@ def check_event(event: AuditEvent, chain: str, expected_sequence: int, previous_
             "columns": ", ".join(columns)
         }
     return None
+
+
+def valid_payload(data) -> bool:
+    """A payload of a known version with exactly that version's keys (version 2: a
+    well-formed request id)."""
+    if not isinstance(data, dict) or type(data.get("v")) is not int:
+        return False
+    keys = PAYLOAD_KEYS_BY_VERSION.get(data["v"])
+    if keys is None or set(data) != keys:
+        return False
+    return "request_id" not in data or (
+        isinstance(data["request_id"], str) and bool(REQUEST_ID_PATTERN.fullmatch(data["request_id"]))
+    )
 
 
 def differing_columns(event: AuditEvent, data: dict, chain: str) -> list[str]:

@@ -4,13 +4,13 @@ The CONTENT decides, not the name: a file whose bytes are not what its extension
 says (an HTML page or a program renamed .pdf, a PNG renamed .docx) is refused. Office
 files are zip archives: their table of contents is read, nothing is extracted, so a
 zip bomb costs nothing. Files are written under a random name with mode 0600 into
-settings.EVIDENCE_ROOT, atomically (a temporary file, then a rename).
+the evidence storage (storages["evidence"], storage.py): the file system under
+settings.EVIDENCE_ROOT, written atomically, or an S3-compatible object store.
 """
 
 import hashlib
 import os
 import re
-import tempfile
 import unicodedata
 import uuid
 import zipfile
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import NAME_MAX
+from .storage import evidence_storage
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -167,46 +168,56 @@ def check_all(uploads) -> list[CheckedFile]:
 
 
 # --- Storage ---------------------------------------------------------------------------------
+# Through storages["evidence"] only (storage.py): the file system under EVIDENCE_ROOT by
+# default, an S3-compatible object store by configuration.
 
 
-def root() -> Path:
-    return Path(settings.EVIDENCE_ROOT)
+def storage():
+    return evidence_storage()
+
+
+def _checked(stored_name: str) -> str:
+    """One of our own random names, or ValueError (never a path from outside)."""
+    if not STORED_NAME.match(stored_name or ""):
+        raise ValueError(f"Not a stored evidence name: {stored_name!r}")
+    return stored_name
 
 
 def path_of(stored_name: str) -> Path:
-    """Where a stored file lives; refuses anything but our own random names."""
-    if not STORED_NAME.match(stored_name or ""):
-        raise ValueError(f"Not a stored evidence name: {stored_name!r}")
-    return root() / stored_name
+    """Where a stored file lives on the file system storage; refuses anything but our
+    own random names. An object store has no paths (NotImplementedError): read with
+    open_stored()."""
+    return Path(storage().path(_checked(stored_name)))
+
+
+def open_stored(stored_name: str):
+    """The stored file, opened for reading in binary; OSError when it is missing."""
+    return storage().open(_checked(stored_name), "rb")
 
 
 def store(upload) -> tuple[str, str, int]:
-    """Write the upload under a new random name: (stored name, SHA-256, bytes written).
+    """Store the upload under a new random name: (stored name, SHA-256, bytes stored).
 
-    Atomic: the bytes go to a temporary file (mode 0600) in the same directory, which is
-    renamed into place only when complete."""
-    directory = root()
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    The bytes are hashed as read, then handed to the storage (the file system storage
+    writes them atomically, see storage.py). The size is the stored object's; -1 when
+    it differs from what was hashed (the upload changed while being read)."""
     stored_name = uuid.uuid4().hex
     digest = hashlib.sha256()
-    written = 0
-    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".upload-", suffix=".part")
-    try:
-        with os.fdopen(descriptor, "wb") as out:
-            upload.seek(0)
-            for chunk in upload.chunks():
-                digest.update(chunk)
-                written += len(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, directory / stored_name)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return stored_name, digest.hexdigest(), written
+    hashed = 0
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+        hashed += len(chunk)
+    upload.seek(0)
+    target = storage()
+    saved = target.save(stored_name, upload)
+    if saved != stored_name:  # a storage that renamed it: never ours to guess
+        target.delete(saved)
+        raise OSError(f"The evidence storage stored {stored_name!r} as {saved!r}.")
+    stored = target.size(stored_name)
+    return stored_name, digest.hexdigest(), stored if stored == hashed else -1
 
 
 def delete(stored_name: str) -> None:
-    path_of(stored_name).unlink(missing_ok=True)
+    """Remove a stored file; nothing happens when it is not there."""
+    storage().delete(_checked(stored_name))

@@ -119,7 +119,7 @@ def evidence_download(request, evidence_id: int):
     if not evidence.is_file:
         raise Http404  # links are followed in the browser, not downloaded through here
     try:
-        handle = open(uploads.path_of(evidence.stored_name), "rb")  # noqa: SIM115 (FileResponse closes it)
+        handle = uploads.open_stored(evidence.stored_name)  # FileResponse closes it
     except (OSError, ValueError):
         _record_refusal(request, "evidence.download.missing", evidence, outcome="failed")
         raise Http404 from None
