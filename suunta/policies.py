@@ -142,7 +142,12 @@ def roles_for(user, agreement) -> frozenset[str]:
     roles = roles_in(user, agreement.organization_id)
     suffix = f"@{agreement.pk}"
     own = {r[: -len(suffix)] for r in roles if r.endswith(suffix)}
-    return frozenset(r for r in roles if "@" not in r) | own
+    general = {r for r in roles if "@" not in r}
+    # The executive role counts in matters of one's own agreement only: a sector director
+    # is nobody in the chief's (the goal cascade, several agreements in one organization).
+    if Role.EXECUTIVE in general and not is_executive(user, agreement):
+        general.discard(Role.EXECUTIVE)
+    return frozenset(general) | own
 
 
 def evaluated_agreements(roles: Iterable[str]) -> set[int]:

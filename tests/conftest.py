@@ -30,6 +30,9 @@ DEMO_PERSONAS = (
     "hallitus",
     "tarkastaja",
     "paakayttaja",
+    # The sector directors whose agreements the chief of staff evaluates (the goal cascade).
+    "sivistysjohtaja",
+    "tekninen-johtaja",
     "toinen-paakayttaja",
     "toinen-johtaja",
     "toinen-kh-pj",

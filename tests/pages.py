@@ -33,6 +33,9 @@ NOT_PAGES = {
     "plan_next_period",
     "strategy_map_xlsx",  # a spreadsheet
     "public_goals_json",  # JSON
+    "healthz",  # JSON for load balancers
+    "readyz",
+    "prometheus_metrics",  # Prometheus text
     # Only a draft strategy's parts are edited: these open on a draft in extra_states.
     "strategy_theme_edit",
     "strategy_objective_edit",

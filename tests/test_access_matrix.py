@@ -44,6 +44,12 @@ PERSONAS = (*DEMO_PERSONAS, ANON)
 EVALUATORS = ("pormestari", "apulaispormestari", "valtuuston-pj")
 EDITORS = (*EVALUATORS, "valmistelija")
 ESIMERKKI = (*EDITORS, "kansliapaallikko", "hallitus", "tarkastaja", "paakayttaja")
+# The sector directors below the chief of staff (suunta/demo/cascade.py): executives of
+# their own agreements, which the chief evaluates. The entries open the chief's plans,
+# discussions and agreement: to the directors another agreement's, so 404 (as to Toinen
+# kunta); the organization's own pages (front page, organization, strategy, strategy
+# map, budget, dashboard) they read as the chief does, and its settings are refused (403).
+DIRECTORS = ("sivistysjohtaja", "tekninen-johtaja")
 TOINEN = ("toinen-paakayttaja", "toinen-johtaja", "toinen-kh-pj", "toinen-valmistelija")
 LOGGED_IN = DEMO_PERSONAS
 
@@ -69,6 +75,7 @@ GROUPS = {
     "preparer": ("valmistelija",),
     "toinen": TOINEN,
     "esimerkki": ESIMERKKI,
+    "directors": DIRECTORS,
 }
 
 
@@ -344,39 +351,43 @@ def item_share(demo):
 
 # Plan editing (on the demo's 2026 draft): editors may; the executive and the admin see
 # the plan but may not edit (403); board members and auditors do not see a draft at all
-# (404); Toinen kunta: 404. The approved 2025 plan: everyone in Esimerkkikunta reads it;
-# only editors take steps on it (the executive never: disqualified on own goals).
-EDIT = expect(200, editors=200, executive=403, admin=403, readers=404, toinen=404)
-EDIT_POST = expect(302, editors=302, executive=403, admin=403, readers=404, toinen=404)
+# (404); Toinen kunta and the sector directors: 404. The approved 2025 plan: everyone in
+# Esimerkkikunta but the directors reads it; only editors take steps on it (the
+# executive never: disqualified on own goals).
+EDIT = expect(200, editors=200, executive=403, admin=403, readers=404, toinen=404, directors=404)
+EDIT_POST = expect(302, editors=302, executive=403, admin=403, readers=404, toinen=404, directors=404)
 MANAGE = expect(403, admin=200, toinen=404)
 MANAGE_POST = expect(403, admin=302, toinen=404)
-ON_APPROVED = expect(200, editors=200, executive=403, admin=403, readers=403, toinen=404)
-# Follow-up of the current plan's open checkpoint. Everyone in Esimerkkikunta reads it.
+# The chief's agreement is out of the directors' scope: 404 before any right is asked.
+OUT_OF_THE_CHIEFS = dict.fromkeys(DIRECTORS, 404)
+ON_APPROVED = expect(200, editors=200, executive=403, admin=403, readers=403, toinen=404, directors=404)
+# Follow-up of the current plan's open checkpoint. Everyone in Esimerkkikunta but the
+# sector directors (404) reads it.
 # The executive writes the self-assessment, evaluators their views (an empty POST saves
 # an empty draft: 302); the agreed text by preparers and evaluators (an empty POST is
 # refused in the form: a rating and a text are needed, 200); closing a step and
 # marking it agreed by the preparer or the mayor, reporting by the preparer (an empty
 # POST to those re-shows the form: 200).
-OWN = expect(403, executive=302, toinen=404, **{"evaluators": 302})
-AGREED = expect(403, editors=200, toinen=404)
-MAYOR_OR_PREPARER = expect(403, toinen=404, **{"mayor_or_preparer": 200})
-PREPARER_ONLY = expect(403, toinen=404, **{"preparer": 200})
+OWN = expect(403, executive=302, toinen=404, directors=404, **{"evaluators": 302})
+AGREED = expect(403, editors=200, toinen=404, directors=404)
+MAYOR_OR_PREPARER = expect(403, toinen=404, directors=404, **{"mayor_or_preparer": 200})
+PREPARER_ONLY = expect(403, toinen=404, directors=404, **{"preparer": 200})
 # The annual salary: the preparer and the admin enter it (the demo's open checkpoint is
 # no year's evaluation, so the form comes back with that message: 200).
-SALARY = expect(403, toinen=404, preparer=200, admin=200)
+SALARY = expect(403, toinen=404, directors=404, preparer=200, admin=200)
 # Evidence on the open checkpoint: the executive and evaluators add to their own
 # assessments (an empty POST re-shows the form: 200); a submitted self-assessment's file
 # is downloaded by insiders, never by board members or auditors (404, as they do not see
 # self-assessments); only its author removes it.
-EVIDENCE_ADD = expect(403, executive=200, evaluators=200, toinen=404)
-EVIDENCE_DOWNLOAD = expect(200, readers=404, toinen=404)
-EVIDENCE_REMOVE = expect(403, executive=302, readers=404, toinen=404)
+EVIDENCE_ADD = expect(403, executive=200, evaluators=200, toinen=404, directors=404)
+EVIDENCE_DOWNLOAD = expect(200, readers=404, toinen=404, directors=404)
+EVIDENCE_REMOVE = expect(403, executive=302, readers=404, toinen=404, directors=404)
 # Measured goals: everyone in Esimerkkikunta reads the approved plan's metric page; the
 # executive and the preparer record, remove and import values (others 403). Weights:
 # only in an organization that weighs its goals (Toinen kunta), by its plan editors on
 # a draft (an empty POST re-shows the form: 200); its executive and admin 403; others 404.
-VALUES = expect(403, executive=302, preparer=302, toinen=404)
-VALUES_IMPORT = expect(403, executive=200, preparer=200, toinen=404)
+VALUES = expect(403, executive=302, preparer=302, toinen=404, directors=404)
+VALUES_IMPORT = expect(403, executive=200, preparer=200, toinen=404, directors=404)
 WEIGHTS = {
     **expect(404),
     "toinen-valmistelija": 200,
@@ -384,10 +395,10 @@ WEIGHTS = {
     "toinen-johtaja": 403,
     "toinen-paakayttaja": 403,
 }
-ON_APPROVED_POST = expect(302, editors=302, executive=403, admin=403, readers=403, toinen=404)
+ON_APPROVED_POST = expect(302, editors=302, executive=403, admin=403, readers=403, toinen=404, directors=404)
 # Goal and development discussions. Their people (evaluators, the preparer, the admin,
 # the executive of his own agreement and every participant) see a discussion; board
-# members, auditors and Toinen kunta never do (404). In the open discussion pormestari,
+# members, auditors, the sector directors and Toinen kunta never do (404). In the open discussion pormestari,
 # valtuuston-pj and the executive take part: only they read a restricted section (others
 # 403), the two evaluators write (an empty POST re-shows the page: 200), all three
 # confirm; only the mayor closes and asks for views. The survey is answered by its
@@ -440,19 +451,22 @@ MATRIX: dict[str, Entry] = {
     "audit_log": Entry(
         expect(403, admin=200, toinen=404, **{"auditor": 200}), args=lambda demo: ["esimerkkikunta"]
     ),
-    "agreement_detail": Entry(expect(200, toinen=404), args=lambda demo: [demo.plan.agreement_id]),
-    "agreement_edit": Entry(MANAGE, args=lambda demo: [demo.plan.agreement_id]),
+    # The chief's agreement, its plans and its decisions: 404 to the directors.
+    "agreement_detail": Entry(
+        expect(200, toinen=404, directors=404), args=lambda demo: [demo.plan.agreement_id]
+    ),
+    "agreement_edit": Entry({**MANAGE, **OUT_OF_THE_CHIEFS}, args=lambda demo: [demo.plan.agreement_id]),
     "handling_correct": Entry(
-        expect(403, preparer=200, toinen=404),
+        expect(403, preparer=200, toinen=404, directors=404),
         args=lambda demo: [demo.plan.latest_version().handlings.get(outcome="approved").pk],
     ),
-    "agreement_signed_file": Entry(expect(200, toinen=404), args=signed_agreement),
+    "agreement_signed_file": Entry(expect(200, toinen=404, directors=404), args=signed_agreement),
     "plan_new": Entry(
-        expect(200, executive=403, readers=403, admin=403, toinen=404),
+        expect(200, executive=403, readers=403, admin=403, toinen=404, directors=404),
         args=lambda demo: [demo.plan.agreement_id],
     ),
     "plan_import": Entry(
-        expect(200, executive=403, readers=403, admin=403, toinen=404),
+        expect(200, executive=403, readers=403, admin=403, toinen=404, directors=404),
         args=lambda demo: [demo.plan.agreement_id],
     ),
     # The council's strategy and the budget's targets: read by anyone of the organization,
@@ -492,8 +506,8 @@ MATRIX: dict[str, Entry] = {
     "strategy_map_xlsx": Entry(expect(200, toinen=404), args=lambda demo: [demo.org.slug]),
     "public_goals": Entry(EVERYONE, args=lambda demo: [demo.org.slug]),
     "public_goals_json": Entry(EVERYONE, args=lambda demo: [demo.org.slug]),
-    "plan_detail": Entry(expect(200, toinen=404), args=approved),
-    "plan_history": Entry(expect(200, toinen=404), args=approved),
+    "plan_detail": Entry(expect(200, toinen=404, directors=404), args=approved),
+    "plan_history": Entry(expect(200, toinen=404, directors=404), args=approved),
     "plan_amend": Entry(ON_APPROVED_POST, method="post", args=approved),
     "plan_next_period": Entry(ON_APPROVED_POST, method="post", args=current_without_successor),
     "plan_step": Entry(ON_APPROVED, args=close_step),
@@ -509,7 +523,7 @@ MATRIX: dict[str, Entry] = {
     "checkpoint_edit": Entry(EDIT, args=checkpoint),
     "checkpoint_delete": Entry(EDIT, args=checkpoint),
     "checkpoint_move": Entry(EDIT_POST, method="post", data={"direction": "down"}, args=checkpoint),
-    "followup": Entry(expect(200, toinen=404), args=open_checkpoint),
+    "followup": Entry(expect(200, toinen=404, directors=404), args=open_checkpoint),
     "followup_own": Entry(OWN, method="post", args=open_checkpoint),
     "followup_agreed": Entry(AGREED, method="post", args=agreed_goal),
     "followup_close": Entry(MAYOR_OR_PREPARER, method="post", args=open_checkpoint),
@@ -519,7 +533,7 @@ MATRIX: dict[str, Entry] = {
     "evidence_add": Entry(EVIDENCE_ADD, method="post", args=agreed_goal),
     "evidence_download": Entry(EVIDENCE_DOWNLOAD, args=evidence_file),
     "evidence_remove": Entry(EVIDENCE_REMOVE, method="post", args=evidence_link),
-    "metric_detail": Entry(expect(200, toinen=404), args=savings_metric),
+    "metric_detail": Entry(expect(200, toinen=404, directors=404), args=savings_metric),
     "metric_value_add": Entry(
         VALUES, method="post", data={"measured_on": "2025-06-15", "value": "1 000,5"}, args=savings_metric
     ),
@@ -532,14 +546,16 @@ MATRIX: dict[str, Entry] = {
     # editors preview and download it; the executive (disqualified), board members,
     # auditors and the admin 403; Toinen kunta 404.
     "document_preview": Entry(
-        expect(200, executive=403, readers=403, admin=403, toinen=404),
+        expect(200, executive=403, readers=403, admin=403, toinen=404, directors=404),
         args=lambda demo: [demo.plan.pk, "agenda"],
     ),
     "document_download": Entry(
-        expect(200, executive=403, readers=403, admin=403, toinen=404),
+        expect(200, executive=403, readers=403, admin=403, toinen=404, directors=404),
         args=lambda demo: [demo.plan.pk, "agenda", "pdf"],
     ),
-    "discussion_new": Entry(expect(403, editors=200, toinen=404), args=lambda demo: [demo.plan.agreement_id]),
+    "discussion_new": Entry(
+        expect(403, editors=200, toinen=404, directors=404), args=lambda demo: [demo.plan.agreement_id]
+    ),
     "discussion_detail": Entry(DISCUSSION_READERS, args=demo_discussion),
     "discussion_calendar": Entry(DISCUSSION_READERS, args=demo_discussion),
     "discussion_edit": Entry(
@@ -570,11 +586,18 @@ MATRIX: dict[str, Entry] = {
     # Who has read the executive's restricted notes: the executive's own page. A share is
     # withdrawn by the executive (or whoever made it).
     "restricted_use": Entry(
-        expect(403, executive=200, toinen=404), args=lambda demo: [demo.plan.agreement_id]
+        expect(403, executive=200, toinen=404, directors=404), args=lambda demo: [demo.plan.agreement_id]
     ),
-    "share_withdraw": Entry(expect(403, executive=302, toinen=404), method="post", args=item_share),
+    "share_withdraw": Entry(
+        expect(403, executive=302, toinen=404, directors=404), method="post", args=item_share
+    ),
     # The Django admin is for operators (superusers) only: every persona is sent to its login.
     "admin:index": Entry(expect(302)),
+    # For load balancers and monitoring, without a login (suunta/site/health.py). /metrics
+    # answers only configured addresses or a token (tests/site/test_health.py): none here.
+    "healthz": Entry(EVERYONE),
+    "readyz": Entry(EVERYONE),
+    "prometheus_metrics": Entry(expect(404, anonymous=404)),
 }
 
 

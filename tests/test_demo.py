@@ -53,11 +53,14 @@ def test_it_loads_the_demo(db):
         ("toinen-kunta", "manager"),
         ("pikkujarvi", "chair-group"),
     }
-    # The seed's 2025 plan, the current year's plan made from it, Toinen kunta's plan,
-    # and Pikkujärvi's two, frozen by the chair group's meeting.
+    # The seed's 2025 plan, the current year's plan made from it, the two sector
+    # directors' 2025 plans below the seed's, Toinen kunta's plan, and Pikkujärvi's two,
+    # frozen by the chair group's meeting.
     assert set(GoalPlan.objects.values_list("title", flat=True)) == {
         "Kansliapäällikön tavoitteet 2025",
         "Kansliapäällikön tavoitteet 2026",
+        "Sivistysjohtajan tavoitteet 2025",
+        "Teknisen johtajan tavoitteet 2025",
         "Kunnanjohtajan tavoitteet 2025",
         "Kunnanjohtajan tavoitteet 2026",
         "Kunnanjohtajan tulostavoitteet 2025",
@@ -116,6 +119,58 @@ def test_the_seed_plan_is_approved_through_the_workflow(db):
     assert approval.presenter.username == "pormestari"
     assert [u.username for u in approval.disqualified.all()] == ["kansliapaallikko"]
     assert len(approval.snapshot_sha256) == 64
+
+
+def test_the_sector_directors_plans_serve_the_seed_plans_goals(db):
+    load_demo()
+    seed = GoalPlan.objects.get(title="Kansliapäällikön tavoitteet 2025").versions.get()
+    seed_goals = {goal.lineage: goal.title for goal in seed.goal_areas.all()}
+    expected = {
+        "Sivistysjohtajan tavoitteet 2025": (
+            "sivistysjohtaja",
+            [
+                (
+                    "Koulujen ja päiväkotien palveluverkon selvitys",
+                    "Organisaatiorakenteen arviointi ja kehittäminen",
+                ),
+                ("Rehtorien ja päiväkodinjohtajien johtamisen tukeminen", "Henkilöstöjohtaminen"),
+                ("Sivistystoimen talous pysyy talousarviossa", "Talouden johtaminen"),
+            ],
+            "58",
+        ),
+        "Teknisen johtajan tavoitteet 2025": (
+            "tekninen-johtaja",
+            [
+                ("Kunnan tilojen käytön tehostaminen", "Talouden johtaminen"),
+                ("Investointiohjelman toteuttaminen", "Strategian toimeenpanon johtaminen"),
+            ],
+            "59",
+        ),
+    }
+    for title, (executive, goals, section) in expected.items():
+        plan = GoalPlan.objects.get(title=title)
+        agreement = plan.agreement
+        assert agreement.executive.username == executive
+        # Evaluated by the chief of staff alone, in a position that marks follow-ups agreed.
+        assert list(
+            Membership.objects.filter(agreement=agreement).values_list(
+                "user__username", "role", "position__may_mark_agreed", "position__may_close_memo"
+            )
+        ) == [("kansliapaallikko", "evaluator", True, True)]
+        version = plan.versions.get()
+        assert version.status == "approved"
+        assert [(g.title, seed_goals[g.serves]) for g in version.goal_areas.order_by("order")] == goals
+        assert all(g.title_sv and g.metrics.count() == 2 for g in version.goal_areas.all())
+        approval = version.handlings.get(checkpoint=None, outcome="approved")
+        assert (approval.body.name, approval.section, approval.presenter.username) == (
+            "Kunnanhallitus",
+            section,
+            "kansliapaallikko",
+        )
+        assert [u.username for u in approval.disqualified.all()] == [executive]
+        first, second = version.checkpoints.order_by("order")
+        assert FollowUp.objects.get(checkpoint=first).status == "reported"
+        assert not FollowUp.objects.filter(checkpoint=second).exists()
 
 
 def test_pikkujarvi_has_a_year_evaluation_with_a_decided_pay(db):

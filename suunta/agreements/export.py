@@ -114,6 +114,8 @@ def plan_to_dict(plan: GoalPlan) -> dict:
                 "metrics": [_metric(metric, values.get(metric.lineage, [])) for metric in goal.metrics.all()],
                 "followups": assessments.get(goal.pk, []),
                 **_links(goal),
+                # The goal cascade: the lineage of the goal it serves in a plan above.
+                "serves": str(goal.serves) if goal.serves else None,
             }
             for goal in (version.goal_areas.all() if version else [])
         ],

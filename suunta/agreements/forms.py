@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -5,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from suunta.lib.numbers import LocalDecimalField
 from suunta.strategy.models import BudgetIndicator, BudgetTarget, Objective, StrategyStatus
 
+from . import cascade
 from .models import Checkpoint, CheckpointKind, DirectorAgreement, GoalArea, GoalPlan, Metric
 
 
@@ -108,9 +111,26 @@ def _target_label(target) -> str:
     return f"{target.display_title} ({where} {target.year})"
 
 
+class ServesField(forms.TypedChoiceField):
+    """The goal of a plan above that a goal serves, by lineage. Any lineage passes the
+    form: the service says why one that is not offered may not be served, next to the
+    field (another organization's goal, a draft's, a cycle)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(coerce=uuid.UUID, empty_value=None, required=False, **kwargs)
+
+    def valid_value(self, value):
+        try:
+            uuid.UUID(str(value))
+        except ValueError:
+            return False
+        return True
+
+
 class GoalAreaForm(forms.ModelForm):
     """A goal; where the organization has an approved strategy or budget targets for the
-    plan's years, also what the goal serves (part of the version's content)."""
+    plan's years, also what the goal serves (part of the version's content); where the
+    agreement has an approved plan above it, the goal there that this goal serves."""
 
     objectives = LinkChoices(
         queryset=Objective.objects.none(),
@@ -146,6 +166,32 @@ class GoalAreaForm(forms.ModelForm):
         for name, choices in (("objectives", objectives), ("budget_targets", targets)):
             if not choices.exists():
                 del self.fields[name]
+        if plan is not None:
+            self._add_serves(plan)
+
+    def _add_serves(self, plan) -> None:
+        """The goals of the approved plans above (cascade.servable_goals), and the goal
+        the goal serves now if it is no longer among them; no field when there is none."""
+        choices = [(str(goal.lineage), cascade.choice_label(goal)) for goal in cascade.servable_goals(plan)]
+        current = self.instance.serves if self.instance.pk else None
+        if current and str(current) not in {value for value, _label in choices}:
+            served = cascade.served_goals(
+                [current],
+                organization_id=plan.agreement.organization_id,
+                period=(plan.period_start, plan.period_end),
+            ).get(current)
+            choices.append(
+                (str(current), cascade.choice_label(served) if served else _("A goal no longer offered"))
+            )
+        if not choices:
+            return
+        self.fields["serves"] = ServesField(
+            label=_("Serves the goal (optional)"),
+            choices=[("", _("– none –")), *choices],
+            help_text=_("The goal of the approved plan above this agreement that this goal carries forward."),
+        )
+        if current:
+            self.initial.setdefault("serves", str(current))
 
     class Meta:
         model = GoalArea

@@ -309,6 +309,10 @@ class GoalArea(FrozenGuardMixin, PublicityMixin, TimestampedModel):
     budget_targets = models.ManyToManyField(
         "strategy.BudgetTarget", through="GoalBudgetTarget", related_name="goal_areas", blank=True
     )
+    # The goal cascade: the lineage of the goal this goal serves in the approved plan of an
+    # agreement above (the chief's goal a sector director's goal serves). By lineage, so
+    # the link survives the served plan's amendments and next-year plans.
+    serves = models.UUIDField(_("serves the goal"), null=True, blank=True, db_index=True)
 
     objects = FrozenGuardQuerySet.as_manager()
 

@@ -22,7 +22,7 @@ from suunta.governance.models import HandlingCorrection
 from suunta.lib.clock import today
 from suunta.measures.forms import WeightsForm
 
-from . import integrity
+from . import cascade, integrity
 from .checks import first_year_followups_warning
 from .models import Checkpoint, GoalArea, GoalPlan, PlanVersion
 from .snapshot import Change, diff_versions, version_content, with_content
@@ -114,6 +114,7 @@ def annex_context(user, plan: GoalPlan, version: PlanVersion, editing: Editing |
             "integrity_failure": failure,
             "integrity_error": failure.page_message(),
         }
+    _attach_served(plan, goals)
     return {
         "integrity_failure": None,
         "agreed_cells": agreed_cells(user, plan, version),
@@ -125,6 +126,24 @@ def annex_context(user, plan: GoalPlan, version: PlanVersion, editing: Editing |
         "can_edit": policies.can(user, policies.EDIT_PLAN, version),
         "editing": editing or Editing(),
     }
+
+
+def _attach_served(plan: GoalPlan, goals: list) -> None:
+    """Each goal's `served`: the goal of the plan above it serves (its title and plan's
+    title are shown to whoever reads this plan, also to a reader who cannot read the
+    plan above), or None. One query for all of them, none when no goal serves one."""
+    lineages = {goal.serves for goal in goals if goal.serves}
+    served = (
+        cascade.served_goals(
+            lineages,
+            organization_id=plan.agreement.organization_id,
+            period=(plan.period_start, plan.period_end),
+        )
+        if lineages
+        else {}
+    )
+    for goal in goals:
+        goal.served = served.get(goal.serves) if goal.serves else None
 
 
 def agreed_cells(user, plan: GoalPlan, version: PlanVersion) -> dict:

@@ -17,6 +17,7 @@ as the last line of defence: a violation is answered with the existing object to
 
 import datetime
 import re
+import uuid
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -30,6 +31,7 @@ from suunta.evidence import uploads
 from suunta.organizations import people
 from suunta.strategy import services as strategy_services
 
+from . import cascade
 from .models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion, VersionStatus
 from .snapshot import with_content
 
@@ -269,11 +271,20 @@ def get_or_create_plan(user, agreement: DirectorAgreement, **fields) -> tuple[Go
 # --- Goal areas -------------------------------------------------------------------------
 
 
+# update_goal_area's `serves` when the caller leaves the link as it is.
+UNCHANGED = object()
+
+
 @audit.recording_refusals
 @transaction.atomic
-def add_goal_area(user, version: PlanVersion, *, objectives=None, budget_targets=None, **fields) -> GoalArea:
+def add_goal_area(
+    user, version: PlanVersion, *, objectives=None, budget_targets=None, serves=None, **fields
+) -> GoalArea:
+    """A new goal. `serves`: the lineage (a UUID) of the goal it serves in an approved
+    plan above (see cascade.py), or None."""
     version = _locked_version(user, version)
     goal = GoalArea(version=version, order=_next_order(version.goal_areas.all()), **fields)
+    goal.serves = _checked_serves(version, goal.lineage, serves)
     goal = _create(user, version, "goal.create", goal)
     _link(user, goal, objectives, budget_targets)
     return goal
@@ -281,11 +292,44 @@ def add_goal_area(user, version: PlanVersion, *, objectives=None, budget_targets
 
 @audit.recording_refusals
 @transaction.atomic
-def update_goal_area(user, goal: GoalArea, *, objectives=None, budget_targets=None, **fields) -> GoalArea:
+def update_goal_area(
+    user, goal: GoalArea, *, objectives=None, budget_targets=None, serves=UNCHANGED, **fields
+) -> GoalArea:
+    """Change a goal. `serves`: the lineage of the goal it serves, None to serve none,
+    or left out to keep the link as it is. Only a changed link is checked: a link kept
+    from the plan it was copied from stays, as linked strategy objectives do."""
     version = _locked_version(user, goal.version)
+    if serves is not UNCHANGED:
+        stored, lineage = GoalArea._base_manager.filter(pk=goal.pk).values_list("serves", "lineage").get()
+        wanted = _as_lineage(serves)
+        fields["serves"] = wanted if wanted == stored else _checked_serves(version, lineage, wanted)
     goal = _update(user, version, "goal.update", goal, fields)
     _link(user, goal, objectives, budget_targets)
     return goal
+
+
+def _as_lineage(value) -> uuid.UUID | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise ValidationError({"serves": _("Choose one of the goals offered.")}) from None
+
+
+def _checked_serves(version: PlanVersion, goal_lineage, serves) -> uuid.UUID | None:
+    """The lineage a goal of the version is to serve, once cascade.serves_problem finds
+    nothing against it: a goal of an approved plan above, in the same organization,
+    never the goal itself, its own agreement's or one below (a cycle)."""
+    lineage = _as_lineage(serves)
+    if lineage is None:
+        return None
+    problem = cascade.serves_problem(version.plan, lineage, goal_lineage=goal_lineage)
+    if problem:
+        raise ValidationError({"serves": problem})
+    return lineage
 
 
 def _link(user, goal: GoalArea, objectives, budget_targets) -> None:
@@ -448,6 +492,7 @@ def _copy_content(source: PlanVersion, target: PlanVersion, shift_years: int = 0
             order=goal.order,
             weight=goal.weight,
             publicity=goal.publicity,
+            serves=goal.serves,
         )
         copy.objectives.set([o for o in goal.objectives.all() if o.strategy.term_end >= period_start])
         if not shift_years:

@@ -57,6 +57,7 @@ def version_content(version: PlanVersion, goals=None, checkpoints=None) -> dict:
                 # Added only when set, so snapshots of plans without them stay as they were.
                 **({"weight": goal.weight} if goal.weight is not None else {}),
                 **_links(goal),
+                **({"serves": str(goal.serves)} if goal.serves else {}),
             }
             for goal in goals
         ],

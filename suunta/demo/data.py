@@ -128,6 +128,9 @@ ORGANIZATIONS = [
         },
         # The seed plan's follow-ups and the current year's plan: suunta/demo/followups.py.
         "followups": True,
+        # Two sector directors evaluated by the chief, whose 2025 goals serve the seed
+        # plan's: suunta/demo/cascade.py.
+        "cascade": True,
         "plan": {
             "preparer": "valmistelija",
             "title": "Kansliapäällikön tavoitteet 2025",

@@ -14,7 +14,7 @@ from suunta.measures import services as measure_services
 from suunta.organizations import setup
 from suunta.organizations.models import Body, Membership, Organization, Role
 
-from . import data, discussions, evaluation, followups
+from . import cascade, data, discussions, evaluation, followups
 from . import strategy as demo_strategy
 
 DEFAULT_PASSWORD = "suunta-demo"
@@ -49,6 +49,11 @@ def load_demo() -> list[str]:
             discussions.load_discussion(people, plan)
             followups.load_followups(people, plan)
             followups.load_current_plan(people, plan)
+        if spec.get("cascade"):
+            # The sector directors' agreements below the chief's (suunta/demo/cascade.py).
+            for agreement, plan_spec, followup in cascade.load_directors(org, people, plan, password):
+                cascade.load_followup(people, load_plan(agreement, plan_spec, people, bodies), followup)
+            usernames += cascade.USERNAMES
     return usernames
 
 
@@ -124,9 +129,14 @@ def load_plan(agreement, spec, people, bodies, strategy=None) -> GoalPlan:
     version = plan.versions.get()
     weights, measured, scoring, metric_ids = {}, [], {}, []
     for title, title_sv, metrics, *goal_extra in spec["goals"]:
-        goal = plan_services.add_goal_area(author, version, title=title, title_sv=title_sv)
-        if goal_extra:
-            weights[goal.pk] = goal_extra[0]["weight"]
+        extra = goal_extra[0] if goal_extra else {}
+        # A sector director's goal serves a goal of the chief's approved plan (by its
+        # lineage: suunta/demo/cascade.py resolves it before the plan is loaded).
+        goal = plan_services.add_goal_area(
+            author, version, title=title, title_sv=title_sv, serves=extra.get("serves")
+        )
+        if "weight" in extra:
+            weights[goal.pk] = extra["weight"]
         for text, text_sv, *quantity in metrics:
             fields = {}
             if quantity:

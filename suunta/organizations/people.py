@@ -69,10 +69,14 @@ def positions_with(organization_id: int, right: str):
 
 
 def discussion_candidates(agreement, day: datetime.date):
-    """People who may take part in a discussion held on the day: the organization's
-    executives and preparers and the agreement's evaluators whose membership is valid then."""
+    """People who may take part in a discussion held on the day: the agreement's executive,
+    the organization's preparers and the agreement's evaluators whose membership is valid
+    then. Another agreement's executive (a sector director beside the chief) is never
+    offered: a participant reads the discussion's restricted notes."""
     return _users(
-        Membership.objects.valid_on(day).filter(for_agreement(agreement), role__in=DISCUSSION_ROLES)
+        Membership.objects.valid_on(day)
+        .filter(for_agreement(agreement), role__in=DISCUSSION_ROLES)
+        .exclude(Q(role=Role.EXECUTIVE) & ~Q(user_id=agreement.executive_id))
     )
 
 

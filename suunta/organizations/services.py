@@ -11,7 +11,9 @@ Who is added:
 Roles that open confidential notes (evaluator, executive; organizations.models.
 CONFIDENTIAL_ROLES) carry the decision they rest on, are never given by an admin to
 him- or herself, and wait for a second admin's confirmation when the person is an admin
-of the organization (policies.GRANT_ROLE, CONFIRM_GRANT). Every step is audited.
+of the organization (policies.GRANT_ROLE, CONFIRM_GRANT). An evaluator's role keeps
+the goal cascade a tree: never the agreement's own executive, never someone the
+agreement's executive already evaluates (agreements/cascade.py). Every step is audited.
 """
 
 import datetime
@@ -25,8 +27,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from suunta import policies
+from suunta.agreements import cascade
 from suunta.audit import services as audit
-from suunta.lib.clock import now
+from suunta.lib.clock import now, today
 from suunta.mail import services as mail
 from suunta.mail.messages import token_digest
 from suunta.mail.models import OutgoingMail
@@ -85,6 +88,24 @@ def _check_grant(actor, organization, person, role: str, basis: str) -> None:
         )
 
 
+def evaluator_problem(membership: Membership) -> str | None:
+    """Why an evaluator's role for an agreement may not be held by this person, or None
+    (cascade.grant_problem): not by the agreement's own executive, and not by the
+    executive of an agreement that this agreement's executive already evaluates,
+    directly or through the chain (a cycle in the goal cascade)."""
+    if membership.role != Role.EVALUATOR or membership.agreement_id is None:
+        return None
+    # The chain as it stands from the day the role starts (today for a past start).
+    day = max(today(), membership.valid_from) if membership.valid_from else today()
+    return cascade.grant_problem(membership.agreement, membership.user, day=day)
+
+
+def _check_evaluator(membership: Membership) -> None:
+    problem = evaluator_problem(membership)
+    if problem:
+        raise ValidationError({"agreement": problem})
+
+
 def _create_membership(actor, organization, person, *, granted_by, **fields) -> Membership:
     awaiting = policies.grant_needs_confirmation(organization.pk, person, fields["role"])
     membership = Membership(
@@ -95,6 +116,7 @@ def _create_membership(actor, organization, person, *, granted_by, **fields) -> 
         **fields,
     )
     membership.full_clean(validate_constraints=False)
+    _check_evaluator(membership)
     duplicate = Membership.objects.filter(
         organization=organization,
         user=person,
@@ -171,6 +193,16 @@ def confirm_membership(actor, membership: Membership) -> Membership:
     """A second admin confirms a confidential role given to an admin."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     policies.require(actor, policies.CONFIRM_GRANT, membership)
+    # The chain may have changed while the grant waited: checked again.
+    problem = evaluator_problem(membership)
+    if problem:
+        raise GrantRefused(
+            problem,
+            actor=actor,
+            organization=membership.organization_id,
+            obj=membership,
+            changes={"role": [None, membership.role]},
+        )
     membership.awaiting_confirmation = False
     membership.confirmed_by = actor
     membership.confirmed_at = now()
@@ -496,6 +528,12 @@ def save_membership_as_operator(operator, membership: Membership) -> Membership:
     if stored is None:
         membership.granted_by = membership.granted_by or operator
     membership.full_clean()
+    if stored is None or (stored.user_id, stored.agreement_id, stored.role) != (
+        membership.user_id,
+        membership.agreement_id,
+        membership.role,
+    ):
+        _check_evaluator(membership)
     membership.save()
     changes = audit.diff(before, audit.snapshot(membership))
     if changes:

@@ -18,12 +18,12 @@ integrity check) are shared with the public page (public.py).
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from suunta import policies
-from suunta.agreements import integrity
+from suunta.agreements import cascade, integrity
 from suunta.agreements.models import Checkpoint, GoalArea, GoalPlan, PlanVersion, VersionStatus
 from suunta.agreements.snapshot import with_content
 from suunta.followup.models import Assessment, AssessmentKind, FollowUp
@@ -289,6 +289,11 @@ class MapGoal:
     linked_version: int | None  # the strategy version the link points to, when not the shown one
     followup: FollowUpMark | None
     budget: list[BudgetLine]
+    # The goal cascade: the shown goals of the agreements below that serve this goal.
+    serving: list["MapGoal"] = field(default_factory=list)
+    # False for a goal above the viewer's own (the chief's goal a director's goal serves):
+    # shown by its title, as the plan page shows it, without its plan's content.
+    readable: bool = True
 
     @property
     def plan(self) -> GoalPlan:
@@ -306,6 +311,7 @@ class MapRow:
     theme: MapTheme
     objective: MapObjective
     goal: MapGoal | None
+    serves: MapGoal | None = None  # a goal below: the goal it serves
 
 
 def latest_agreed(user, visible: dict[int, list[PlanVersion]]) -> dict[tuple, FollowUpMark]:
@@ -341,30 +347,86 @@ def latest_agreed(user, visible: dict[int, list[PlanVersion]]) -> dict[tuple, Fo
     return {key: mark for key, (_rank, mark) in latest.items()}
 
 
-def _place_goals(shown, content, index, agreed, lines) -> None:
-    """Put each shown goal under the objectives it serves (by lineage)."""
+def _map_goals(shown, content, index, agreed, lines) -> dict[int, MapGoal]:
+    """A MapGoal for each shown goal, by goal id, with the goals below that serve it
+    (matched by the served goal's lineage: the link outlives amendments and new years)."""
+    items, by_lineage = {}, {}
     for version in shown:
         for goal in content.goals[version.pk]:
-            for entry, linked in served(goal, index):
-                entry.goals.append(
-                    MapGoal(
-                        goal=goal,
-                        version=version,
-                        linked_version=linked.strategy.version
-                        if linked.strategy_id != entry.objective.strategy_id
-                        else None,
-                        followup=agreed.get((version.plan_id, goal.lineage)),
-                        budget=[lines[t.pk] for t in goal.budget_targets.all() if t.pk in lines],
-                    )
-                )
+            links = served(goal, index)
+            item = MapGoal(
+                goal=goal,
+                version=version,
+                linked_version=next(
+                    (o.strategy.version for e, o in links if o.strategy_id != e.objective.strategy_id), None
+                ),
+                followup=agreed.get((version.plan_id, goal.lineage)),
+                budget=[lines[t.pk] for t in goal.budget_targets.all() if t.pk in lines],
+            )
+            items[goal.pk] = item
+            by_lineage.setdefault(goal.lineage, []).append(item)
+    for item in items.values():
+        for parent in by_lineage.get(item.goal.serves, ()) if item.goal.serves else ():
+            if parent is not item:
+                parent.serving.append(item)
+    return items
+
+
+def _goals_above(items: dict[int, MapGoal], organization, year: int, failures) -> list[MapGoal]:
+    """The goals that shown goals serve but the viewer cannot read (a director sees the
+    chief's goals his goals serve, not the chief's plan): by title, with the goals below
+    them, so the tree still starts from the strategy. Three queries, none without them."""
+    shown = {item.goal.lineage for item in items.values()}
+    missing = {
+        item.goal.serves for item in items.values() if item.goal.serves and item.goal.serves not in shown
+    }
+    found = cascade.served_goals(missing, organization_id=organization.pk, period=year_bounds(year))
+    # A version whose rows no longer match its approval is shown nowhere, not even by title.
+    failed = {failure.version.pk for failure in failures}
+    goals = [goal for goal in found.values() if goal.version_id not in failed]
+    prefetch_related_objects(
+        goals,
+        Prefetch("objectives", queryset=Objective.objects.select_related("strategy")),
+        "version__plan__agreement",
+    )
+    above = []
+    for goal in goals:
+        parent = MapGoal(
+            goal=goal, version=goal.version, linked_version=None, followup=None, budget=[], readable=False
+        )
+        parent.serving = [item for item in items.values() if item.goal.serves == goal.lineage]
+        above.append(parent)
+    return above
+
+
+def _place_goals(items: list[MapGoal], index) -> None:
+    """Put each goal under the objectives it links to (by lineage); the goals below reach
+    the map through the goals they serve."""
+    for item in items:
+        for entry, _linked in served(item.goal, index):
+            entry.goals.append(item)
 
 
 def _rows(themes: list[MapTheme]) -> list[MapRow]:
     rows = []
     for theme in themes:
         for entry in theme.objectives:
-            rows += [MapRow(theme, entry, goal) for goal in entry.goals] or [MapRow(theme, entry, None)]
+            if not entry.goals:
+                rows.append(MapRow(theme, entry, None))
+            for goal in entry.goals:
+                rows.append(MapRow(theme, entry, goal))
+                rows += [MapRow(theme, entry, below, serves=parent) for parent, below in _below(goal)]
     return rows
+
+
+def _below(goal: MapGoal, depth: int = 0):
+    """(the served goal, the goal below) down the cascade, depth first. The services refuse
+    cycles; the depth bound keeps a damaged tree from looping."""
+    if depth > 10:
+        return
+    for child in goal.serving:
+        yield goal, child
+        yield from _below(child, depth + 1)
 
 
 def _empty(organization, choices) -> dict:
@@ -382,6 +444,7 @@ def _empty(organization, choices) -> dict:
         "gaps": [],
         "unlinked_targets": [],
         "integrity_failures": [],
+        "cascade": False,
     }
 
 
@@ -411,7 +474,8 @@ def strategy_map(user, organization, *, strategy=None, year=None) -> dict:
     shown, failures = shown_versions(chosen, content)
     linked_ids = {t.pk for v in shown for g in content.goals[v.pk] for t in g.budget_targets.all()}
     lines = budget_lines(organization, year, linked_ids)
-    _place_goals(shown, content, index, latest_agreed(user, visible), lines)
+    items = _map_goals(shown, content, index, latest_agreed(user, visible), lines)
+    _place_goals([*items.values(), *_goals_above(items, organization, year, failures)], index)
     objectives = [entry for theme in themes for entry in theme.objectives]
     return {
         "organization": organization,
@@ -429,6 +493,9 @@ def strategy_map(user, organization, *, strategy=None, year=None) -> dict:
             line for pk, line in lines.items() if line.target.year == year and pk not in linked_ids
         ],
         "integrity_failures": failures,
+        # Goals of the agreements below are shown under the goals they serve; where the
+        # cascade is in use, a goal that nothing below serves says so.
+        "cascade": any(item.goal.serves for item in items.values()),
     }
 
 

@@ -232,8 +232,7 @@ def theme_edit(request, slug: str, pk: int, theme_id: int):
     if request.method == "POST" and _save(form, save) is not None:
         messages.success(request, _("The theme was saved."))
         return redirect(_detail_url(strategy, f"theme-{theme.pk}"))
-    context = {"organization": strategy.organization, "strategy": strategy, "form": form, "theme": theme}
-    return render(request, "strategy/manage/theme_form.html", context)
+    return _part_form(request, strategy, form, _("Edit the theme"), theme, f"theme-{theme.pk}")
 
 
 @require_POST
@@ -249,6 +248,19 @@ def theme_delete(request, slug: str, pk: int, theme_id: int):
         return redirect(_detail_url(strategy, f"theme-{theme.pk}"))
     messages.success(request, _("The theme “%(theme)s” was removed.") % {"theme": theme})
     return redirect(_detail_url(strategy, "themes"))
+
+
+def _part_form(request, strategy, form, heading, subject, anchor, fields_template="_fields.html"):
+    context = {
+        "organization": strategy.organization,
+        "strategy": strategy,
+        "form": form,
+        "heading": heading,
+        "subject": subject,
+        "anchor": anchor,
+        "fields_template": fields_template,
+    }
+    return render(request, "strategy/manage/part_form.html", context)
 
 
 # --- Objectives -------------------------------------------------------------------------------
@@ -278,13 +290,9 @@ def objective_edit(request, slug: str, pk: int, objective_id: int):
     if request.method == "POST" and _save(form, save) is not None:
         messages.success(request, _("The objective was saved."))
         return redirect(_detail_url(strategy, f"objective-{objective.pk}"))
-    context = {
-        "organization": strategy.organization,
-        "strategy": strategy,
-        "form": form,
-        "objective": objective,
-    }
-    return render(request, "strategy/manage/objective_form.html", context)
+    return _part_form(
+        request, strategy, form, _("Edit the objective"), objective, f"objective-{objective.pk}"
+    )
 
 
 @require_POST
@@ -335,13 +343,9 @@ def indicator_edit(request, slug: str, pk: int, indicator_id: int):
     if request.method == "POST" and _save(form, save) is not None:
         messages.success(request, _("The indicator was saved."))
         return redirect(_detail_url(strategy, f"objective-{indicator.objective_id}"))
-    context = {
-        "organization": strategy.organization,
-        "strategy": strategy,
-        "form": form,
-        "indicator": indicator,
-    }
-    return render(request, "strategy/manage/indicator_form.html", context)
+    anchor = f"objective-{indicator.objective_id}"
+    fields = "strategy/manage/_indicator_fields.html"
+    return _part_form(request, strategy, form, _("Edit the indicator"), indicator.objective, anchor, fields)
 
 
 @require_POST

@@ -42,6 +42,8 @@ def row_values(row) -> list[str]:
     title = goal.goal.display_title
     if goal.linked_version is not None:
         title += " " + _("(links to version %(number)s)") % {"number": goal.linked_version}
+    if row.serves is not None:
+        title += " " + _("(serves “%(title)s”)") % {"title": row.serves.goal.display_title}
     return [
         *values,
         title,

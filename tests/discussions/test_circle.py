@@ -96,6 +96,9 @@ EXPECTED_ON_NEW = {
     BOARD_MEMBER: ["404"],
     AUDITOR: ["404"],
     ADMIN: [],
+    # The sector directors: executives of other agreements, outside the chief's.
+    "sivistysjohtaja": ["404"],
+    "tekninen-johtaja": ["404"],
     "toinen-paakayttaja": ["404"],
     "toinen-johtaja": ["404"],
     "toinen-kh-pj": ["404"],

@@ -8,8 +8,9 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from suunta.agreements.models import PlanVersion
+from suunta.agreements.models import GoalPlan, PlanVersion
 from suunta.followup import services
 from suunta.followup.models import AssessmentKind
 from suunta.followup.scale import ensure_scale
@@ -34,6 +35,7 @@ from .common import (
     EXECUTIVE,
     PREPARER,
     agree_all,
+    checkpoints,
     dashboard_url,
     fi,
     goals,
@@ -102,6 +104,13 @@ def texts(items) -> list[str]:
     return [item["text"] for item in items]
 
 
+def of_plan(items, plan) -> list[dict]:
+    """The items of one plan's follow-ups (the demo's sector directors' plans have late
+    items of their own: test_the_directors_late_follow_ups_are_due_to_them_and_the_chief)."""
+    prefix = reverse("plan_detail", args=[plan.pk])
+    return [item for item in items if item["href"].startswith(prefix)]
+
+
 # --- The front page ------------------------------------------------------------------------------
 
 
@@ -112,11 +121,11 @@ def test_each_persons_next_action_on_the_front_page(demo):
     view_item = fi(VIEW_TEXT, label=LABEL, end=END)
 
     # The window is open: the executive's self-assessment, with its date and a link.
-    items = front_page(demo, EXECUTIVE)
+    items = of_plan(front_page(demo, EXECUTIVE), plan)
     assert [(i["text"], i["href"], i["late"]) for i in items] == [(self_item, url, False)]
     assert END in items[0]["text"]
     assert plan.title in items[0]["line"]
-    assert front_page(demo, PREPARER) == []
+    assert of_plan(front_page(demo, PREPARER), plan) == []
     for username in ("hallitus", "tarkastaja"):
         assert front_page(demo, username) == [], username
 
@@ -124,11 +133,11 @@ def test_each_persons_next_action_on_the_front_page(demo):
     client = demo.client(EXECUTIVE)
     scale = ratings(demo.org)
     client.post(own_url(plan, checkpoint), own_data(goals(plan), scale["progressed"], "Luonnos"))
-    assert texts(front_page(demo, EXECUTIVE)) == [self_item]
+    assert texts(of_plan(front_page(demo, EXECUTIVE), plan)) == [self_item]
 
     # Submitted: gone from the executive's page; each evaluator is asked for a view.
     client.post(own_url(plan, checkpoint), own_data(goals(plan), scale["progressed"], "Valmis", submit=True))
-    assert front_page(demo, EXECUTIVE) == []
+    assert of_plan(front_page(demo, EXECUTIVE), plan) == []
     for username in EVALUATORS:
         items = front_page(demo, username)
         assert [(i["text"], i["href"]) for i in items] == [(view_item, url)], username
@@ -144,19 +153,20 @@ def test_each_persons_next_action_on_the_front_page(demo):
     views_in(demo, checkpoint, scale["partly"], usernames=("apulaispormestari", "valtuuston-pj"))
     agree_item = fi(AGREE_TEXT, label=LABEL)
     for username in (PREPARER, "pormestari"):
-        assert texts(front_page(demo, username)) == [agree_item], username
+        assert texts(of_plan(front_page(demo, username), plan)) == [agree_item], username
     for username in ("apulaispormestari", "valtuuston-pj", EXECUTIVE):
-        assert front_page(demo, username) == [], username
+        assert of_plan(front_page(demo, username), plan) == [], username
 
     # Agreed: the preparer reports it to the board; then nothing is due.
     agree_all(demo, checkpoint, scale["partly"])
     services.mark_agreed(demo.user(PREPARER), checkpoint, dt.date(2026, 11, 26))
-    assert texts(front_page(demo, PREPARER)) == [fi(REPORT_TEXT, label=LABEL)]
+    assert texts(of_plan(front_page(demo, PREPARER), plan)) == [fi(REPORT_TEXT, label=LABEL)]
     assert front_page(demo, "pormestari") == []
     services.report_to_board(demo.user(PREPARER), checkpoint, meeting_date=dt.date(2026, 11, 27), section="3")
     for username in (PREPARER, EXECUTIVE, *EVALUATORS):
-        assert front_page(demo, username) == [], username
-    nothing = parse(demo.client(PREPARER).get("/").content)
+        assert of_plan(front_page(demo, username), plan) == [], username
+    # The mayor evaluates the chief's agreement alone: nothing of the directors' is his.
+    nothing = parse(demo.client("pormestari").get("/").content)
     assert fi("Nothing due right now.") in squash(nothing.by_id("main").text())
 
 
@@ -193,12 +203,89 @@ def test_the_next_checkpoint_is_announced_two_weeks_ahead(demo, fixed_today):
     agree_all(demo, first, scale["progressed"])
     services.mark_agreed(demo.user(PREPARER), first, dt.date(2026, 11, 26))
     services.report_to_board(demo.user(PREPARER), first, meeting_date=dt.date(2026, 11, 27), section="3")
-    assert front_page(demo, EXECUTIVE) == []
+    assert of_plan(front_page(demo, EXECUTIVE), plan) == []
     fixed_today.move_to(dt.datetime(2026, 12, 20, 9, 0, tzinfo=dt.UTC))
     opens = fi("Follow-up %(label)s opens on %(start)s.", label=later.label, start="1.1.2027")
     for username in (EXECUTIVE, PREPARER, *EVALUATORS):
-        items = front_page(demo, username)
+        items = of_plan(front_page(demo, username), plan)
         assert [(i["text"], i["href"]) for i in items] == [(opens, page_url(plan, later))], username
+
+
+# The sector directors' 2025 plans (suunta/demo/cascade.py): their first follow-up is
+# reported, the second ("tammikuu 2026", open until 31.1.2026) was never written. It is
+# late for each director (the self-assessment), for the chief of staff as their
+# evaluator (a view on each, and to agree on it), for the preparer (to agree on it); never
+# for the sibling director, nor the mayor, who evaluates the chief's agreement alone.
+DIRECTORS_LABEL, DIRECTORS_END = "tammikuu 2026", "31.1.2026"
+
+
+def test_the_directors_late_follow_ups_are_due_to_them_and_the_chief(demo):
+    education, technical = (
+        GoalPlan.objects.get(title=title)
+        for title in ("Sivistysjohtajan tavoitteet 2025", "Teknisen johtajan tavoitteet 2025")
+    )
+    second = {plan: page_url(plan, checkpoints(plan)[1]) for plan in (education, technical)}
+    assert {checkpoints(plan)[1].label for plan in second} == {DIRECTORS_LABEL}
+    own = fi(SELF_TEXT, label=DIRECTORS_LABEL, end=DIRECTORS_END)
+    view = fi(VIEW_TEXT, label=DIRECTORS_LABEL, end=DIRECTORS_END)
+    agree = fi(AGREE_TEXT, label=DIRECTORS_LABEL)
+    expected = {
+        "sivistysjohtaja": [(own, second[education])],
+        "tekninen-johtaja": [(own, second[technical])],
+        # The chief's position marks the directors' follow-ups agreed: the late agreeing
+        # is his as well as the preparer's.
+        EXECUTIVE: [
+            (view, second[education]),
+            (agree, second[education]),
+            (view, second[technical]),
+            (agree, second[technical]),
+        ],
+        PREPARER: [(agree, second[education]), (agree, second[technical])],
+        "pormestari": [],
+        "hallitus": [],
+    }
+    for username, items in expected.items():
+        got = [i for i in front_page(demo, username) if i["href"] in second.values()]
+        assert [(i["text"], i["href"]) for i in got] == items, username
+        assert all(i["late"] for i in got), username
+    # The dashboard of a full reader lists them all in the third person.
+    listed = [
+        i
+        for i in due_items(demo.client(PREPARER).get(dashboard_url(demo.org)))
+        if i["href"] in second.values()
+    ]
+    assert sorted((i["text"], i["line"]) for i in listed) == sorted(
+        [
+            (
+                fi(
+                    "Follow-up %(label)s: the self-assessment is missing (open until %(end)s).",
+                    label=DIRECTORS_LABEL,
+                    end=DIRECTORS_END,
+                ),
+                f"{plan.title} · {fi('Whose turn')}: {plan.agreement.executive}",
+            )
+            for plan in second
+        ]
+        + [
+            (
+                fi(
+                    "Follow-up %(label)s: a view is missing (by %(end)s).",
+                    label=DIRECTORS_LABEL,
+                    end=DIRECTORS_END,
+                ),
+                f"{plan.title} · {fi('Whose turn')}: {demo.user(EXECUTIVE)}",
+            )
+            for plan in second
+        ]
+        + [
+            (
+                fi("Follow-up %(label)s: not agreed yet.", label=DIRECTORS_LABEL),
+                f"{plan.title} · {fi('Whose turn')}: "
+                + fi("preparer or %(positions)s", positions="kansliapäällikkö"),
+            )
+            for plan in second
+        ]
+    )
 
 
 # --- The dashboard -----------------------------------------------------------------------------------
@@ -238,7 +325,7 @@ def test_the_dashboard_lists_everyones_items_in_the_third_person(demo):
     plan, checkpoint = demo.current, open_checkpoint(demo)
     url = page_url(plan, checkpoint)
     response = demo.client(PREPARER).get(dashboard_url(demo.org))
-    items = due_items(response)
+    items = of_plan(due_items(response), plan)
     whose = fi("Whose turn")
     expected = [
         (
@@ -264,7 +351,7 @@ def test_the_dashboard_lists_everyones_items_in_the_third_person(demo):
     scale = ratings(demo.org)
     self_assess(demo, checkpoint, scale["progressed"])
     views_in(demo, checkpoint, scale["progressed"])
-    items = due_items(demo.client("valtuuston-pj").get(dashboard_url(demo.org)))
+    items = of_plan(due_items(demo.client("valtuuston-pj").get(dashboard_url(demo.org))), plan)
     assert [(i["text"], i["line"]) for i in items] == [
         (
             fi("Follow-up %(label)s: not agreed yet.", label=LABEL),
@@ -273,7 +360,7 @@ def test_the_dashboard_lists_everyones_items_in_the_third_person(demo):
     ]
     agree_all(demo, checkpoint, scale["progressed"])
     services.mark_agreed(demo.user(PREPARER), checkpoint, dt.date(2026, 11, 26))
-    items = due_items(demo.client("paakayttaja").get(dashboard_url(demo.org)))
+    items = of_plan(due_items(demo.client("paakayttaja").get(dashboard_url(demo.org))), plan)
     assert [(i["text"], i["line"]) for i in items] == [
         (
             fi("Follow-up %(label)s: not reported to the board yet.", label=LABEL),

@@ -1,7 +1,8 @@
 """Evaluator rights are held per director agreement: Esimerkkikunta's chief of staff
-evaluates the education director's goals without seeing the mayor's side of them,
-and the mayor, who evaluates the chief of staff, does not see the education director's
-plans or discussions."""
+evaluates the welfare director's goals without seeing the mayor's side of them,
+and the mayor, who evaluates the chief of staff, does not see the welfare director's
+plans or discussions. (The demo's own sector directors, suunta/demo/cascade.py, are
+covered by tests/test_cascade_access.py; this one has a second evaluator of its own.)"""
 
 import datetime as dt
 
@@ -20,15 +21,16 @@ from suunta.organizations.models import Membership, Position, Role
 
 from ..factories import AgreementFactory
 
-BASIS = "KH 12.1.2026 § 4, sivistysjohtajan arvioijat"
+BASIS = "KH 12.1.2026 § 4, hyvinvointijohtajan arvioijat"
 
 
 @pytest.fixture
 def second_agreement(demo):
-    """The education director's agreement, evaluated by the chief of staff and a new
-    evaluator of that agreement alone; a plan and a discussion of its own."""
+    """The welfare director's agreement, evaluated by the chief of staff (in the demo's
+    position of the sector directors' evaluator) and a new evaluator of that agreement
+    alone; a plan and a discussion of its own."""
     user_model = get_user_model()
-    director = user_model.objects.create_user("sivistysjohtaja", first_name="Elina", last_name="Saari")
+    director = user_model.objects.create_user("hyvinvointijohtaja", first_name="Elina", last_name="Saari")
     only_b = user_model.objects.create_user("b-arvioija", first_name="Aaro", last_name="Berg")
     Membership.objects.create(
         organization=demo.org, user=director, role=Role.EXECUTIVE, valid_from=dt.date(2024, 1, 1), basis=BASIS
@@ -36,10 +38,10 @@ def second_agreement(demo):
     agreement = AgreementFactory(
         organization=demo.org,
         executive=director,
-        position_title="sivistysjohtaja",
-        position_genitive="sivistysjohtajan",
+        position_title="hyvinvointijohtaja",
+        position_genitive="hyvinvointijohtajan",
     )
-    Position.objects.create(organization=demo.org, code="chief_of_staff", name="Kansliapäällikkö", order=9)
+    assert Position.objects.filter(organization=demo.org, code="chief_of_staff").exists()
     for person in (demo.user("kansliapaallikko"), only_b):
         membership = Membership(
             organization=demo.org,
@@ -56,7 +58,7 @@ def second_agreement(demo):
     plan = plan_services.create_plan(
         preparer,
         agreement,
-        title="Sivistysjohtajan tavoitteet 2026",
+        title="Hyvinvointijohtajan tavoitteet 2026",
         title_sv="",
         period_start=dt.date(2026, 1, 1),
         period_end=dt.date(2026, 12, 31),
@@ -88,7 +90,7 @@ def test_an_evaluator_of_one_agreement_sees_only_its_plans_and_discussions(demo,
     evaluator_of_b = demo.client("b-arvioija")
     assert [evaluator_of_b.get(url).status_code for url in b_pages] == [200, 200, 200]
     assert [evaluator_of_b.get(url).status_code for url in a_pages] == [404, 404, 404]
-    # The mayor evaluates the chief of staff, not the education director.
+    # The mayor evaluates the chief of staff, not the welfare director.
     mayor = demo.client("pormestari")
     assert [mayor.get(url).status_code for url in a_pages] == [200, 200, 200]
     assert [mayor.get(url).status_code for url in b_pages] == [404, 404, 404]
@@ -96,7 +98,7 @@ def test_an_evaluator_of_one_agreement_sees_only_its_plans_and_discussions(demo,
     chief = demo.client("kansliapaallikko")
     assert [chief.get(url).status_code for url in b_pages] == [200, 200, 200]
     listing = demo.client("b-arvioija").get(reverse("home")).content.decode()
-    assert "Sivistysjohtajan tavoitteet 2026" in listing
+    assert "Hyvinvointijohtajan tavoitteet 2026" in listing
     assert demo.plan.title not in listing
 
 

@@ -29,8 +29,13 @@ DEPUTY_BASIS = "KV 16.6.2025 § 40, apulaispormestarien valinta"
 
 
 def seed_agreement() -> str:
-    """Esimerkkikunta's one director agreement: what an evaluator is given to evaluate."""
-    return str(DirectorAgreement.objects.get(organization__slug="esimerkkikunta").pk)
+    """Esimerkkikunta's chief of staff's director agreement (the seed's; the sector
+    directors have their own): what an evaluator is given to evaluate."""
+    return str(
+        DirectorAgreement.objects.get(
+            organization__slug="esimerkkikunta", executive__username="kansliapaallikko"
+        ).pk
+    )
 
 
 def invitation_data(**overrides):

@@ -72,7 +72,8 @@ def test_the_admin_renames_moves_a_right_and_adds_a_position(demo):
     assert stored["council_chair"].may_create_survey
     assert stored["council_chair"].genitive == "valtuuston puheenjohtajan (pj)"
     added = Position.objects.get(organization=demo.org, name="Valtuuston I varapuheenjohtaja")
-    assert (added.code, added.order) == ("valtuuston-i-varapuheenjohta", 4)
+    # After the preset's three and the chief of staff's (the sector directors' evaluator).
+    assert (added.code, added.order) == ("valtuuston-i-varapuheenjohta", 5)
     # The policy reads the rights: the council chair may now ask for views, the mayor not.
     assert policies.CREATE_SURVEY_RIGHT in policies.roles_for(demo.user("valtuuston-pj"), demo.plan.agreement)
     assert policies.CREATE_SURVEY_RIGHT not in policies.roles_for(
@@ -86,8 +87,15 @@ def test_the_admin_renames_moves_a_right_and_adds_a_position(demo):
 def test_a_right_given_to_nobody_is_explained_and_nothing_is_saved(demo):
     admin = demo.client("paakayttaja")
     positions = seed_positions(demo)
+    # The mayor presents the chief's matters, the chief of staff the sector directors':
+    # taken from both, nobody would present.
     response = admin.post(
-        URL, form_data(positions, mayor={"presents": False, "name": "Pormestari (muutettu)"})
+        URL,
+        form_data(
+            positions,
+            mayor={"presents": False, "name": "Pormestari (muutettu)"},
+            chief_of_staff={"presents": False},
+        ),
     )
     body = response.content.decode()
     assert response.status_code == 200

@@ -36,6 +36,11 @@ def goal_titles(entry) -> list[str]:
     return [item.goal.title for item in entry.goals]
 
 
+def below(item) -> list:
+    """The goals serving a map goal, down the cascade."""
+    return [found for child in item.serving for found in (child, *below(child))]
+
+
 def test_it_shows_every_objective_by_theme_with_its_goals_and_the_gaps(demo):
     context = strategy_map(demo.user("valmistelija"), demo.org, year=2025)
     assert [t.theme.number for t in context["themes"]] == ["1", "2", "3"]
@@ -46,8 +51,12 @@ def test_it_shows_every_objective_by_theme_with_its_goals_and_the_gaps(demo):
     assert goal_titles(by_number["1.1"]) == ["Strategian toimeenpanon johtaminen"]
     assert goal_titles(by_number["3.3"]) == ["Henkilöstöjohtaminen", "Johtoryhmätyöskentelyn kehittäminen"]
     assert {item.plan.pk for e in by_number.values() for item in e.goals} == {demo.plan.pk}
-    # The table: one row per objective and goal, one per gap.
-    assert len(context["rows"]) == sum(max(len(e.goals), 1) for e in by_number.values())
+    # The table: one row per objective and goal, one per gap, and one per goal below
+    # serving a goal there (the demo's sector directors' goals, suunta/demo/cascade.py).
+    assert len(context["rows"]) == sum(
+        max(len(e.goals), 1) + sum(len(below(item)) for item in e.goals) for e in by_number.values()
+    )
+    assert sum(len(below(item)) for e in by_number.values() for item in e.goals) == 9
 
 
 def test_the_page_links_goals_to_their_plan_and_marks_gaps_in_words(demo):

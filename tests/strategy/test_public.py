@@ -56,9 +56,13 @@ def test_it_is_not_found_where_the_organization_has_not_turned_it_on(demo, clien
 
 def test_it_shows_the_approved_plans_never_the_draft(demo, client):
     data = client.get(json_url(demo.org.slug)).json()
+    # The chief of staff's, then the sector directors' (suunta/demo/cascade.py): every
+    # agreement's approved plans are public.
     assert [plan["title"] for plan in data["plans"]] == [
         "Kansliapäällikön tavoitteet 2026",
         "Kansliapäällikön tavoitteet 2025",
+        "Sivistysjohtajan tavoitteet 2025",
+        "Teknisen johtajan tavoitteet 2025",
     ]
     assert all(plan["status"] == "approved" for plan in data["plans"])
     assert "Kansliapäällikön tavoitteet 2027" not in client.get(page_url(demo.org.slug)).content.decode()
@@ -102,7 +106,11 @@ def test_the_html_and_the_json_are_one_content(demo, client):
 def test_an_approved_version_whose_rows_changed_is_left_out(demo, client):
     tampering = change_goal_title(demo.plan)
     data = client.get(json_url(demo.org.slug)).json()
-    assert [plan["title"] for plan in data["plans"]] == ["Kansliapäällikön tavoitteet 2026"]
+    assert [plan["title"] for plan in data["plans"]] == [
+        "Kansliapäällikön tavoitteet 2026",
+        "Sivistysjohtajan tavoitteet 2025",
+        "Teknisen johtajan tavoitteet 2025",
+    ]
     assert tampering.shown not in client.get(page_url(demo.org.slug)).content.decode()
 
 
