@@ -24,8 +24,9 @@ from .browser import assert_accessible, assert_fits_viewport, assert_no_csp_viol
 GOAL = "Talouden johtaminen"
 
 
-def approve(plan: GoalPlan) -> None:
-    """The demo's process, as the demo loader takes its plans through it."""
+def approve(plan: GoalPlan, version=None) -> None:
+    """The demo's process, as the demo loader takes its plans through it: the plan's only
+    version, or `version` (an amendment)."""
     people = {
         u.username: u for u in get_user_model().objects.filter(username__in=["valmistelija", "pormestari"])
     }
@@ -35,7 +36,7 @@ def approve(plan: GoalPlan) -> None:
         ("propose", {}),
         ("approve", {"meeting_date": meeting, "section": "101", "presenter": people["pormestari"]}),
     ):
-        version = plan.versions.get()
+        version = plan.versions.get(pk=version.pk) if version is not None else plan.versions.get()
         step = next(s for s in workflow.steps_from(version) if s.action == action)
         governance.take_step(people["valmistelija"], version, step, **extra)
 
