@@ -40,9 +40,8 @@ TAKE_STEP = "take_step"  # move a plan version along the workflow (obj: (version
 AMEND_PLAN = "amend_plan"  # start version N+1 of an approved plan
 CREATE_NEXT_PLAN = "create_next_plan"  # next period's plan from an approved or closed one
 VIEW_AUDIT = "view_audit"  # read an organization's audit log
-MANAGE_STRATEGY = (
-    "manage_strategy"  # the strategy, budget targets and realisation figures (obj: Organization)
-)
+# The strategy, budget targets and realisation figures (obj: Organization).
+MANAGE_STRATEGY = "manage_strategy"
 GRANT_ROLE = "grant_role"  # obj: (Organization, the person or None for an invitation, role)
 CONFIRM_GRANT = "confirm_grant"  # obj: a Membership waiting for a second admin
 # Follow-up (obj: a Checkpoint of an approved version)

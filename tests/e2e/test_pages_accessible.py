@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from suunta.agreements.models import GoalPlan, VersionStatus
+from suunta.agreements.models import DirectorAgreement, GoalPlan, VersionStatus
 from suunta.agreements.services import create_next_period_plan
 from suunta.governance.models import WorkflowStep
 from suunta.governance.services import take_step
@@ -223,6 +223,10 @@ def test_admin_member_pages(live_demo, page, language):
 
     # Sent: the list shows the invitation waiting, its mail queued.
     form.locator("select[name=title]").select_option("deputy_mayor")
+    # The organization has three agreements (the chief's and two sector directors'):
+    # the evaluator's is chosen.
+    chief = DirectorAgreement.objects.get(organization=org, executive__username="kansliapaallikko")
+    form.locator("select[name=agreement]").select_option(str(chief.pk))
     form.locator("input[name=basis]").fill("KV 16.6.2025 § 40")
     submit(page, form)
     page.wait_for_url(f"{live_demo}{members_path}#invitations")
