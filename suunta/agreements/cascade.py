@@ -194,31 +194,6 @@ def served_goal(goal: GoalArea) -> GoalArea | None:
     return found.get(goal.serves)
 
 
-def serving_goals(
-    lineages: Iterable[uuid.UUID],
-    *,
-    organization_id: int | None = None,
-    versions: Iterable[int] | None = None,
-) -> dict[uuid.UUID, list[GoalArea]]:
-    """{served lineage: the goals that serve it}, one query: every version's rows unless
-    `versions` (ids) narrows them, each with `version.plan.agreement` loaded, by plan
-    period and order. Who may see which of them is the caller's to decide."""
-    wanted = {lineage for lineage in lineages if lineage}
-    if not wanted:
-        return {}
-    rows = GoalArea.objects.filter(serves__in=wanted)
-    if organization_id is not None:
-        rows = rows.filter(version__plan__agreement__organization_id=organization_id)
-    if versions is not None:
-        rows = rows.filter(version_id__in=list(versions))
-    result: dict[uuid.UUID, list[GoalArea]] = {}
-    for goal in rows.select_related("version__plan__agreement").order_by(
-        "version__plan__period_start", "version__plan__agreement_id", "version__number", "order", "id"
-    ):
-        result.setdefault(goal.serves, []).append(goal)
-    return result
-
-
 # --- What may not be served, and why --------------------------------------------------------
 
 

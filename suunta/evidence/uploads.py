@@ -15,7 +15,6 @@ import unicodedata
 import uuid
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -181,13 +180,6 @@ def _checked(stored_name: str) -> str:
     if not STORED_NAME.match(stored_name or ""):
         raise ValueError(f"Not a stored evidence name: {stored_name!r}")
     return stored_name
-
-
-def path_of(stored_name: str) -> Path:
-    """Where a stored file lives on the file system storage; refuses anything but our
-    own random names. An object store has no paths (NotImplementedError): read with
-    open_stored()."""
-    return Path(storage().path(_checked(stored_name)))
 
 
 def open_stored(stored_name: str):

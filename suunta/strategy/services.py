@@ -33,10 +33,6 @@ from .models import (
     Theme,
 )
 
-# MetricValue.source of a value taken from the budget's realisation: the page shows it
-# as "budget realisation" (measures/pages.py), the value's comment names the indicator.
-REALISATION_SOURCE = BUDGET_SOURCE
-
 
 def _require_manage(user, organization) -> None:
     policies.require(user, policies.MANAGE_STRATEGY, organization)
@@ -353,8 +349,6 @@ def delete_strategy_indicator(user, indicator: StrategyIndicator) -> None:
 
 # --- Budget targets -----------------------------------------------------------------------
 
-TARGET_FIELDS = ("year", "body", "service_area", "kind", "title", "title_sv")
-
 
 def _check_body(organization, fields: dict) -> None:
     body = fields.get("body")
@@ -484,7 +478,7 @@ def _copy_to_metrics(user, indicator: BudgetIndicator, realisations) -> int:
                 measured_on=realisation.measured_on,
                 defaults={
                     "value": realisation.value,
-                    "source": REALISATION_SOURCE,
+                    "source": BUDGET_SOURCE,  # the metric page shows it as "budget realisation"
                     "comment": indicator.text[:COMMENT_MAX],
                     "recorded_by": realisation.recorded_by or user,
                 },

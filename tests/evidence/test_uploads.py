@@ -147,4 +147,4 @@ def test_stored_names_are_random_and_refuse_anything_else(evidence_root):
     assert size == len(files.pdf())
     for bad in ("../x", "", "a.pdf", stored + "/.."):
         with pytest.raises(ValueError):
-            uploads.path_of(bad)
+            uploads.open_stored(bad)
