@@ -42,7 +42,7 @@ fi
 # Each in a process group of its own (job control), so Ctrl-C reaches only this script,
 # which then asks each to stop once: gunicorn finishes its requests, the worker its task.
 set -m
-"$PY" manage.py db_worker --no-reload &
+"$PY" manage.py run_worker --no-reload &
 worker=$!
 "$PY" -m gunicorn -c deploy/gunicorn.conf.py &
 server=$!

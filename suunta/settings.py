@@ -134,7 +134,9 @@ TEMPLATES = [
 # locked" when a read transaction upgrades to a write.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'suunta.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Connections are kept for a minute and checked before reuse: after the database restarts,
+# the first request opens a new one instead of failing on the broken one.
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -327,10 +329,16 @@ SITE_URL = os.environ.get("SUUNTA_SITE_URL", "http://127.0.0.1:8000")
 
 # --- Background tasks -----------------------------------------------------------------
 # Django's tasks framework (the django-tasks backport) with the database backend: no
-# other server. `manage.py db_worker` runs them; `make run` starts one beside the server.
+# other server. `manage.py run_worker` runs them (the backend's db_worker with a heartbeat
+# and crash recovery, suunta/site/worker.py); `make run` starts one beside the server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-# /readyz reports the worker "degraded" (without failing) when a task has waited this
-# long for it; it enqueues a no-op heartbeat task when the worker has been idle a minute.
+# Each worker writes its heartbeat this often; a worker not heard of for WORKER_DEAD_SECONDS
+# is dead (kill -9, a lost machine) and the tasks it had claimed go back to the queue. The
+# second must be well above the first: a worker that is only slow must not be taken for dead.
+WORKER_BEAT_SECONDS = float(os.environ.get("SUUNTA_WORKER_BEAT_SECONDS", 10))
+WORKER_DEAD_SECONDS = float(os.environ.get("SUUNTA_WORKER_DEAD_SECONDS", 60))
+# /readyz reports the worker "degraded" (without failing) when no worker has been heard of,
+# or a task has waited for one, this long.
 WORKER_STALE_SECONDS = int(os.environ.get("SUUNTA_WORKER_STALE_SECONDS", 300))
 
 # --- Several app servers on one database -------------------------------------------------

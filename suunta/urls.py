@@ -35,3 +35,6 @@ urlpatterns = [
     path("", include("suunta.strategy.map_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# An unhandled error's page; 503 when the database does not answer (suunta/site/errors.py).
+handler500 = "suunta.site.errors.server_error"

@@ -25,7 +25,7 @@ Use::
         assert served.sql("SELECT count(*) FROM agreements_goalplan")[0][0] == 5
 
     def test_with_a_worker(served, smtp_server):
-        served.start("manage.py", "db_worker", env={"EMAIL_HOST": "127.0.0.1", ...})
+        served.start("manage.py", "run_worker", env={"EMAIL_HOST": "127.0.0.1", ...})
 
 Every process started through `served` is stopped at the end of the test and its
 database dropped, also when the test fails. A process that exits on its own while the
@@ -417,7 +417,7 @@ class Served:
         return _environment(self.database, self.var_dir)
 
     def start(self, *args: str, env: dict | None = None, name: str | None = None) -> ServedProcess:
-        """Start `python <args>` (e.g. "manage.py", "db_worker") on this database with
+        """Start `python <args>` (e.g. "manage.py", "run_worker") on this database with
         the extra environment variables `env`; it is stopped at the end of the test."""
         name = name or " ".join(args[:2])
         number = len(self.processes)

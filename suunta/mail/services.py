@@ -76,6 +76,17 @@ def can_retry(mail: OutgoingMail) -> bool:
     )
 
 
+def interrupted(mail_id: int) -> None:
+    """The worker delivering this mail died (suunta/site/worker.py): its task runs again.
+    A mail left "being sent" is queued again, so that run sends it; one already sent is
+    left alone (never twice). Runs in the transaction that hands the task back."""
+    mail = OutgoingMail.objects.select_for_update().filter(pk=mail_id).first()
+    if mail is not None and mail.status == MailStatus.SENDING:
+        mail.status = MailStatus.QUEUED
+        mail.last_error = "Interrupted: the worker stopped while sending."
+        mail.save(update_fields=["status", "last_error", "updated_at"])
+
+
 def deliver(mail_id: int) -> str:
     """Send one queued mail. Returns its status afterwards."""
     with transaction.atomic():

@@ -1,4 +1,4 @@
-"""The mail task. The database backend runs it in `manage.py db_worker`."""
+"""The mail task. The database backend runs it in `manage.py run_worker`."""
 
 from django_tasks import task
 

@@ -5,16 +5,15 @@
 - `/readyz`: this server can serve: the database answers, every migration is applied,
   the evidence storage takes a file (written, read back, removed). 503 when any of
   these fails, so the load balancer takes the server out of rotation. It also reports
-  the tasks worker: "degraded" when a task has waited for it longer than
-  settings.WORKER_STALE_SECONDS (default 5 minutes); that never fails /readyz, since a
-  missing worker is no reason to take every web server out of rotation.
+  the tasks worker: "degraded" when no worker has been heard of, or a task has waited
+  for one, longer than settings.WORKER_STALE_SECONDS (default 5 minutes); that never
+  fails /readyz, since a missing worker is no reason to take every web server out of
+  rotation.
 - `/metrics`: Prometheus metrics for the allowed (suunta/site/metrics.py), 404 to others.
 
-The worker's heartbeat is real work through the real queue: when no task has started or
-finished for a minute and no heartbeat is waiting, /readyz enqueues the no-op task
-suunta.site.tasks.worker_heartbeat. A running worker takes it within its polling
-interval (a second); a heartbeat (or any task) left waiting for WORKER_STALE_SECONDS
-means no worker is taking tasks.
+Every worker (`manage.py run_worker`) renews its heartbeat row every
+WORKER_BEAT_SECONDS (suunta/site/worker.py). No beat for WORKER_STALE_SECONDS, or a task
+left waiting that long, means no worker is taking tasks. Reading them writes nothing.
 
 Each answer is JSON naming every check and its result, for machines (not translated):
 
@@ -37,25 +36,21 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.db.models import Max
 from django.http import Http404, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
-from django_tasks_db.models import DBTaskResult
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from suunta.evidence.storage import evidence_storage
 
 from . import metrics as metrics_module
-from .tasks import worker_heartbeat
+from . import worker
 
 logger = logging.getLogger(__name__)
 
 OK, DEGRADED, FAIL, SKIPPED = "ok", "degraded", "fail", "skipped"
 # The checks that take the server out of rotation when they fail.
 REQUIRED = ("database", "migrations", "evidence_storage")
-# A heartbeat is enqueued when no task has started or finished for this long.
-HEARTBEAT_AFTER = dt.timedelta(seconds=60)
 PROBE = b"ready\n"
 
 
@@ -136,24 +131,20 @@ def check_evidence_storage() -> dict:
 
 def check_tasks_worker() -> dict:
     now = timezone.now()
-    seen = DBTaskResult.objects.aggregate(started=Max("started_at"), finished=Max("finished_at"))
-    last_seen = max((value for value in seen.values() if value is not None), default=None)
+    last_seen = worker.last_seen()
     queues = metrics_module.task_queues()
     waiting = sum(count for count, _since in queues.values())
     oldest = min((since for _count, since in queues.values() if since is not None), default=None)
     waited = max(0.0, (now - oldest).total_seconds()) if oldest else 0.0
-    if (last_seen is None or now - last_seen > HEARTBEAT_AFTER) and not _heartbeat_waiting():
-        worker_heartbeat.enqueue()
+    stale = dt.timedelta(seconds=settings.WORKER_STALE_SECONDS)
     result = {
         "last_seen": last_seen.isoformat() if last_seen else None,
         "waiting": waiting,
         "oldest_waiting_seconds": round(waited, 1),
         "stale_after_seconds": settings.WORKER_STALE_SECONDS,
     }
+    if last_seen is None or now - last_seen > stale:
+        return {**result, "status": DEGRADED, "detail": "no tasks worker has been heard of"}
     if waited > settings.WORKER_STALE_SECONDS:
         return {**result, "status": DEGRADED, "detail": "no tasks worker has taken the waiting tasks"}
     return result
-
-
-def _heartbeat_waiting() -> bool:
-    return DBTaskResult.objects.filter(task_path=worker_heartbeat.module_path, status="READY").exists()

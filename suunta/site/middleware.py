@@ -35,15 +35,21 @@ class LanguageMiddleware:
         preferred = getattr(user, "preferred_language", "") if user and user.is_authenticated else ""
         if preferred in self.available:
             return preferred
-        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if cookie in self.available:
-            return cookie
-        accept = request.headers.get("Accept-Language", "")
-        for part in accept.split(","):
-            code = part.split(";")[0].strip().lower()[:2]
-            if code in BROWSER_LANGUAGES:
-                return code
-        return settings.LANGUAGE_CODE
+        return language_without_user(request)
+
+
+def language_without_user(request) -> str:
+    """The switcher's cookie, then Finnish or Swedish from the browser, then Finnish:
+    the choice when the user cannot be known (not logged in, or no database)."""
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if cookie in {code for code, _ in settings.LANGUAGES}:
+        return cookie
+    accept = request.headers.get("Accept-Language", "")
+    for part in accept.split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in BROWSER_LANGUAGES:
+            return code
+    return settings.LANGUAGE_CODE
 
 
 class RefusalAuditMiddleware:

@@ -1,6 +1,6 @@
 """Delivering the queued mail in a test: the mail task's body, as the worker runs it.
 
-The worker process itself (manage.py db_worker, a real SMTP server started and
+The worker process itself (manage.py run_worker, a real SMTP server started and
 stopped) is tested in tests/mail/test_worker.py; the other tests call the task's body
 directly so they stay fast."""
 

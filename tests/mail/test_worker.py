@@ -1,5 +1,5 @@
 """The whole way of a mail: a real server process queues it, a real worker process
-(`manage.py db_worker`, as `make run` starts it) delivers it to a real SMTP server,
+(`manage.py run_worker`, as `make run` starts it) delivers it to a real SMTP server,
 and tries again while that server is stopped (issue 14, finding 5)."""
 
 import re
@@ -29,7 +29,7 @@ def wait_for(served, condition, what: str, timeout: float = 30):
         if value:
             return value
         time.sleep(0.1)
-    pytest.fail(f"{what} did not happen in {timeout} s:\n{served.output('manage.py db_worker')[-4000:]}")
+    pytest.fail(f"{what} did not happen in {timeout} s:\n{served.output('manage.py run_worker')[-4000:]}")
 
 
 def mail_state(served):
@@ -40,7 +40,7 @@ def test_a_worker_process_delivers_tries_again_and_the_admin_resends(served):
     port = free_port()  # nothing listens here yet: the mail server is down
     served.start(
         "manage.py",
-        "db_worker",
+        "run_worker",
         "--no-reload",
         "--no-startup-delay",
         "--interval",

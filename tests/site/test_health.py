@@ -18,13 +18,14 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
-from django_tasks_db.management.commands.db_worker import Worker
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from prometheus_client import REGISTRY
 
-from suunta.site import health
+from suunta.mail.tasks import deliver as deliver_task
+from suunta.site import health, worker
 from suunta.site.logs import JsonFormatter, current_request_id
-from suunta.site.tasks import worker_heartbeat
+from suunta.site.models import WorkerBeat
 from tests.factories import UserFactory
 from tests.served import _NoRedirect
 from tests.test_two_servers import production_env, production_site, start_gunicorn  # noqa: F401 (production_site: a fixture)
@@ -43,29 +44,6 @@ def body(response) -> dict:
     return json.loads(response.content)
 
 
-def heartbeats() -> list[DBTaskResult]:
-    return list(DBTaskResult.objects.filter(task_path=worker_heartbeat.module_path).order_by("enqueued_at"))
-
-
-def run_the_worker() -> None:
-    """What `manage.py db_worker` does with each task that is due: claim it and run it
-    (its loop, which also closes old database connections, is left out: the test's
-    transaction lives on that connection)."""
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    for result in DBTaskResult.objects.ready():
-        result.claim(worker.worker_id)
-        worker.run_task(result)
-
-
 # --- /healthz -------------------------------------------------------------------------------
 
 
@@ -82,6 +60,7 @@ def test_healthz_answers_without_a_login_or_the_database(django_assert_num_queri
 
 
 def test_readyz_names_every_check_and_is_ready(evidence_root):
+    worker.beat("worker-a", timezone.now())  # a tasks worker is alive
     response = get("/readyz")
     assert response.status_code == 200
     data = body(response)
@@ -149,43 +128,51 @@ def test_readyz_is_503_when_the_evidence_storage_takes_no_file(settings, tmp_pat
 
 def test_a_missing_worker_is_degraded_without_failing_readyz(fixed_today, settings):
     settings.WORKER_STALE_SECONDS = 300
-    # Nothing has ever run: /readyz asks for a heartbeat, once.
-    first = body(get("/readyz"))
-    assert first["status"] == "ok"
-    assert first["checks"]["tasks_worker"]["last_seen"] is None
-    assert len(heartbeats()) == 1
-    get("/readyz")
-    assert len(heartbeats()) == 1, "one heartbeat waits at a time"
-
-    # No worker takes it: after five minutes the worker is reported degraded, and the
-    # server stays in rotation.
-    fixed_today.shift(dt.timedelta(seconds=301))
+    tasks_before = DBTaskResult.objects.count()
+    # No worker has ever beaten: degraded, and the server stays in rotation.
     response = get("/readyz")
     assert response.status_code == 200
     data = body(response)
     assert data["status"] == "degraded"
-    worker = data["checks"]["tasks_worker"]
-    assert worker["status"] == "degraded"
-    assert worker["waiting"] == 1 and worker["oldest_waiting_seconds"] >= 300
+    assert data["checks"]["tasks_worker"] == {
+        "status": "degraded",
+        "detail": "no tasks worker has been heard of",
+        "last_seen": None,
+        "waiting": 0,
+        "oldest_waiting_seconds": 0.0,
+        "stale_after_seconds": 300,
+    }
     assert {data["checks"][name]["status"] for name in ("database", "migrations", "evidence_storage")} == {
         "ok"
     }
 
-    # A worker comes back and runs the heartbeat: seen now, ready again.
-    run_the_worker()
+    # A worker beats: ready.
+    worker.beat("worker-a", timezone.now())
     data = body(get("/readyz"))
     assert data["status"] == "ok"
-    assert data["checks"]["tasks_worker"]["waiting"] == 0
     assert data["checks"]["tasks_worker"]["last_seen"] is not None
-    assert [row.status for row in heartbeats()] == ["SUCCESSFUL"]
 
-    # Idle for over a minute: the next /readyz asks again, and the worker's run of the
-    # new heartbeat removes the earlier one's row.
-    fixed_today.shift(dt.timedelta(seconds=61))
-    assert body(get("/readyz"))["checks"]["tasks_worker"]["status"] == "ok"
-    assert [row.status for row in heartbeats()] == ["SUCCESSFUL", "READY"]
-    run_the_worker()
-    assert [row.status for row in heartbeats()] == ["SUCCESSFUL"]
+    # Five minutes without a beat: degraded again.
+    fixed_today.shift(dt.timedelta(seconds=301))
+    data = body(get("/readyz"))
+    assert (data["status"], data["checks"]["tasks_worker"]["detail"]) == (
+        "degraded",
+        "no tasks worker has been heard of",
+    )
+
+    # A worker that beats but leaves a task waiting for five minutes takes none.
+    deliver_task.enqueue(0)
+    fixed_today.shift(dt.timedelta(seconds=301))
+    worker.beat("worker-a", timezone.now())
+    data = body(get("/readyz"))
+    assert data["status"] == "degraded"
+    checked = data["checks"]["tasks_worker"]
+    assert checked["detail"] == "no tasks worker has taken the waiting tasks"
+    assert checked["waiting"] == 1 and checked["oldest_waiting_seconds"] >= 300
+
+    # Reading the state wrote nothing: no heartbeat task, no beat.
+    assert DBTaskResult.objects.count() == tasks_before + 1
+    assert WorkerBeat.objects.count() == 1
 
 
 # --- /metrics -------------------------------------------------------------------------------
@@ -225,8 +212,9 @@ def test_metrics_hold_latency_per_view_queries_per_request_and_the_queue(setting
         sample(queries, view="readyz"),
         sample(counted, view="readyz"),
     ]
-    get("/readyz")  # also enqueues the first heartbeat: one task waiting
-    worker_heartbeat.enqueue()  # and one more
+    get("/readyz")
+    deliver_task.enqueue(0)  # two tasks waiting for a worker
+    deliver_task.enqueue(0)
     assert sample(latency, view="readyz", method="GET") == before[0] + 1
     assert sample(queries, view="readyz") == before[1] + 1
     # The queries of that one request were counted: a few, not none and not hundreds.
