@@ -12,31 +12,51 @@ Both pages are made without the database: no user, no session, no context proces
 the language comes from the switcher's cookie or the browser.
 """
 
+import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from .logs import current_request_id
 from .middleware import language_without_user
 
 RETRY_AFTER_SECONDS = 30
+logger = logging.getLogger(__name__)
+
+
+def _plain_page(context: dict) -> str:
+    heading = _("Service temporarily unavailable") if context["unavailable"] else _("Something went wrong")
+    return format_html(
+        '<!doctype html><html lang="{}"><head><meta charset="utf-8"><title>{}</title></head>'
+        "<body><main><h1>{}</h1><p>{}</p></main></body></html>",
+        context["LANGUAGE_CODE"],
+        heading,
+        heading,
+        context["request_id"],
+    )
 
 
 def server_error(request):
     unavailable = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
     language = language_without_user(request)
+    context = {
+        "unavailable": unavailable,
+        "LANGUAGE_CODE": language,
+        "request_id": getattr(request, "request_id", "") or current_request_id.get(),
+    }
     with translation.override(language):
-        html = render_to_string(
-            "site/error.html",
-            {
-                "unavailable": unavailable,
-                "LANGUAGE_CODE": language,
-                "request_id": getattr(request, "request_id", "") or current_request_id.get(),
-            },
-        )
+        try:
+            html = render_to_string("site/error.html", context)
+        except Exception:
+            # The page itself must not fail (say, static files not collected): without it,
+            # every middleware layer would call this handler again on the same error.
+            logger.exception("The error page could not be made; a plain one was sent.")
+            html = _plain_page(context)
     response = HttpResponse(html, status=503 if unavailable else 500)
     response["Content-Language"] = language
     if unavailable:

@@ -64,3 +64,24 @@ def test_the_error_page_reads_nothing_from_the_database(django_assert_num_querie
         with django_assert_num_queries(0):
             response = server_error(request)
     assert response.status_code == 503
+
+
+def test_the_error_page_does_not_fail_itself_without_collected_static_files(
+    failing_front_page, demo, settings
+):
+    """The manifest storage refuses a file it has no entry for; the error page then falls
+    back to a plain one instead of failing again in every middleware layer."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = str(settings.BASE_DIR / "var" / "no-such-static-root")
+    failing_front_page["error"] = OperationalError("down")
+    client = Client(raise_request_exception=False)
+    client.force_login(demo.user("kansliapaallikko"))
+    response = client.get("/")
+    assert response.status_code == 503
+    page = parse(response.content)
+    assert [h.text() for h in page.find_all(lambda e: e.tag == "h1")] == [
+        "Palvelu on tilapäisesti poissa käytöstä"
+    ]
