@@ -52,11 +52,15 @@ class PlanOverview:
     followups: dict  # checkpoint id -> FollowUp
 
 
-def overview(plans, user=None) -> tuple[list[DueItem], list[PlanOverview]]:
+def overview(plans, user=None, *, with_cells: bool = True) -> tuple[list[DueItem], list[PlanOverview]]:
+    """with_cells=False (the front page) leaves the matrix's cells empty and reads only the
+    assessments of checkpoints that can still be due: far fewer rows for a user whose
+    agreement has years of reported follow-ups."""
     plans = list(plans)
     if not plans:
         return [], []
     day = today()
+    heads_up = day + datetime.timedelta(HEADS_UP_DAYS)
     versions = list(
         PlanVersion.objects.filter(plan__in=plans, status=VersionStatus.APPROVED)
         .select_related("plan__agreement__executive")
@@ -67,15 +71,25 @@ def overview(plans, user=None) -> tuple[list[DueItem], list[PlanOverview]]:
     )
     checkpoint_ids = [c.pk for v in versions for c in v.checkpoints.all()]
     followups = {f.checkpoint_id: f for f in FollowUp.objects.filter(checkpoint_id__in=checkpoint_ids)}
+    # The checkpoints that can be due (the same test as in the loop below).
+    open_ids = [
+        c.pk
+        for v in versions
+        for c in v.checkpoints.all()
+        if getattr(followups.get(c.pk), "status", FollowUpStatus.OPEN) != FollowUpStatus.REPORTED
+        and c.window_start <= heads_up
+    ]
     submitted = defaultdict(set)  # checkpoint -> {(kind, author, goal)}
+    for kind, author_id, goal_id, checkpoint_id in Assessment.objects.filter(
+        checkpoint_id__in=open_ids, submitted_at__isnull=False
+    ).values_list("kind", "author_id", "goal_area_id", "checkpoint_id"):
+        submitted[checkpoint_id].add((kind, author_id, goal_id))
     agreed = {}
-    for assessment in Assessment.objects.filter(checkpoint_id__in=checkpoint_ids).select_related("rating"):
-        if assessment.kind == AssessmentKind.AGREED:
+    if with_cells:
+        for assessment in Assessment.objects.filter(
+            checkpoint_id__in=checkpoint_ids, kind=AssessmentKind.AGREED
+        ).select_related("rating"):
             agreed[(assessment.goal_area_id, assessment.checkpoint_id)] = assessment
-        if assessment.submitted_at is not None:
-            submitted[assessment.checkpoint_id].add(
-                (assessment.kind, assessment.author_id, assessment.goal_area_id)
-            )
     org_ids = {v.plan.agreement.organization_id for v in versions}
     # Evaluators by (organization, agreement); None: of every agreement (older data).
     evaluators = defaultdict(dict)  # (org, agreement or None) -> {user id: name}
@@ -95,6 +109,7 @@ def overview(plans, user=None) -> tuple[list[DueItem], list[PlanOverview]]:
     def of_agreement(table, agreement):
         return table[(agreement.organization_id, None)], table[(agreement.organization_id, agreement.pk)]
 
+    open_set = set(open_ids)
     items, overviews = [], []
     for version in versions:
         plan = version.plan
@@ -115,9 +130,7 @@ def overview(plans, user=None) -> tuple[list[DueItem], list[PlanOverview]]:
         overviews.append(PlanOverview(plan, version, goals, checkpoints, cells, followups))
         for checkpoint in checkpoints:
             status = getattr(followups.get(checkpoint.pk), "status", FollowUpStatus.OPEN)
-            if status == FollowUpStatus.REPORTED or checkpoint.window_start > day + datetime.timedelta(
-                HEADS_UP_DAYS
-            ):
+            if checkpoint.pk not in open_set:
                 continue
             items += _items_for(
                 checkpoint,

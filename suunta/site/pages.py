@@ -41,7 +41,7 @@ def front_page(user) -> dict:
         {"organization": org, "rows": list(items)}
         for org, items in groupby(rows, key=lambda row: row["plan"].agreement.organization)
     ]
-    due_items, _overviews = due.overview([row["plan"] for row in rows])
+    due_items, _overviews = due.overview([row["plan"] for row in rows], with_cells=False)
     # A new agreement has no plan yet: its preparer starts here (later years are made
     # from the previous plan on its own page).
     first_plans = [
