@@ -47,180 +47,25 @@ import platform
 import random
 import secrets
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 
 import gevent
 import locust  # patches the standard library for gevent (nothing above imports ssl)
 import psycopg
-from geventhttpclient import HTTPClient
 from locust.env import Environment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import soak_users  # bench/ is no package: beside this file
+from stack import DEFAULT_SERVER, Database, Gunicorn, SetupFailed, create_database, drop_database, load_demo
 
-ROOT = Path(__file__).resolve().parents[1]
 PLAN_PREFIX = "Kansliapäällikön tavoitteet %"
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 STOP_TIMEOUT = 60  # seconds the users get to finish the task they are in at the end
-
-
-class SetupFailed(Exception):
-    pass
-
-
-# --- Databases ---------------------------------------------------------------------------
-
-
-class Database:
-    """SQL on the served database (placeholders %s on both databases)."""
-
-    def __init__(self, url: str):
-        self.url = url
-        self.postgres = urllib.parse.urlsplit(url).scheme in ("postgres", "postgresql", "pgsql")
-
-    def sql(self, query: str, params=()) -> list[tuple]:
-        if self.postgres:
-            with psycopg.connect(self.url, autocommit=True) as connection:
-                cursor = connection.execute(query, tuple(params))
-                return cursor.fetchall() if cursor.description else []
-        path = urllib.parse.urlsplit(self.url).path
-        connection = sqlite3.connect(path[1:], timeout=30)  # sqlite:////absolute or sqlite:///relative
-        try:
-            with connection:
-                return connection.execute(query.replace("%s", "?"), tuple(params)).fetchall()
-        finally:
-            connection.close()
-
-
-def _with_database(url: str, name: str) -> str:
-    return urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path=f"/{name}"))
-
-
-def create_database(server_url: str) -> str:
-    """A new, empty database on the PostgreSQL server of `server_url`: its URL."""
-    name = f"suunta_soak_{datetime.datetime.now():%Y%m%d%H%M%S}_{os.getpid()}"
-    with psycopg.connect(_with_database(server_url, "postgres"), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    return _with_database(server_url, name)
-
-
-def load_demo(url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "LOG_LEVEL": "WARNING"}
-    for command in (["migrate", "--noinput", "-v0"], ["load_demo"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
-
-
-def drop_database(url: str) -> None:
-    name = urllib.parse.urlsplit(url).path.strip("/")
-    with psycopg.connect(_with_database(url, "postgres"), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-# --- The server --------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _answers(url: str) -> bool:
-    try:
-        client = HTTPClient.from_url(url, connection_timeout=2, network_timeout=5)
-        try:
-            return client.get(urllib.parse.urlsplit(url).path or "/").status_code == 200
-        finally:
-            client.close()
-    except OSError:
-        return False
-
-
-class Gunicorn:
-    """gunicorn with deploy/gunicorn.conf.py on the database, as in production: DEBUG
-    off, two sync workers, JSON logs into files of `directory`."""
-
-    def __init__(self, database_url: str, directory: Path, workers: int):
-        port = _free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        self.directory = directory
-        var = directory / "var"
-        self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DJANGO_"))},
-            "DATABASE_URL": database_url,
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_COOKIES": "0",
-            "SUUNTA_LOG_FORMAT": "json",
-            "SUUNTA_WORKERS": str(workers),
-            "SUUNTA_BIND": f"127.0.0.1:{port}",
-            "SUUNTA_VAR_DIR": str(var),
-            "EVIDENCE_ROOT": str(var / "evidence"),
-            "PYTHONUNBUFFERED": "1",
-        }
-        collected = self.run("collectstatic", "--noinput", "-v0")
-        if collected.returncode:
-            raise SetupFailed(f"collectstatic failed:\n{collected.stderr[-4000:]}")
-        self.log = directory / "gunicorn.log"
-        with open(self.log, "wb") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"],
-                cwd=ROOT,
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 60
-        while not _answers(self.url + "/healthz"):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise SetupFailed(f"gunicorn did not start:\n{self.log.read_text()[-4000:]}")
-            time.sleep(0.1)
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def run(self, *command: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-
-    def errors(self) -> list[str]:
-        """The server log's lines at level ERROR or above (tracebacks, worker timeouts)."""
-        lines = self.log.read_text(errors="replace").splitlines() if self.log.exists() else []
-        return [line for line in lines if '"level": "ERROR"' in line or '"level": "CRITICAL"' in line]
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 # --- What the users need -----------------------------------------------------------------
@@ -671,7 +516,7 @@ def main() -> int:
                 if not base.startswith(("postgres://", "postgresql://")):
                     raise SetupFailed("DATABASE_URL is no PostgreSQL server: give --database-url")
                 print("making a database with the demo …", flush=True)
-                made = database_url = create_database(base)
+                made = database_url = create_database(base, "soak")
                 load_demo(database_url)
             db = Database(database_url)
             host, master = args.url, args.master_pid

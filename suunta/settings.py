@@ -371,6 +371,10 @@ ACCESSIBILITY_SUPERVISOR_URL = os.environ.get(
     "SUUNTA_ACCESSIBILITY_SUPERVISOR_URL", "https://www.saavutettavuusvaatimukset.fi/"
 )
 
+# bench/pages.py only: /bench/floor/, an empty page behind the whole middleware stack (the
+# floor the middleware sets for every page). Off unless SUUNTA_BENCH_FLOOR_PAGE is set.
+BENCH_FLOOR_PAGE = env_bool("SUUNTA_BENCH_FLOOR_PAGE", False)
+
 # One JSON object per line with DEBUG off (time, level, logger, message, request_id);
 # plain text in development. SUUNTA_LOG_FORMAT=json|text overrides.
 LOG_FORMAT = os.environ.get("SUUNTA_LOG_FORMAT", "text" if DEBUG else "json")

@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from suunta import policies
 from suunta.accounts import views as account_views
-from suunta.site import health
+from suunta.site import bench_views, health
 from suunta.site import views as site_views
 
 # The Django admin is for operators; the policy module decides who that is.
@@ -35,6 +36,11 @@ urlpatterns = [
     path("", include("suunta.strategy.map_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# bench/pages.py's floor: an empty page through the whole middleware stack, only when
+# SUUNTA_BENCH_FLOOR_PAGE is set (suunta/site/bench_views.py).
+if settings.BENCH_FLOOR_PAGE:
+    urlpatterns.append(path("bench/floor/", bench_views.floor, name="bench_floor"))
 
 # An unhandled error's page; 503 when the database does not answer (suunta/site/errors.py).
 handler500 = "suunta.site.errors.server_error"
