@@ -7,9 +7,11 @@ another scope is audited. Pages, documents and (later) the API find their object
 and no app imports another app's views to do it.
 """
 
+from django.db.models import Prefetch
 from django.http import Http404
 
 from suunta import policies
+from suunta.governance.models import Handling
 from suunta.organizations.models import Organization
 
 from .models import Checkpoint, DirectorAgreement, GoalPlan, Metric, PlanVersion
@@ -32,9 +34,12 @@ def plan(user, pk: int) -> GoalPlan:
 def versions(user, plan: GoalPlan) -> list[PlanVersion]:
     """The plan's versions the user may read, oldest first, with their handlings. Each
     version's `plan` is the given plan, so policy checks on it make no query."""
+    # The body and the presenter joined to each handling: one query for the handlings
+    # instead of three, and one for the disqualified members.
+    handlings = Handling.objects.select_related("body", "presenter")
     rows = list(
         PlanVersion.objects.filter(plan=plan)
-        .prefetch_related("handlings__body", "handlings__presenter", "handlings__disqualified")
+        .prefetch_related(Prefetch("handlings", queryset=handlings), "handlings__disqualified")
         .order_by("number")
     )
     for version in rows:

@@ -61,12 +61,20 @@ def agreement_page(user, agreement) -> dict:
     }
 
 
-def document_links(user, plan, version, checkpoints) -> list[dict]:
+def followup_statuses(version) -> dict[int, str]:
+    """Each checkpoint's follow-up status by checkpoint id (one query; none for a draft,
+    which has no follow-ups). A checkpoint without a follow-up row is "open"."""
+    if version.status == "draft":
+        return {}
+    return dict(FollowUp.objects.filter(checkpoint__version=version).values_list("checkpoint_id", "status"))
+
+
+def document_links(user, plan, version, checkpoints, statuses=None) -> list[dict]:
     """The documents of the plan the user may read: the annex, each agreed follow-up's
-    report, and the agenda item drafts (one query for the follow-up states)."""
-    statuses = dict(
-        FollowUp.objects.filter(checkpoint__in=checkpoints).values_list("checkpoint_id", "status")
-    )
+    report, and the agenda item drafts. `statuses`: followup_statuses(version), read
+    here when not given."""
+    if statuses is None:
+        statuses = followup_statuses(version)
     base = reverse("document_preview", args=[plan.pk, "annex"])
     links = []
     if policies.can(user, policies.READ_DOCUMENT, (version, "annex", None)):
@@ -115,9 +123,11 @@ def annex_context(user, plan: GoalPlan, version: PlanVersion, editing: Editing |
             "integrity_error": failure.page_message(),
         }
     _attach_served(plan, goals)
+    statuses = followup_statuses(version)
     return {
         "integrity_failure": None,
-        "agreed_cells": agreed_cells(user, plan, version),
+        "followup_statuses": statuses,
+        "agreed_cells": agreed_cells(user, plan, version, statuses),
         "plan": plan,
         "version": version,
         "goals": goals,
@@ -146,13 +156,13 @@ def _attach_served(plan: GoalPlan, goals: list) -> None:
         goal.served = served.get(goal.serves) if goal.serves else None
 
 
-def agreed_cells(user, plan: GoalPlan, version: PlanVersion) -> dict:
-    """The agreed follow-ups the user may read, by (goal, checkpoint): the annex's Seuranta cells."""
+def agreed_cells(user, plan: GoalPlan, version: PlanVersion, statuses=None) -> dict:
+    """The agreed follow-ups the user may read, by (goal, checkpoint): the annex's Seuranta
+    cells. `statuses`: followup_statuses(version), read here when not given."""
     if version.status == "draft":
         return {}
-    statuses = dict(
-        FollowUp.objects.filter(checkpoint__version=version).values_list("checkpoint_id", "status")
-    )
+    if statuses is None:
+        statuses = followup_statuses(version)
     agreed = Assessment.objects.filter(checkpoint__version=version, kind="agreed").select_related("rating")
     return {
         (a.goal_area_id, a.checkpoint_id): a
@@ -196,7 +206,11 @@ def plan_page(
             "can_create_next": policies.can(user, policies.CREATE_NEXT_PLAN, latest),
             "approval": next((h for h in version.handlings.all() if h.snapshot_sha256), None),
             "first_year_warning": first_year_followups_warning(plan) if context["can_edit"] else "",
-            "documents": document_links(user, plan, version, context["checkpoints"]) if is_latest else [],
+            "documents": (
+                document_links(user, plan, version, context["checkpoints"], context["followup_statuses"])
+                if is_latest
+                else []
+            ),
         }
     )
     if plan.agreement.organization.use_weights:
