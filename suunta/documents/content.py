@@ -9,7 +9,7 @@ Swedish version exists.
 
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.utils import formats, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -49,10 +49,14 @@ def _user(user) -> str:
 
 def _all_handlings(version: PlanVersion) -> list[Handling]:
     """The version's own handlings, whatever their publicity (the approval among them
-    holds the snapshot the integrity check compares with)."""
+    holds the snapshot the integrity check compares with), each with the reference it
+    had before its first correction (`original_reference`, None if never corrected) read
+    in the same query."""
+    first_correction = HandlingCorrection.objects.filter(handling=OuterRef("pk")).order_by("created_at", "id")
     return list(
         Handling.objects.filter(version=version, checkpoint__isnull=True)
         .select_related("body", "presenter")
+        .annotate(original_reference=Subquery(first_correction.values("before_reference")[:1]))
         .order_by("meeting_date", "id")
     )
 
@@ -97,17 +101,18 @@ def _verified(plan, version: PlanVersion, goals=None, checkpoints=None, handling
 
 
 def _agreed(version: PlanVersion, checkpoints) -> dict:
-    """{(goal id, checkpoint id): agreed assessment} for agreed or reported follow-ups."""
-    done = set(
-        FollowUp.objects.filter(checkpoint__in=checkpoints, status__in=policies.SETTLED_FOLLOWUP).values_list(
-            "checkpoint_id", flat=True
-        )
-    )
+    """{(goal id, checkpoint id): agreed assessment} for agreed or reported follow-ups,
+    each with its follow-up's `followup_status` (one query)."""
     return {
         (a.goal_area_id, a.checkpoint_id): a
         for a in Assessment.objects.filter(
-            checkpoint_id__in=done, kind=AssessmentKind.AGREED, publicity=Publicity.PUBLIC
-        ).select_related("rating")
+            checkpoint__in=checkpoints,
+            checkpoint__followup__status__in=policies.SETTLED_FOLLOWUP,
+            kind=AssessmentKind.AGREED,
+            publicity=Publicity.PUBLIC,
+        )
+        .select_related("rating")
+        .annotate(followup_status=F("checkpoint__followup__status"))
     }
 
 
@@ -184,11 +189,16 @@ def board_decision(checkpoint: Checkpoint) -> Handling | None:
 
 def _correction_note(handling: Handling) -> str:
     """ " (corrected; originally …)" after a corrected decision's reference: the original
-    stays visible on the document."""
-    first = HandlingCorrection.objects.filter(handling=handling).order_by("created_at", "id").first()
-    if first is None:
+    stays visible on the document. A handling from _all_handlings carries the original
+    reference already; another is looked up."""
+    if hasattr(handling, "original_reference"):
+        original = handling.original_reference
+    else:
+        first = HandlingCorrection.objects.filter(handling=handling).order_by("created_at", "id").first()
+        original = first.before_reference if first else None
+    if original is None:
         return ""
-    return " (" + _("corrected; originally %(reference)s") % {"reference": first.before_reference} + ")"
+    return " (" + _("corrected; originally %(reference)s") % {"reference": original} + ")"
 
 
 def _decision_or_draft(decision: Handling | None, draft: str) -> dict:
@@ -577,11 +587,15 @@ def _checkpoint_header(checkpoint: Checkpoint) -> str:
     return _("Follow-up %(label)s") % {"label": checkpoint.display_label}
 
 
-def annex(plan, version: PlanVersion, lang: str, own_texts=None) -> dict:
+def annex(plan, version: PlanVersion, lang: str, own_texts=None, reader=None) -> dict:
     """The yearly goals annex laid out as the seed: header, agreement text, purpose,
     the goal table with the agreed follow-ups (and, where the organization opts in, the
     strategy objectives under each goal), and the evaluation. The organization's
-    texts are the version's (texts.texts_of), or `own_texts` for a preview of unsaved ones."""
+    texts are the version's (texts.texts_of), or `own_texts` for a preview of unsaved ones.
+
+    With a `reader` (a user) an agreed follow-up shows only where the reader may read it
+    in the app (policies.can_read_agreed: board members and auditors once it is reported
+    to the board); without one (an operator's command) every agreed follow-up shows."""
     with translation.override(lang):
         agreement = plan.agreement
         organization = agreement.organization
@@ -595,6 +609,12 @@ def annex(plan, version: PlanVersion, lang: str, own_texts=None) -> dict:
         _verified(plan, version, all_goals, checkpoints, all_handlings)
         goals = _public(all_goals)
         agreed = _agreed(version, checkpoints)
+        if reader is not None:
+            agreed = {
+                key: assessment
+                for key, assessment in agreed.items()
+                if policies.can_read_agreed(reader, agreement, assessment.followup_status)
+            }
         handling_line = ", ".join(f"{_date(h.meeting_date)} {h.body.display_short}" for h in handlings)
         evaluation = []
         if handlings:

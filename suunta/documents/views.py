@@ -37,7 +37,7 @@ def _request(request, pk: int, kind: str, fmt: str | None):
     policies.require(
         request.user, policies.READ_DOCUMENT, (version, kind, documents.followup_status(checkpoint))
     )
-    return documents.Request(kind, version, lang, checkpoint), None
+    return documents.Request(kind, version, lang, checkpoint, reader=request.user), None
 
 
 def _changed(request, failure: integrity.IntegrityFailure):
