@@ -13,6 +13,7 @@ admin.site.has_permission = lambda request: policies.can_use_django_admin(reques
 
 urlpatterns = [
     path("", site_views.home, name="home"),
+    path("organizations/<slug:slug>/plans/", site_views.plan_list, name="plan_list"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("suunta.accounts.urls")),

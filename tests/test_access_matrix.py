@@ -541,6 +541,8 @@ MATRIX: dict[str, Entry] = {
     "metric_value_import": Entry(VALUES_IMPORT, args=savings_metric),
     "plan_weights": Entry(WEIGHTS, method="post", args=weighted_draft),
     "dashboard": Entry(expect(200, toinen=404), args=lambda demo: ["esimerkkikunta"]),
+    # Every plan of the organization the user sees (each reads only what is visible).
+    "plan_list": Entry(expect(200, toinen=404), args=lambda demo: ["esimerkkikunta"]),
     "rating_styles": Entry(LOGGED_IN_ONLY),
     # Documents (the approved 2025 plan's agenda item draft, the strictest kind): the plan
     # editors preview and download it; the executive (disqualified), board members,

@@ -309,3 +309,60 @@ def test_the_export_query_count_does_not_grow_with_links(db):
     goal = export(str(linked.pk))["goals"][0]
     assert len(goal["strategy_objectives"]) == 9
     assert {t["body"] for t in goal["budget_targets"]} == {body.name}
+
+
+# --- All plans a chunk at a time (issue 23: memory that does not grow with the plans) ------
+
+
+def _export_text(*args, **options) -> str:
+    out = io.StringIO()
+    call_command("export_plan", *args, stdout=out, **options)
+    return out.getvalue()
+
+
+def test_every_plan_is_read_a_chunk_at_a_time_into_the_same_json(demo, monkeypatch, tmp_path):
+    from suunta.agreements.management.commands import export_plan  # noqa: PLC0415
+
+    whole = _export_text()
+    # The same text json.dumps gives the list of all plans at once (the format as before).
+    assert whole == json.dumps(json.loads(whole), ensure_ascii=False, indent=2) + "\n"
+    read = []
+    real = export_plan.plans_for_export
+
+    def spy(queryset=None):
+        plans = list(real(queryset))
+        read.append([plan.pk for plan in plans])
+        return plans
+
+    monkeypatch.setattr(export_plan, "CHUNK", 3)
+    monkeypatch.setattr(export_plan, "plans_for_export", spy)
+    ids = sorted(GoalPlan.objects.values_list("pk", flat=True))
+    assert len(ids) > 6
+    assert _export_text() == whole
+    # At most three plans with their rows at a time, every plan once, in order.
+    assert all(len(chunk) <= 3 for chunk in read)
+    assert [pk for chunk in read for pk in chunk] == ids
+    target = tmp_path / "all.json"
+    call_command("export_plan", "-o", str(target), stdout=io.StringIO())
+    assert target.read_text(encoding="utf-8") == whole
+    assert [p.name for p in tmp_path.iterdir()] == ["all.json"]  # no temporary file left
+
+
+def test_a_tampered_plan_in_a_later_chunk_writes_nothing(demo, monkeypatch, tmp_path):
+    from suunta.agreements.management.commands import export_plan  # noqa: PLC0415
+
+    from .tamper import change_goal_title  # noqa: PLC0415
+
+    monkeypatch.setattr(export_plan, "CHUNK", 1)
+    # The approved plan read last: every other plan was written before it.
+    plan = GoalPlan.objects.filter(versions__status="approved").order_by("-pk").first()
+    assert GoalPlan.objects.filter(pk__lt=plan.pk).count() >= 3
+    change_goal_title(plan)
+    target = tmp_path / "plans.json"
+    with pytest.raises(CommandError, match=f"plan {plan.pk}"):
+        call_command("export_plan", "-o", str(target), stdout=io.StringIO())
+    assert list(tmp_path.iterdir()) == []  # neither the file nor a temporary one
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("export_plan", stdout=out)
+    assert out.getvalue() == ""  # standard output gets nothing either

@@ -2,7 +2,8 @@
 
 `overview(plans, user)` looks at the latest approved version of each plan and returns
 the due items of everyone (the organization dashboard) and the goals × checkpoints
-matrix; `for_user` keeps the items that are the given user's to do.
+matrix of the current plans and of those with something due; `for_user` keeps the
+items that are the given user's to do.
 """
 
 import collections
@@ -11,7 +12,6 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ class DueItem:
     url: str
     plan_title: str
     organization_id: int
+    plan_id: int | None = None  # the plan whose follow-up this is
     agreement: object = None  # the DirectorAgreement: roles and rights are read for it
     assignees: set[int] = field(default_factory=set)  # user ids whose job this is
     roles: frozenset = frozenset()  # or anyone with one of these roles or position rights
@@ -52,10 +53,20 @@ class PlanOverview:
     followups: dict  # checkpoint id -> FollowUp
 
 
-def overview(plans, user=None, *, with_cells: bool = True) -> tuple[list[DueItem], list[PlanOverview]]:
-    """with_cells=False (the front page) leaves the matrix's cells empty and reads only the
-    assessments of checkpoints that can still be due: far fewer rows for a user whose
-    agreement has years of reported follow-ups."""
+def overview(
+    plans, user=None, *, since: datetime.date | None = None, matrices: bool = True
+) -> tuple[list[DueItem], list[PlanOverview]]:
+    """The due items of the approved versions of `plans` (plans or their ids) and the
+    matrices of the plans that are current: whose period ends on `since` or later (every
+    plan when None), and any plan with something due.
+
+    However many years of plans there are, only the checkpoints and follow-ups of every
+    approved version are read; the goals only of versions shown or with something that
+    can still be due, the submitted assessments only of checkpoints that can still be
+    due, the agreed cells only of the matrices shown. matrices=False (the front page)
+    makes no matrices at all. (The callers read the ids of the visible plans first: as a
+    subquery with the scope's EXISTS, PostgreSQL misjudged the rows at national scale and
+    read whole tables.)"""
     plans = list(plans)
     if not plans:
         return [], []
@@ -64,32 +75,45 @@ def overview(plans, user=None, *, with_cells: bool = True) -> tuple[list[DueItem
     versions = list(
         PlanVersion.objects.filter(plan__in=plans, status=VersionStatus.APPROVED)
         .select_related("plan__agreement__executive")
-        .prefetch_related(
-            Prefetch("goal_areas", queryset=GoalArea.objects.order_by("order", "id")),
-            Prefetch("checkpoints", queryset=Checkpoint.objects.order_by("order", "window_start", "id")),
-        )
+        .order_by("plan__agreement__organization_id", "-plan__period_start", "plan_id")
     )
-    checkpoint_ids = [c.pk for v in versions for c in v.checkpoints.all()]
+    checkpoints_of = defaultdict(list)  # version id -> checkpoints in the plan's order
+    for checkpoint in Checkpoint.objects.filter(version_id__in=[v.pk for v in versions]).order_by(
+        "order", "window_start", "id"
+    ):
+        checkpoints_of[checkpoint.version_id].append(checkpoint)
+    checkpoint_ids = [c.pk for cs in checkpoints_of.values() for c in cs]
     followups = {f.checkpoint_id: f for f in FollowUp.objects.filter(checkpoint_id__in=checkpoint_ids)}
     # The checkpoints that can be due (the same test as in the loop below).
     open_ids = [
         c.pk
-        for v in versions
-        for c in v.checkpoints.all()
+        for cs in checkpoints_of.values()
+        for c in cs
         if getattr(followups.get(c.pk), "status", FollowUpStatus.OPEN) != FollowUpStatus.REPORTED
         and c.window_start <= heads_up
     ]
+    open_set = set(open_ids)
+    with_due = {v.pk for v in versions if any(c.pk in open_set for c in checkpoints_of[v.pk])}
+    shown = [
+        v for v in versions if matrices and (since is None or v.plan.period_end >= since or v.pk in with_due)
+    ]
+    goals_of = defaultdict(list)  # version id -> goals in the plan's order
+    for goal in (
+        GoalArea.objects.filter(version_id__in=with_due | {v.pk for v in shown})
+        .only("id", "version_id", "title", "title_sv", "order")
+        .order_by("order", "id")
+    ):
+        goals_of[goal.version_id].append(goal)
     submitted = defaultdict(set)  # checkpoint -> {(kind, author, goal)}
     for kind, author_id, goal_id, checkpoint_id in Assessment.objects.filter(
         checkpoint_id__in=open_ids, submitted_at__isnull=False
     ).values_list("kind", "author_id", "goal_area_id", "checkpoint_id"):
         submitted[checkpoint_id].add((kind, author_id, goal_id))
     agreed = {}
-    if with_cells:
-        for assessment in Assessment.objects.filter(
-            checkpoint_id__in=checkpoint_ids, kind=AssessmentKind.AGREED
-        ).select_related("rating"):
-            agreed[(assessment.goal_area_id, assessment.checkpoint_id)] = assessment
+    for assessment in Assessment.objects.filter(
+        checkpoint_id__in=[c.pk for v in shown for c in checkpoints_of[v.pk]], kind=AssessmentKind.AGREED
+    ).select_related("rating"):
+        agreed[(assessment.goal_area_id, assessment.checkpoint_id)] = assessment
     org_ids = {v.plan.agreement.organization_id for v in versions}
     # Evaluators by (organization, agreement); None: of every agreement (older data).
     evaluators = defaultdict(dict)  # (org, agreement or None) -> {user id: name}
@@ -109,25 +133,26 @@ def overview(plans, user=None, *, with_cells: bool = True) -> tuple[list[DueItem
     def of_agreement(table, agreement):
         return table[(agreement.organization_id, None)], table[(agreement.organization_id, agreement.pk)]
 
-    open_set = set(open_ids)
+    shown_ids = {v.pk for v in shown}
     items, overviews = [], []
     for version in versions:
         plan = version.plan
         agreement = plan.agreement
-        goals = list(version.goal_areas.all())
-        checkpoints = list(version.checkpoints.all())
+        goals = goals_of[version.pk]
+        checkpoints = checkpoints_of[version.pk]
         goal_ids = {g.pk for g in goals}
-        cells = {(g, c): a for (g, c), a in agreed.items() if g in goal_ids}
-        if user is not None:
-            status_of = {
-                c.pk: getattr(followups.get(c.pk), "status", FollowUpStatus.OPEN) for c in checkpoints
-            }
-            cells = {
-                key: a
-                for key, a in cells.items()
-                if policies.visible_assessments(user, [a], agreement, status_of[key[1]])
-            }
-        overviews.append(PlanOverview(plan, version, goals, checkpoints, cells, followups))
+        if version.pk in shown_ids:
+            cells = {(g, c): a for (g, c), a in agreed.items() if g in goal_ids}
+            if user is not None:
+                status_of = {
+                    c.pk: getattr(followups.get(c.pk), "status", FollowUpStatus.OPEN) for c in checkpoints
+                }
+                cells = {
+                    key: a
+                    for key, a in cells.items()
+                    if policies.visible_assessments(user, [a], agreement, status_of[key[1]])
+                }
+            overviews.append(PlanOverview(plan, version, goals, checkpoints, cells, followups))
         for checkpoint in checkpoints:
             status = getattr(followups.get(checkpoint.pk), "status", FollowUpStatus.OPEN)
             if checkpoint.pk not in open_set:
@@ -158,6 +183,7 @@ def _items_for(
         "url": url,
         "plan_title": plan.display_title,
         "organization_id": agreement.organization_id,
+        "plan_id": plan.pk,
         "agreement": agreement,
     }
     if day < checkpoint.window_start:
@@ -240,6 +266,13 @@ def _items_for(
             )
         )
     return items
+
+
+def current_since() -> datetime.date:
+    """The front page and the dashboard show the plans whose period ends on this day or
+    later (this year's and the next), besides those with something due; the rest are on
+    the organization's list of plans."""
+    return datetime.date(today().year, 1, 1)
 
 
 def for_user(items: list[DueItem], user) -> list[DueItem]:

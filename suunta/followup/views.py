@@ -15,7 +15,7 @@ from suunta.lib.forms import apply_validation_error
 from suunta.organizations.models import Body, BodyKind, Organization
 
 from . import pages, pay, performance, services
-from .due import overview
+from .due import current_since, overview
 from .forms import EvaluationSettingsForm
 from .models import AssessmentKind, PayRules, Rating
 
@@ -170,13 +170,14 @@ def rating_styles(request):
 @require_GET
 def dashboard(request, slug: str):
     """The organization's follow-up dashboard: everyone's next actions and the goals ×
-    checkpoints matrix of each plan in force."""
+    checkpoints matrix of each plan in force (this year's and later ones, and earlier ones
+    with something due); every plan is on the organization's list of plans."""
 
     organization = policies.get_scoped_or_404(
         Organization.objects.for_user(request.user), request.user, slug=slug
     )
     plans = GoalPlan.objects.for_user(request.user).filter(agreement__organization=organization)
-    items, overviews = overview(plans, request.user)
+    items, overviews = overview(plans.values_list("pk", flat=True), request.user, since=current_since())
     roles = policies.roles_in(request.user, organization.pk)
     show_items = bool(roles & policies.FULL_READERS or policies.evaluated_agreements(roles))
     return render(

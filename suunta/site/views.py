@@ -4,13 +4,28 @@ from django.shortcuts import render
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET
 
+from suunta import policies
+from suunta.organizations.models import Organization
+
 from . import pages
 
 
 @require_GET
 def home(request):
-    """What the user can see: plans by organization, each with its status and handlings."""
+    """What the user can see: the current plans by organization, each with its status and
+    handlings, and what is due."""
     return render(request, "site/home.html", pages.front_page(request.user))
+
+
+@require_GET
+def plan_list(request, slug: str):
+    """Every plan of the organization the user sees, also earlier years', a page at a time."""
+    organization = policies.get_scoped_or_404(
+        Organization.objects.for_user(request.user), request.user, slug=slug
+    )
+    return render(
+        request, "site/plan_list.html", pages.plan_list(request.user, organization, request.GET.get("page"))
+    )
 
 
 @login_not_required

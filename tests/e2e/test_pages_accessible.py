@@ -107,8 +107,13 @@ def test_preparer_pages(live_demo, page, language):
 
     login(page, live_demo, "valmistelija")
     use_language(page, language)
-    expect(page.locator(f'main a[href="/plans/{plan.pk}/"]')).to_be_visible()
+    # The front page lists the current plans; last year's is on the list of all plans.
+    expect(page.locator(f'main a[href="/plans/{draft.pk}/"]')).to_be_visible()
     assert_accessible(page, f"{language}-front-page")
+    page.locator(f'main a[href="/organizations/{ORG}/plans/"]').click()
+    page.wait_for_url(f"{live_demo}/organizations/{ORG}/plans/")
+    expect(page.locator(f'main a[href="/plans/{plan.pk}/"]')).to_be_visible()
+    assert_accessible(page, f"{language}-plan-list")
 
     page.locator("header nav a[href='/organizations/']").click()
     page.wait_for_url(f"{live_demo}/organizations/")
@@ -163,6 +168,9 @@ def test_pages_fit_a_phone(live_demo, page, language):
     assert_fits_viewport(page, f"{language}-phone-front-page")
     assert_accessible(page, f"{language}-phone-front-page")
 
+    page.locator(f'main a[href="/organizations/{ORG}/plans/"]').click()
+    page.wait_for_url(f"{live_demo}/organizations/{ORG}/plans/")
+    assert_fits_viewport(page, f"{language}-phone-plan-list")
     page.locator(f'main a[href="/plans/{plan.pk}/"]').click()
     page.wait_for_url(f"{live_demo}/plans/{plan.pk}/")
     # The wide annex table scrolls inside its own box, which axe checks takes keyboard focus.

@@ -4,6 +4,7 @@ and the goals x checkpoints matrix with ratings as text; query counts that do no
 with the data."""
 
 import datetime as dt
+import itertools
 
 import pytest
 from django.db import connection
@@ -371,29 +372,65 @@ def test_the_dashboard_lists_everyones_items_in_the_third_person(demo):
 
 def test_the_dashboard_matrix_shows_ratings_as_text(demo):
     scale = ratings(demo.org)
+    checkpoint = open_checkpoint(demo)
+    self_assess(demo, checkpoint, scale["progressed"])
+    views_in(demo, checkpoint, scale["progressed"])
+    goal_list = goals(demo.current)
+    agreed = dict(zip((g.pk for g in goal_list), itertools.cycle(scale.values()), strict=False))
+    for goal in goal_list:
+        services.save_assessment(
+            demo.user(PREPARER),
+            checkpoint,
+            goal,
+            AssessmentKind.AGREED,
+            rating=agreed[goal.pk],
+            text="Sovittu",
+        )
     response = demo.client(PREPARER).get(dashboard_url(demo.org))
-    seed = matrix(response, demo.plan)
-    assert seed["headers"] == [
-        ("elokuu 2025", fi("Reported to the board")),
-        ("tammikuu/helmikuu 2026", fi("Reported to the board")),
-    ]
-    by_label = {r.label: r for r in scale.values()}
-    assert list(seed["rows"]) == [g.title for g in goals(demo.plan)]
-    for title, labels in zip(seed["rows"], SEED_AGREED_LABELS, strict=True):
-        assert [text for text, _ in seed["rows"][title]] == labels
-        assert [classes for _, classes in seed["rows"][title]] == [
-            ["rating", by_label[label].css_class] for label in labels
-        ]
-    # The current plan: nothing agreed yet, a dash; the draft plan is not there.
     current = matrix(response, demo.current)
     # The open follow-up says so; the one whose window is still ahead says when it opens.
     later = demo.current.versions.get().checkpoints.order_by("order")[1]
     opens = fi("Opens on %(date)s", date=f"{later.window_start:%-d.%-m.%Y}")
-    assert current["headers"] == [(LABEL, fi("Open")), ("tammikuu/helmikuu 2027", opens)]
-    assert all(cells == [("–", []), ("–", [])] for cells in current["rows"].values())
-    assert not parse(response.content).find_all(
-        lambda e: e.attrs.get("aria-labelledby") == f"matrix-{demo.draft.pk}"
+    assert current["headers"] == [(LABEL, fi("Evaluators' views in")), ("tammikuu/helmikuu 2027", opens)]
+    assert list(current["rows"]) == [g.title for g in goal_list]
+    for goal in goal_list:
+        rating = agreed[goal.pk]
+        # The rating as its label (text), its colour as a class; nothing agreed yet: a dash.
+        assert current["rows"][goal.title] == [(rating.label, ["rating", rating.css_class]), ("–", [])]
+    assert len({r.label for r in agreed.values()}) == len(scale)  # every rating of the scale shown
+    # The draft plan is not there.
+    doc = parse(response.content)
+    assert not doc.find_all(lambda e: e.attrs.get("aria-labelledby") == f"matrix-{demo.draft.pk}")
+
+
+def test_the_dashboard_shows_last_years_plans_while_something_is_due(demo):
+    """The seed plan (2025), reported to the board twice, is no longer a matrix on the
+    dashboard but on the organization's list of plans, a link away; the sector directors'
+    2025 plans, whose January follow-ups were never written, still are."""
+    response = demo.client(PREPARER).get(dashboard_url(demo.org))
+    doc = parse(response.content)
+    shown = {
+        e.attrs["aria-labelledby"]
+        for e in doc.find_all(lambda e: e.tag == "section")
+        if e.attrs.get("aria-labelledby", "").startswith("matrix-")
+    }
+    directors = GoalPlan.objects.filter(agreement__organization=demo.org, period_start__year=2025).exclude(
+        pk=demo.plan.pk
     )
+    assert len(directors) == 2
+    assert shown == {f"matrix-{plan.pk}" for plan in [demo.current, *directors]}
+    list_url = reverse("plan_list", args=[demo.org.slug])
+    assert list_url in {a.attrs.get("href") for a in doc.find_all(lambda e: e.tag == "a")}
+    listed = parse(demo.client(PREPARER).get(list_url).content)
+    assert reverse("plan_detail", args=[demo.plan.pk]) in {
+        a.attrs.get("href") for a in listed.find_all(lambda e: e.tag == "a")
+    }
+    # The seed plan's agreed ratings are on its own follow-up page.
+    seed_checkpoint = checkpoints(demo.plan)[0]
+    page = demo.client(PREPARER).get(page_url(demo.plan, seed_checkpoint))
+    assert page.status_code == 200
+    text = squash(parse(page.content).text())
+    assert all(label in text for label in {row[0] for row in SEED_AGREED_LABELS})
 
 
 def test_the_board_member_sees_the_matrix_of_reported_follow_ups_only(demo):
