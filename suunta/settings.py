@@ -54,6 +54,14 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # Single sign-on (OpenID Connect, one provider per organization, kept in the database)
+    # and two-factor authentication (TOTP, recovery codes): django-allauth. Its account
+    # app is required by the other two; Suunta's own login view stays (suunta/accounts).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "suunta.accounts",
     "suunta.lib",
     "suunta.organizations",
@@ -92,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # django-allauth's request context (its sign-in flows need it).
+    "allauth.account.middleware.AccountMiddleware",
     # After authentication: the user's preferred language is one of the inputs.
     "suunta.site.middleware.LanguageMiddleware",
     # Lets audit events written in services carry the request's user and IP address.

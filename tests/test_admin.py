@@ -108,3 +108,17 @@ def test_agreements_are_made_in_the_app_and_their_executive_is_not_changed_here(
     form = operator.get(url).content.decode()
     assert 'name="executive"' not in form and 'name="organization"' not in form
     assert 'name="position_title"' in form
+
+
+def test_sign_in_secrets_have_no_admin_page(operator):
+    # django-allauth's provider apps, tokens and TOTP secrets are not in the admin: the
+    # app configures sign-in per organization, and nobody reads a secret back.
+    for path in (
+        "/admin/socialaccount/socialapp/",
+        "/admin/socialaccount/socialtoken/",
+        "/admin/socialaccount/socialaccount/",
+        "/admin/mfa/authenticator/",
+        "/admin/account/emailaddress/",
+    ):
+        assert operator.get(path).status_code == 404, path
+    assert operator.get("/admin/accounts/user/").status_code == 200

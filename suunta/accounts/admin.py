@@ -21,3 +21,19 @@ class UserAdmin(BaseUserAdmin):
                 "admin (pääkäyttäjä) is a role in the organization, given in the app."
             )
         return form
+
+
+# django-allauth registers its models in the admin. Sign-in providers are configured per
+# organization in the app (its policy decides who may), and its tokens, TOTP secrets and
+# recovery codes must not be readable by anyone, operators included: none of them here.
+def _unregister_allauth_models() -> None:
+    from allauth.account.models import EmailAddress  # noqa: PLC0415 (allauth's apps load first)
+    from allauth.mfa.models import Authenticator  # noqa: PLC0415
+    from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken  # noqa: PLC0415
+
+    for model in (EmailAddress, Authenticator, SocialAccount, SocialApp, SocialToken):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_unregister_allauth_models()
