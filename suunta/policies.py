@@ -33,6 +33,7 @@ EDIT_PLAN = "edit_plan"  # change goals, metrics and checkpoints of a version
 CREATE_PLAN = "create_plan"  # create a new plan for an agreement
 MANAGE_MEMBERS = "manage_members"  # add and end memberships of an organization
 SET_UP = "set_up_organization"  # the organization's positions and their rights
+CONFIGURE_SSO = "configure_sso"  # the organization's single sign-on provider (obj: Organization)
 CREATE_AGREEMENT = "create_agreement"  # a director agreement of the organization
 CORRECT_DECISION = "correct_decision"  # correct a recorded handling's date, § or case number
 EDIT_AGREEMENT = "edit_agreement"  # correct an agreement's details, attach the signed agreement
@@ -385,6 +386,11 @@ def _manage_members(user, organization) -> bool:
     return Role.ADMIN in roles_in(user, organization.pk)
 
 
+def _configure_sso(user, organization) -> bool:
+    # The organization's own admin, or an operator setting it up for them.
+    return can_use_django_admin(user) or Role.ADMIN in roles_in(user, organization.pk)
+
+
 def _manage_strategy(user, organization) -> bool:
     # The council's strategy and the budget are public decisions that the preparer or the
     # organization's admin enter; evaluators and the executive link goals to them.
@@ -608,6 +614,7 @@ RULES: dict[str, Callable] = {
     VIEW_AUDIT: _view_audit,
     MANAGE_MEMBERS: _manage_members,
     SET_UP: _manage_members,
+    CONFIGURE_SSO: _configure_sso,
     CREATE_AGREEMENT: _manage_members,
     EDIT_AGREEMENT: _edit_agreement,
     CORRECT_DECISION: _correct_decision,
@@ -700,6 +707,14 @@ def require(user, action: str, obj) -> None:
             organization=organization_of(obj),
             obj=target,
         )
+
+
+def sso_organizations(user):
+    """The organizations whose single sign-on settings the user may open: an operator
+    every organization, others those of their roles (CONFIGURE_SSO decides the rest)."""
+    if can_use_django_admin(user):
+        return Organization.objects.all()
+    return Organization.objects.for_user(user)
 
 
 def get_scoped_or_404(scoped_qs, user, **lookup):

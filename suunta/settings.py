@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "suunta.mail",
     "suunta.demo",
     "suunta.audit",
+    "suunta.sso",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +115,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside CSP: a single sign-on session's logout form may lead to the provider.
+    "suunta.sso.middleware.SsoLogoutFormActionMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: it turns lockouts into its response.
     "axes.middleware.AxesMiddleware",
@@ -192,6 +195,18 @@ LOGIN_KNOWN_ADDRESS_DAYS = int(os.environ.get("LOGIN_KNOWN_ADDRESS_DAYS", 90))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Single sign-on (suunta/sso, docs/access.md): each organization's OpenID Connect
+# provider comes from its OrganizationLogin row through this adapter; nobody signs up or
+# is connected by e-mail address, no token is stored, PKCE always.
+SOCIALACCOUNT_ADAPTER = "suunta.sso.adapter.SuuntaSocialAccountAdapter"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
 
 # --- Languages and time ---------------------------------------------------------------
 # Message ids are English; Finnish is the default, Swedish and English complete.

@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from suunta import policies
 from suunta.accounts import views as account_views
 from suunta.site import bench_views, health
 from suunta.site import views as site_views
+from suunta.sso import views as sso_views
 
 # The Django admin is for operators; the policy module decides who that is.
 admin.site.has_permission = lambda request: policies.can_use_django_admin(request.user)
@@ -15,7 +15,9 @@ urlpatterns = [
     path("", site_views.home, name="home"),
     path("organizations/<slug:slug>/plans/", site_views.plan_list, name="plan_list"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Also signs out at the organization's provider after single sign-on (suunta/sso).
+    path("accounts/logout/", sso_views.logout, name="logout"),
+    path("", include("suunta.sso.urls")),
     path("accounts/", include("suunta.accounts.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accessibility/", site_views.accessibility_statement, name="accessibility"),

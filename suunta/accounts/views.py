@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from suunta.audit import services as audit
+from suunta.sso import services as sso
 
 from .forms import PreferencesForm, QueuedPasswordResetForm
 
@@ -29,7 +30,16 @@ PasswordChangeDoneView = auth_views.PasswordChangeDoneView
 
 
 class LoginView(auth_views.LoginView):
+    def render_to_response(self, context, **kwargs):
+        # The single sign-on form on the page may lead to the organizations' providers.
+        return sso.allow_sign_in_forms(super().render_to_response(context, **kwargs))
+
     def form_valid(self, form):
+        # A member of an organization that requires single sign-on: no password (audited).
+        refusal = sso.password_login_refusal(self.request, form.get_user())
+        if refusal:
+            form.add_error(None, refusal)
+            return super().form_invalid(form)
         response = super().form_valid(form)
         audit.record("auth.login", actor=form.get_user(), request=self.request)
         return response

@@ -450,9 +450,10 @@ def accept_invitation(user, invitation: Invitation) -> Membership:
 
 @audit.recording_refusals
 @transaction.atomic
-def create_account_and_accept(invitation: Invitation, *, username: str, password: str):
+def create_account_and_accept(invitation: Invitation, *, username: str, password: str | None):
     """A new person's account, made from the invitation's names and address, then the
-    invitation accepted with it. Returns the user."""
+    invitation accepted with it. Returns the user. password None: an account without a
+    usable password (it signs in with the organization's account, suunta/sso)."""
     user_model = get_user_model()
     if user_model.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("That username is taken. Choose another one.")})
@@ -462,11 +463,14 @@ def create_account_and_accept(invitation: Invitation, *, username: str, password
         last_name=invitation.last_name,
         email=invitation.email,
     )
-    try:
-        password_validation.validate_password(password, user)
-    except ValidationError as error:
-        raise ValidationError({"password1": error.messages}) from None
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as error:
+            raise ValidationError({"password1": error.messages}) from None
+        user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     audit.record(

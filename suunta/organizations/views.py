@@ -20,6 +20,7 @@ from suunta.lib.clock import today
 from suunta.lib.forms import apply_validation_error
 from suunta.mail import services as mail_services
 from suunta.mail.models import MailStatus, OutgoingMail
+from suunta.sso import services as sso
 
 from . import services, setup
 from .forms import (
@@ -416,8 +417,13 @@ def invitation_accept(request, token: str):
         "organization": invitation.organization,
         "form": form,
         "login_url": reverse("login") + "?" + urlencode({"next": request.path}),
+        "token": token,
     }
-    return render(request, "organizations/invitation_accept.html", context, status=status)
+    response = render(request, "organizations/invitation_accept.html", context, status=status)
+    # Its "sign in with the organization's account" form may lead to the provider.
+    return sso.allow_sign_in_forms(
+        response, sso.enabled_logins().filter(organization=invitation.organization)
+    )
 
 
 def _accept(request, invitation, form) -> None:
