@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from suunta.agreements.models import Checkpoint, CheckpointKind
+from suunta.sso.models import OrganizationLogin
 from suunta.strategy import services as strategy_services
 from suunta.strategy.models import Strategy
-from tests.test_access_matrix import ANON, MATRIX, open_discussion
+from tests.test_access_matrix import ANON, MATRIX, invitation_token, open_discussion
 
 # Not HTML (a style sheet, a calendar file, downloads), the logout and language
 # actions, the operators' Django admin, and plan_next_period, whose matrix set-up
@@ -36,6 +37,7 @@ NOT_PAGES = {
     "healthz",  # JSON for load balancers
     "readyz",
     "prometheus_metrics",  # Prometheus text
+    "openid_connect_callback",  # the provider's redirect back, never a page of its own
     # Only a draft strategy's parts are edited: these open on a draft in extra_states.
     "strategy_theme_edit",
     "strategy_objective_edit",
@@ -121,6 +123,29 @@ def _draft_strategy_pages(demo) -> list[Page]:
     ]
 
 
+def _single_sign_on_pages(demo) -> list[Page]:
+    """Esimerkkikunta with single sign-on (Entra ID's addresses, never fetched): the login
+    page with its "sign in with your organization's account", the settings page with a
+    secret set, and an invitation page with its single sign-on button."""
+    tenant = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000"
+    OrganizationLogin.objects.update_or_create(
+        organization=demo.org,
+        defaults={
+            "issuer": f"{tenant}/v2.0",
+            "client_id": "11111111-1111-1111-1111-111111111111",
+            "client_secret": "not-shown",
+            "allowed_domains": ["esimerkkikunta.fi"],
+            "enabled": True,
+            "authorization_endpoint": f"{tenant}/oauth2/v2.0/authorize",
+        },
+    )
+    return [
+        Page("login/sso", None, reverse("login")),
+        Page("sso_settings/configured", "paakayttaja", reverse("sso_settings", args=[demo.org.slug])),
+        Page("invitation_accept/sso", None, reverse("invitation_accept", args=invitation_token(demo))),
+    ]
+
+
 def extra_states(demo) -> list[Page]:
 
     version = demo.plan.versions.get(status="approved")
@@ -130,6 +155,7 @@ def extra_states(demo) -> list[Page]:
     )
     return [
         *_draft_strategy_pages(demo),
+        *_single_sign_on_pages(demo),
         Page(
             "document_preview/annex",
             "valmistelija",

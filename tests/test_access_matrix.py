@@ -448,6 +448,13 @@ MATRIX: dict[str, Entry] = {
     "invitation_cancel": Entry(MANAGE_POST, method="post", args=invitation),
     # The invitation link opens without a login: a new person creates an account there.
     "invitation_accept": Entry(EVERYONE, args=invitation_token),
+    # Single sign-on (suunta/sso). Starting it is open to everyone (an empty form shows the
+    # login page again with its error: 200); the provider's redirect back is found only for
+    # an organization that uses it (none in the demo: 404 to all); the settings are the
+    # organization admin's (and an operator's, tests/sso).
+    "sso_start": Entry(expect(200, anonymous=200), method="post"),
+    "openid_connect_callback": Entry(expect(404, anonymous=404), args=lambda demo: ["esimerkkikunta"]),
+    "sso_settings": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "audit_log": Entry(
         expect(403, admin=200, toinen=404, **{"auditor": 200}), args=lambda demo: ["esimerkkikunta"]
     ),

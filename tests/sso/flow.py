@@ -73,7 +73,10 @@ class Browser:
                 assert login is not None, "the provider asks for a login"
                 fields.update(login=login, password="anything")
             response = self.session.post(
-                urllib.parse.urljoin(response.url, form["action"]), data=fields, allow_redirects=False, timeout=10
+                urllib.parse.urljoin(response.url, form["action"]),
+                data=fields,
+                allow_redirects=False,
+                timeout=10,
             )
         raise AssertionError("the provider never redirected back")
 

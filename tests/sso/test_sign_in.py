@@ -140,7 +140,7 @@ def test_an_existing_account_accepts_an_invitation_with_its_organization_account
 
 
 def test_an_invitation_of_another_organization_does_not_link(orgs):
-    a, b = orgs
+    a, _b = orgs
     admin = UserFactory(username="a-admin")
     MembershipFactory(organization=a, user=admin, role="admin")
     open_invitation(a, admin, "kutsu-toinen-1234", "x@kunta-a.fi")
@@ -213,8 +213,12 @@ def test_a_replayed_callback_or_a_forged_state_is_refused(anna, orgs):
     # verifier is the other browser's).
     other = Browser()
     other_started = other.start(organization="kunta-a")
-    other_state = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(other_started["Location"]).query))["state"]
-    stolen = urllib.parse.urlsplit(callback).path + "?" + urllib.parse.urlencode({**query, "state": other_state})
+    other_state = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(other_started["Location"]).query))[
+        "state"
+    ]
+    stolen = (
+        urllib.parse.urlsplit(callback).path + "?" + urllib.parse.urlencode({**query, "state": other_state})
+    )
     assert other.client.get(stolen)["Location"] == "/accounts/login/"
     assert other.user_id() is None
     reasons = [e["reason"][1] for e in events("auth.sso_failed")]
