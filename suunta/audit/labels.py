@@ -45,6 +45,11 @@ VERBS = {
     "preset": _("model changed"),
     "import": _("imported from a document"),
     "link": _("strategy and budget links changed"),
+    # Single sign-on (suunta/sso)
+    "sso_login": _("signed in with the organization's account"),
+    "sso_link": _("linked to the organization's account"),
+    "sso_failed": _("sign-in with the organization's account refused"),
+    "password_refused": _("password refused: single sign-on required"),
 }
 # Keys of events' changes that are no model field.
 EXTRA_FIELDS = {
@@ -60,6 +65,11 @@ EXTRA_FIELDS = {
     "checkpoints": _("checkpoints"),
     "objectives": _("strategy objectives"),
     "budget_targets": _("budget targets"),
+    "provider": _("sign-in service"),
+    "issuer": _("issuer"),
+    "subject": _("subject at the sign-in service"),
+    "detail": _("detail"),
+    "invitation": _("invitation"),
 }
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T")

@@ -6,6 +6,7 @@ import urllib.parse
 import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import translation
 
 from suunta.audit.models import AuditEvent
@@ -82,6 +83,15 @@ def test_an_unknown_subject_is_refused_and_audited(orgs):
     assert event["subject"][1] == "kunta-b-0001-bertta"
     assert not SocialAccount.objects.exists()
     assert not get_user_model().objects.exists()
+    # The organization's admin reads it in the audit log, in words.
+    _a, b = orgs
+    admin = UserFactory(username="b-admin")
+    MembershipFactory(organization=b, user=admin, role="admin")
+    reader = Browser()
+    reader.client.force_login(admin)
+    log = reader.client.get(reverse("audit_log", args=["kunta-b"])).content.decode()
+    assert "Sign-in with the organization&#x27;s account refused" in log
+    assert "unknown_user" in log and "kunta-b-0001-bertta" in log
 
 
 def test_an_account_with_the_same_email_is_never_signed_in_nor_linked(orgs):
