@@ -329,8 +329,16 @@ def signed_in(request, user, sociallogin) -> None:
 # --- Starting the sign-in -----------------------------------------------------------------
 
 
-def start(request, organization_login: OrganizationLogin, *, invitation_token: str = "", next_url: str = ""):
-    """The redirect to the provider's authorization endpoint (state, nonce, PKCE)."""
+def start(
+    request,
+    organization_login: OrganizationLogin,
+    *,
+    invitation_token: str = "",
+    next_url: str = "",
+    login_hint: str = "",
+):
+    """The redirect to the provider's authorization endpoint (state, nonce, PKCE); the
+    address typed on the login page goes along as login_hint (Entra ID fills it in)."""
     if invitation_token:
         request.session[SESSION_INVITATION] = {
             "provider": organization_login.provider_id,
@@ -340,7 +348,8 @@ def start(request, organization_login: OrganizationLogin, *, invitation_token: s
         request.session.pop(SESSION_INVITATION, None)
     provider = provider_for(request, organization_login)
     try:
-        response = provider.redirect(request, "login", next_url=next_url or None)
+        auth_params = {"login_hint": login_hint} if login_hint else None
+        response = provider.redirect(request, "login", next_url=next_url or None, auth_params=auth_params)
     except SsoRefused as refusal:
         return refuse(request, refusal.reason, organization_login=organization_login, detail=refusal.detail)
     location = response.get("Location", "")

@@ -49,6 +49,7 @@ def start(request):
         data["organization_login"],
         invitation_token=data.get("invitation", ""),
         next_url=_safe_next(request, data.get("next", "")),
+        login_hint=data.get("email", ""),
     )
 
 

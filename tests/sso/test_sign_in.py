@@ -273,6 +273,28 @@ def test_a_provider_that_is_down_gives_a_clear_message(orgs):
     assert events("auth.sso_failed")[0]["reason"][1] == "provider_down"
 
 
+def test_the_typed_address_goes_along_as_a_login_hint_and_pkce_state_and_nonce_are_sent(orgs):
+    a, _b = orgs
+    a.sso_login.allowed_domains = ["kunta-a.fi"]
+    a.sso_login.save()
+    started = Browser().start(email="anna.virtanen@kunta-a.fi")
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(started["Location"]).query))
+    assert query["login_hint"] == "anna.virtanen@kunta-a.fi"
+    assert query["code_challenge_method"] == "S256" and len(query["code_challenge"]) == 43
+    assert len(query["state"]) >= 16 and len(query["nonce"]) >= 32
+    assert query["scope"].split() == ["openid", "email", "profile"]
+
+
+def test_a_sign_in_cancelled_at_the_provider_is_refused_with_its_reason(orgs):
+    browser = Browser()
+    # The provider refuses a login name it does not know: access_denied at the callback.
+    response = browser.sign_in("nobody", organization="kunta-a")
+    assert response["Location"] == "/accounts/login/"
+    assert browser.user_id() is None
+    assert "was cancelled" in browser.messages_on_login_page()
+    assert events("auth.sso_failed")[0]["reason"][1] == "cancelled"
+
+
 def test_an_unknown_domain_or_nothing_chosen_is_shown_next_to_the_field(orgs):
     browser = Browser()
     response = browser.start(email="someone@nowhere.fi")
