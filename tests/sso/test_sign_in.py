@@ -282,7 +282,7 @@ def test_the_typed_address_goes_along_as_a_login_hint_and_pkce_state_and_nonce_a
     assert query["login_hint"] == "anna.virtanen@kunta-a.fi"
     assert query["code_challenge_method"] == "S256" and len(query["code_challenge"]) == 43
     assert len(query["state"]) >= 16 and len(query["nonce"]) >= 32
-    assert query["scope"].split() == ["openid", "email", "profile"]
+    assert sorted(query["scope"].split()) == ["email", "openid", "profile"]
 
 
 def test_a_sign_in_cancelled_at_the_provider_is_refused_with_its_reason(orgs):
