@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("suunta.accounts.urls")),
+    path("", include("suunta.security.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accessibility/", site_views.accessibility_statement, name="accessibility"),
     # For load balancers and monitoring, without a login (suunta/site/health.py).
