@@ -30,7 +30,7 @@ CODE_ERRORS = {
 }
 
 
-def _overview(request, *, regenerate_form=None, disable_form=None, status=200):
+def _overview(request, *, regenerate_form=None, disable_form=None):
     user = request.user
     kinds = set(Authenticator.objects.filter(user_id=user.pk).values_list("type", flat=True))
     enabled = Authenticator.Type.TOTP in kinds
@@ -43,7 +43,7 @@ def _overview(request, *, regenerate_form=None, disable_form=None, status=200):
         "sessions": list(sessions.active_sessions(user)),
         "current_key": request.session.session_key,
     }
-    return render(request, "security/overview.html", context, status=status)
+    return render(request, "security/overview.html", context)
 
 
 @require_http_methods(["GET"])
@@ -82,7 +82,7 @@ def two_factor_enable(request):
         "qr_svg": _qr_svg(user, secret),
         "must_enrol": bool(request.session.get(two_factor.ENROL_KEY)),
     }
-    return render(request, "security/enable.html", context, status=400 if form.errors else 200)
+    return render(request, "security/enable.html", context)
 
 
 @require_POST
@@ -95,7 +95,7 @@ def recovery_codes_regenerate(request):
             codes = two_factor.regenerate_recovery_codes(request, request.user)
             return render(request, "security/recovery_codes.html", {"codes": codes})
         form.add_error("code", CODE_ERRORS.get(result, CODE_ERRORS[Check.WRONG])())
-    return _overview(request, regenerate_form=form, status=400)
+    return _overview(request, regenerate_form=form)
 
 
 @require_POST
@@ -110,7 +110,7 @@ def two_factor_disable(request):
             messages.success(request, _("Two-factor authentication is off."))
             return redirect("security")
         form.add_error("code", CODE_ERRORS.get(result, CODE_ERRORS[Check.WRONG])())
-    return _overview(request, disable_form=form, status=400)
+    return _overview(request, disable_form=form)
 
 
 @require_POST
@@ -155,7 +155,7 @@ def login_code(request):
             return redirect(two_factor.finish(request, user, result))
         two_factor.refuse(request, user, result)
         form.add_error("code", CODE_ERRORS[result]())
-    return render(request, "security/login_code.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "security/login_code.html", {"form": form})
 
 
 @require_POST
