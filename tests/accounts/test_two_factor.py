@@ -71,7 +71,11 @@ def test_a_password_sign_in_waits_for_the_code(demo):
     response = login(client, "valmistelija")
     assert response["Location"] == LOGIN_CODE
     assert client.get("/").status_code == 302  # not signed in yet
-    assert fi("Type the code from your authenticator app") in client.get(LOGIN_CODE).content.decode()
+    page = client.get(LOGIN_CODE).content.decode()
+    assert (
+        fi("Your password was correct. Type the code from your authenticator app to finish signing in.")
+        in page
+    )
 
     response = client.post(LOGIN_CODE, {"code": wrong_code(secret)})
     assert response.status_code == 200
