@@ -46,6 +46,9 @@ def user_agent_summary(user_agent: str) -> str:
 
 
 def _method(request, user) -> str:
+    """How the user signed in: what the sign-in flow set on the request before calling
+    `login()` (two_factor.finish sets it; a single sign-on flow may set SignInMethod.SSO),
+    else single sign-on when allauth's backend signed the user in, else a password."""
     method = getattr(request, "suunta_sign_in_method", None)
     if method:
         return method

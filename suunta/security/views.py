@@ -11,6 +11,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -55,7 +56,7 @@ def _qr_svg(user, secret: str) -> str:
     adapter = get_adapter()
     svg = adapter.build_totp_svg(adapter.build_totp_url(user, secret))
     svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
-    label = _("QR code for the authenticator app")
+    label = escape(_("QR code for the authenticator app"))
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" class="qr-code" ', 1).replace(
         ">", '><rect width="100%" height="100%" fill="#fff"/>', 1
     )
