@@ -29,7 +29,7 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from suunta import policies
 from suunta.audit import services as audit
@@ -105,14 +105,17 @@ def enable(request, user, code: str) -> list[str] | None:
     code = normalize(code)
     if not secret or not validate_totp_code(secret, code):
         return None
-    with transaction.atomic():
-        if is_enabled(user):
-            return None
-        totp = TOTP.activate(user, secret)
-        totp._mark_code_used(code)  # the code that confirmed it does not sign in too
-        Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.RECOVERY_CODES).delete()
-        codes = RecoveryCodes.activate(user).generate_codes()
-        audit.record("auth.mfa_enabled", actor=user, obj=user, request=request)
+    try:
+        with transaction.atomic():
+            if is_enabled(user):
+                return None
+            totp = TOTP.activate(user, secret)
+            Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.RECOVERY_CODES).delete()
+            codes = RecoveryCodes.activate(user).generate_codes()
+            audit.record("auth.mfa_enabled", actor=user, obj=user, request=request)
+    except IntegrityError:  # the same form sent twice at once: the other one turned it on
+        return None
+    totp._mark_code_used(code)  # the code that confirmed it does not sign in too
     request.session.pop(SECRET_KEY, None)
     request.session.pop(ENROL_KEY, None)
     return codes

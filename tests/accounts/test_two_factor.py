@@ -260,3 +260,12 @@ def test_the_code_page_speaks_the_users_language(demo, language):
     response = client.post(LOGIN_CODE, {"code": wrong_code(secret)})
     with override(language):
         assert gettext(WRONG) in response.content.decode()
+
+
+def test_the_code_that_turned_it_on_does_not_sign_in(demo):
+    secret, _codes = enable(logged_in("valmistelija"))  # with totp(secret)
+    client = Client()
+    login(client, "valmistelija")
+    response = client.post(LOGIN_CODE, {"code": totp(secret)})
+    assert fi(REUSED) in response.content.decode()
+    assert client.get("/").status_code == 302
