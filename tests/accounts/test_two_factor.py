@@ -263,9 +263,13 @@ def test_the_code_page_speaks_the_users_language(demo, language):
 
 
 def test_the_code_that_turned_it_on_does_not_sign_in(demo):
-    secret, _codes = enable(logged_in("valmistelija"))  # with totp(secret)
+    owner = logged_in("valmistelija")
+    secret = secret_on_page(owner.get(ENABLE).content.decode())
+    code = totp(secret)
+    assert owner.post(ENABLE, {"code": code}).status_code == 200
+    assert Authenticator.objects.filter(user__username="valmistelija", type="totp").exists()
     client = Client()
     login(client, "valmistelija")
-    response = client.post(LOGIN_CODE, {"code": totp(secret)})
+    response = client.post(LOGIN_CODE, {"code": code})
     assert fi(REUSED) in response.content.decode()
     assert client.get("/").status_code == 302
