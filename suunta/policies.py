@@ -18,6 +18,7 @@ organizations/people.py.
 
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
@@ -27,6 +28,7 @@ from suunta.discussions.models import Participant, Survey
 from suunta.followup.models import FollowUp, FollowUpStatus
 from suunta.lib.clock import today
 from suunta.organizations.models import CONFIDENTIAL_ROLES, Membership, Organization, PositionRight, Role
+from suunta.security.models import TwoFactorRequirement
 
 # Actions
 EDIT_PLAN = "edit_plan"  # change goals, metrics and checkpoints of a version
@@ -733,3 +735,32 @@ def get_scoped_or_404(scoped_qs, user, **lookup):
                 obj=existing,
             )
         raise Http404 from None
+
+
+# --- Two-factor authentication (suunta/security, docs/access.md) --------------------------
+
+
+def requires_two_factor(user) -> bool:
+    """Whether a local (password) sign-in of the user needs a second factor: operators
+    and the admins of any organization (unless settings.TWO_FACTOR_FOR_ADMINS is off),
+    and everyone with a role in an organization that requires it of all. A sign-in
+    through an organization's own provider (SSO) leaves the second factor to it."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    roles = roles_by_organization(user)
+    if settings.TWO_FACTOR_FOR_ADMINS and (
+        user.is_superuser or any(Role.ADMIN in held for held in roles.values())
+    ):
+        return True
+    return bool(roles) and TwoFactorRequirement.objects.filter(organization_id__in=list(roles)).exists()
+
+
+DISABLE_TWO_FACTOR = "disable_two_factor"  # obj: the user whose second factor would be turned off
+
+
+def _disable_two_factor(user, obj) -> bool:
+    """Only one's own, and never where a second factor is required."""
+    return obj is not None and obj.pk == user.pk and not requires_two_factor(user)
+
+
+RULES[DISABLE_TWO_FACTOR] = _disable_two_factor

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "suunta.demo",
     "suunta.audit",
     "suunta.sso",
+    "suunta.security",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +112,9 @@ MIDDLEWARE = [
     "suunta.site.middleware.RefusalAuditMiddleware",
     # Every page needs a login unless its view says otherwise (login, language switch).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Sessions' last-seen times; a session that must set up two-factor authentication
+    # opens nothing else (suunta/security).
+    "suunta.security.middleware.SessionSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -207,6 +211,15 @@ SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+# Two-factor authentication (suunta/security, docs/access.md): required at a password
+# sign-in of operators and organization admins. The test suite turns the role rule off
+# by default (force_login and the demo's admins sign in without a code); its own tests
+# of the rule turn it on.
+TWO_FACTOR_FOR_ADMINS = env_bool("SUUNTA_TWO_FACTOR_FOR_ADMINS", not RUNNING_TESTS)
+MFA_TOTP_ISSUER = "Suunta"
+# A code is accepted during its own 30 seconds and the periods on either side (a phone's
+# clock a little off, a code typed as it changed); each is accepted once all the same.
+MFA_TOTP_TOLERANCE = 1
 
 # --- Languages and time ---------------------------------------------------------------
 # Message ids are English; Finnish is the default, Swedish and English complete.

@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/logout/", sso_views.logout, name="logout"),
     path("", include("suunta.sso.urls")),
     path("accounts/", include("suunta.accounts.urls")),
+    path("", include("suunta.security.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accessibility/", site_views.accessibility_statement, name="accessibility"),
     # For load balancers and monitoring, without a login (suunta/site/health.py).

@@ -38,6 +38,9 @@ NOT_PAGES = {
     "readyz",
     "prometheus_metrics",  # Prometheus text
     "openid_connect_callback",  # the provider's redirect back, never a page of its own
+    # Opens only between the password and the code of a sign-in: checked there by
+    # tests/e2e/test_two_factor.py (axe) and tests/accounts/test_two_factor_pages.py (vnu).
+    "login_code",
     # Only a draft strategy's parts are edited: these open on a draft in extra_states.
     "strategy_theme_edit",
     "strategy_objective_edit",

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -29,6 +30,7 @@ from suunta.lib.clock import now
 from suunta.mail.messages import token_digest
 from suunta.measures.models import MetricValue
 from suunta.organizations.models import Invitation, Membership
+from suunta.security.models import SignInMethod, UserSession
 from suunta.strategy.models import (
     BudgetIndicator,
     BudgetTarget,
@@ -284,6 +286,20 @@ def close_step(demo):
     return [demo.plan.pk, step.pk]
 
 
+def pormestari_session(demo):
+    """A recorded session of the mayor's (a session row and its record, as a sign-in makes)."""
+    store = SessionStore()
+    store.create()
+    record = UserSession.objects.create(
+        user=demo.user("pormestari"),
+        session_id=store.session_key,
+        created_at=now(),
+        last_seen=now(),
+        method=SignInMethod.PASSWORD,
+    )
+    return [record.pk]
+
+
 def membership(demo):
     return ["esimerkkikunta", Membership.objects.get(user__username="hallitus").pk]
 
@@ -428,6 +444,18 @@ MATRIX: dict[str, Entry] = {
     "password_change": Entry(LOGGED_IN_ONLY),
     "password_change_done": Entry(LOGGED_IN_ONLY),
     "preferences": Entry(LOGGED_IN_ONLY),
+    # Sign-in security (suunta/security): one's own second factor and sessions. Without
+    # a pending password sign-in the code step sends everyone to the login; an empty
+    # form is shown again with its errors (200); a session is ended
+    # only by its own user (the mayor's: 404 to everyone else).
+    "login_code": Entry(expect(302, anonymous=302)),
+    "security": Entry(LOGGED_IN_ONLY),
+    "two_factor_enable": Entry(LOGGED_IN_ONLY),
+    "recovery_codes_regenerate": Entry(expect(200), method="post"),
+    "two_factor_disable": Entry(expect(200), method="post"),
+    "session_end": Entry({**expect(404), "pormestari": 302}, method="post", args=pormestari_session),
+    "sessions_end_others": Entry(POST_REDIRECTS, method="post"),
+    "organization_two_factor": Entry(MANAGE_POST, method="post", args=lambda demo: ["esimerkkikunta"]),
     "accessibility": Entry(EVERYONE),
     "organization_list": Entry(LOGGED_IN_ONLY),
     "organization_detail": Entry(expect(200, toinen=404), args=lambda demo: ["esimerkkikunta"]),

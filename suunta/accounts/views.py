@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from suunta.audit import services as audit
+from suunta.security import two_factor
 from suunta.sso import services as sso
 
 from .forms import PreferencesForm, QueuedPasswordResetForm
@@ -40,6 +41,9 @@ class LoginView(auth_views.LoginView):
         if refusal:
             form.add_error(None, refusal)
             return super().form_invalid(form)
+        # A user with an authenticator is not signed in yet: the code comes first.
+        if two_factor.start_second_step(self.request, form.get_user(), self.get_success_url()):
+            return redirect("login_code")
         response = super().form_valid(form)
         audit.record("auth.login", actor=form.get_user(), request=self.request)
         return response

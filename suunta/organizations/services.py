@@ -33,6 +33,7 @@ from suunta.lib.clock import now, today
 from suunta.mail import services as mail
 from suunta.mail.messages import token_digest
 from suunta.mail.models import OutgoingMail
+from suunta.security import sessions as user_sessions
 
 from .models import (
     CONFIDENTIAL_ROLES,
@@ -513,6 +514,8 @@ def end_membership(actor, membership: Membership, valid_to: datetime.date) -> Me
         obj=membership,
         changes={"valid_to": [before.isoformat() if before else None, valid_to.isoformat()]},
     )
+    # The person signs in again, with the roles left (suunta/security/sessions.py).
+    user_sessions.end_all(membership.user, actor=actor, reason="membership_ended", organization=organization)
     policies.forget_roles(actor)
     return membership
 

@@ -62,6 +62,7 @@ ERROR_FORMS = {
     "checkpoint_new": "#annex form.item-form",
     "checkpoint_edit": "#annex form.item-form",
     "password_change": "main form[method=post]",
+    "two_factor_enable": "main form[method=post]",
     "discussion_detail/open": "main form[action$='/items/new/']",
     "strategy_list": "main form[action$='/strategy/']",
     "strategy_detail/draft": "main form[action$='/objectives/']",
