@@ -30,6 +30,7 @@ from suunta.audit import services as audit
 from suunta.lib.clock import today
 from suunta.organizations import services as organization_services
 from suunta.organizations.models import Membership
+from suunta.security.models import SignInMethod
 
 from .models import OrganizationLogin
 from .provider import SsoRefused, StrictOIDCProvider
@@ -253,8 +254,11 @@ def admit(request, sociallogin) -> None:
         sociallogin.user = user
     if not sociallogin.user.is_active:
         no("inactive")
-    # Suunta's own backend for the session (allauth would pick the first one listed).
+    # Suunta's own backend for the session (allauth would pick the first one listed); the
+    # session is recorded as a single sign-on one, so it is never held for a second factor
+    # (the organization's provider decides about that).
     sociallogin.user.backend = "django.contrib.auth.backends.ModelBackend"
+    request.suunta_sign_in_method = SignInMethod.SSO
 
 
 def _username_for(email: str, fallback: str) -> str:

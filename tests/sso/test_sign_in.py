@@ -11,6 +11,7 @@ from django.utils import translation
 
 from suunta.audit.models import AuditEvent
 from suunta.organizations.models import InvitationStatus, Membership
+from suunta.security.models import UserSession
 from suunta.sso import services
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 from tests.oidc import TamperingProxy, unreachable_url
@@ -69,6 +70,8 @@ def test_a_linked_user_signs_in_with_either_organizations_provider(anna, orgs):
     assert not account.socialtoken_set.exists()
     # No role from a sign-in.
     assert list(Membership.objects.filter(user=anna).values_list("pk", flat=True)) == roles_before
+    # Both sessions are listed as single sign-on ones (never held for a second factor).
+    assert sorted(UserSession.objects.filter(user=anna).values_list("method", flat=True)) == ["sso", "sso"]
     assert first.client.get("/").status_code == 200
 
 
