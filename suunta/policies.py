@@ -80,6 +80,10 @@ READ_DOCUMENT = "read_document"
 SET_PAY_RULES = "set_pay_rules"
 ENTER_SALARY = "enter_salary"
 READ_SALARY = "read_salary"
+# Reminders (suunta/reminders), obj: an Organization
+VIEW_REMINDER_LOG = "view_reminder_log"  # what was sent to whom, what failed
+SET_REMINDER_DEFAULTS = "set_reminder_defaults"  # the organization's defaults
+ORGANIZATION_FEED = "organization_feed"  # the organization's calendar feed
 # Position rights (organizations.PositionRight) ride along with the roles as "right:…".
 MARK_AGREED_RIGHT = f"right:{PositionRight.MARK_AGREED}"
 CLOSE_MEMO_RIGHT = f"right:{PositionRight.CLOSE_MEMO}"
@@ -388,6 +392,14 @@ def _manage_members(user, organization) -> bool:
     return Role.ADMIN in roles_in(user, organization.pk)
 
 
+def _view_reminder_log(user, organization) -> bool:
+    return bool(roles_in(user, organization.pk) & {Role.PREPARER, Role.ADMIN})
+
+
+def _organization_feed(user, organization) -> bool:
+    return Role.PREPARER in roles_in(user, organization.pk)
+
+
 def _configure_sso(user, organization) -> bool:
     # The organization's own admin, or an operator setting it up for them.
     return can_use_django_admin(user) or Role.ADMIN in roles_in(user, organization.pk)
@@ -621,6 +633,9 @@ RULES: dict[str, Callable] = {
     EDIT_AGREEMENT: _edit_agreement,
     CORRECT_DECISION: _correct_decision,
     SET_PAY_RULES: _manage_members,
+    SET_REMINDER_DEFAULTS: _manage_members,
+    VIEW_REMINDER_LOG: _view_reminder_log,
+    ORGANIZATION_FEED: _organization_feed,
     MANAGE_STRATEGY: _manage_strategy,
     ENTER_SALARY: _enter_salary,
     READ_SALARY: _read_salary,

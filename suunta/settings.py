@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "suunta.strategy",
     "suunta.site",
     "suunta.mail",
+    "suunta.reminders",
     "suunta.demo",
     "suunta.audit",
     "suunta.sso",

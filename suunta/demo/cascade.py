@@ -314,6 +314,9 @@ def _director(org, spec: dict, password: str):
     if created:
         user.set_password(password)
         user.save(update_fields=["password"])
+    if not user.email:  # on a reserved domain (RFC 2606), as the other personas'
+        user.email = f"{user.username}@{org.slug}.example"
+        user.save(update_fields=["email"])
     Membership.objects.get_or_create(
         organization=org,
         user=user,

@@ -25,6 +25,18 @@ def demo_password() -> str:
 
 
 @transaction.atomic
+def demo_email(username: str, slug: str) -> str:
+    """Every persona has an address on a reserved domain (RFC 2606): the demo's
+    reminders go to any local SMTP server and never to a real mailbox."""
+    return f"{username}@{slug}.example"
+
+
+def _give_address(user, slug: str) -> None:
+    if not user.email:  # an address set by hand is kept
+        user.email = demo_email(user.username, slug)
+        user.save(update_fields=["email"])
+
+
 def load_demo() -> list[str]:
     """Create the demo organizations, people and plans; return the usernames."""
     password = demo_password()
@@ -85,6 +97,7 @@ def load_organization(spec: dict, password: str | None = None):
         if created:
             user.set_password(password)
             user.save(update_fields=["password"])
+        _give_address(user, spec["slug"])
         Membership.objects.get_or_create(
             organization=org,
             user=user,

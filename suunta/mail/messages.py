@@ -3,6 +3,7 @@ direct link and nothing confidential."""
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,20 +20,31 @@ from suunta.lib.clock import now
 
 from .models import MailKind, OutgoingMail
 
+# Other apps' messages (suunta/reminders registers its own in AppConfig.ready): kind ->
+# a function of the mail returning (subject, template, context, extra headers).
+BUILDERS: dict[str, Callable] = {}
+
+
+def register(kind: str, builder: Callable) -> None:
+    BUILDERS[kind] = builder
+
 
 def build(mail: OutgoingMail) -> EmailMultiAlternatives:
     """The message for a mail, with fresh links. Runs inside the delivery's transaction."""
+    headers = {}
     with translation.override(mail.language):
         if mail.kind == MailKind.INVITATION:
             subject, template, context = _invitation(mail)
         elif mail.kind == MailKind.PASSWORD_RESET:
             subject, template, context = _password_reset(mail)
+        elif mail.kind in BUILDERS:
+            subject, template, context, headers = BUILDERS[mail.kind](mail)
         else:
             raise ValueError(f"Unknown mail kind {mail.kind!r}")
         context = {**context, "language": mail.language}
         text = render_to_string(f"mail/{template}.txt", context)
         html = render_to_string(f"mail/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [mail.to])
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [mail.to], headers=headers)
     message.attach_alternative(html, "text/html")
     return message
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 class MailKind(models.TextChoices):
     INVITATION = "invitation", _("Invitation")
     PASSWORD_RESET = "password_reset", _("Password reset")
+    REMINDER = "reminder", _("Reminder")
+    REMINDER_DIGEST = "reminder_digest", _("Weekly digest of reminders")
 
 
 class MailStatus(models.TextChoices):

@@ -65,6 +65,7 @@ def organization_detail(request, slug: str):
             "can_set_up": policies.can(request.user, policies.SET_UP, organization),
             "positions": organization.positions.all(),
             "can_view_audit": policies.can(request.user, policies.VIEW_AUDIT, organization),
+            "can_view_reminders": policies.can(request.user, policies.VIEW_REMINDER_LOG, organization),
         },
     )
 
