@@ -30,6 +30,7 @@ from suunta.lib.clock import now
 from suunta.mail.messages import token_digest
 from suunta.measures.models import MetricValue
 from suunta.organizations.models import Invitation, Membership
+from suunta.reminders import services as reminders
 from suunta.security.models import SignInMethod, UserSession
 from suunta.strategy.models import (
     BudgetIndicator,
@@ -365,6 +366,14 @@ def item_share(demo):
     return [demo.plan.agreement_id, ItemShare.objects.filter(item__agreement=demo.plan.agreement).first().pk]
 
 
+def stop_token(demo):
+    return [reminders.stop_token(demo.user("pormestari").pk, "window_closes")]
+
+
+def feed_token(demo):
+    return [reminders.renew_feed(demo.user("valmistelija"))]
+
+
 # Plan editing (on the demo's 2026 draft): editors may; the executive and the admin see
 # the plan but may not edit (403); board members and auditors do not see a draft at all
 # (404); Toinen kunta and the sector directors: 404. The approved 2025 plan: everyone in
@@ -444,6 +453,18 @@ MATRIX: dict[str, Entry] = {
     "password_change": Entry(LOGGED_IN_ONLY),
     "password_change_done": Entry(LOGGED_IN_ONLY),
     "preferences": Entry(LOGGED_IN_ONLY),
+    # Reminders (suunta/reminders): one's own choices and calendar address; the stop link
+    # of a mail and the calendar feeds work without a login (a signed token, a secret
+    # address); what was sent is for the preparer and the admin, the defaults the admin's.
+    "reminder_preferences": Entry(LOGGED_IN_ONLY),
+    "reminder_feed_renew": Entry(POST_REDIRECTS, method="post"),
+    "reminder_stop": Entry(EVERYONE, args=stop_token),
+    "calendar_feed": Entry(EVERYONE, args=feed_token),
+    "organization_calendar_feed": Entry(EVERYONE, args=lambda demo: [*feed_token(demo), "esimerkkikunta"]),
+    "reminder_log": Entry(
+        expect(403, preparer=200, admin=200, toinen=404), args=lambda demo: ["esimerkkikunta"]
+    ),
+    "reminder_defaults": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     # Sign-in security (suunta/security): one's own second factor and sessions. Without
     # a pending password sign-in the code step sends everyone to the login; an empty
     # form is shown again with its errors (200); a session is ended
