@@ -1,0 +1,92 @@
+"""The scheduler sends each reminder once: run twice, run by cron in two processes at
+the same moment (a real database, tests/served.py), and the command's output; bad input
+(issue 25)."""
+
+import datetime as dt
+import io
+import socket
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from suunta.mail.models import OutgoingMail
+from suunta.reminders import services
+from suunta.reminders.models import Reminder, ReminderState
+from tests.mail.common import deliver_queued
+
+D = dt.date
+OPENS = D(2027, 1, 1)  # the chief's and Pikkujärvi's January follow-ups open
+LINES = {
+    "kansliapaallikko window_opens checkpoint:{chief}:2",
+    "pormestari window_opens checkpoint:{chief}:2",
+    "apulaispormestari window_opens checkpoint:{chief}:2",
+    "valtuuston-pj window_opens checkpoint:{chief}:2",
+    "pikku-johtaja window_opens checkpoint:{pikku}:2",
+    "pikku-kh-pj window_opens checkpoint:{pikku}:2",
+    "pikku-kh-vpj window_opens checkpoint:{pikku}:2",
+    "pikku-kv-pj window_opens checkpoint:{pikku}:2",
+}
+
+
+def expected_lines(demo) -> set[str]:
+    pikku = Reminder._meta.apps.get_model("agreements", "GoalPlan").objects.get(
+        title="Kunnanjohtajan tavoitteet 2026"
+    )
+    return {line.format(chief=demo.current.pk, pikku=pikku.pk) for line in LINES}
+
+
+def command(*args) -> list[str]:
+    out = io.StringIO()
+    call_command("send_reminders", *args, stdout=out)
+    return [line for line in out.getvalue().splitlines() if line]
+
+
+def test_the_command_prints_each_reminder_once_and_sync_delivers(demo, smtp_server):
+    assert set(command("--today", "2027-01-01")) == expected_lines(demo)
+    assert command("--today", "2027-01-01") == []  # the second run: nothing
+    assert command("--today", "2027-01-01", "--sync") == []
+    assert OutgoingMail.objects.filter(kind="reminder", status="queued").count() == 8
+    assert smtp_server.messages == []  # without --sync the worker delivers
+
+    # --sync delivers in the process: the "about to close" a week before 31.1.
+    lines = command("--today", "2027-01-24", "--sync")
+    assert set(lines) == {
+        f"{u} window_closes {line.split()[2]}"
+        for line in expected_lines(demo)
+        if "pikku" in line
+        for u in [line.split()[0]]
+    }
+    assert sorted(m["X-Envelope-To"] for m in smtp_server.messages) == sorted(
+        f"{u}@pikkujarvi.example" for u in ("pikku-johtaja", "pikku-kh-pj", "pikku-kh-vpj", "pikku-kv-pj")
+    )
+
+
+def test_the_clocks_today_is_the_default_and_a_bad_date_is_refused(demo, fixed_today):
+    fixed_today.move_to(dt.datetime(2027, 1, 1, 6, 0, tzinfo=dt.UTC))
+    assert set(command()) == expected_lines(demo)
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        command("--today", "1.1.2027")
+
+
+def test_a_user_without_an_address_and_a_mail_server_that_is_down(demo, settings):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    settings.MAIL_RETRY_DELAYS = [60]
+    nobody = demo.user("pikku-kv-pj")
+    nobody.email = ""
+    nobody.save()
+    written = services.run(OPENS)
+    assert len(written) == 8
+    assert Reminder.objects.get(user=nobody).state == ReminderState.NO_ADDRESS
+    assert Reminder.objects.get(user=nobody).mail is None
+    # Refused, then tried again once, then failed: no crash, and never sent twice.
+    assert set(deliver_queued()) == {"queued"}
+    assert set(deliver_queued()) == {"failed"}
+    assert deliver_queued() == []
+    assert services.run(OPENS) == []
+    failed = OutgoingMail.objects.filter(kind="reminder")
+    assert failed.count() == 7 and {m.status for m in failed} == {"failed"}
+    assert all("ConnectionRefusedError" in m.last_error for m in failed)
