@@ -25,6 +25,8 @@ from tests.test_access_matrix import ANON, MATRIX, invitation_token, open_discus
 NOT_PAGES = {
     "rating_styles",
     "discussion_calendar",
+    "calendar_feed",  # iCalendar feeds (suunta/reminders)
+    "organization_calendar_feed",
     "evidence_download",
     "agreement_signed_file",
     "document_download",
