@@ -28,9 +28,11 @@ from suunta.followup.models import AssessmentKind, Rating
 from suunta.governance.models import WorkflowStep
 from suunta.lib.clock import now
 from suunta.mail.messages import token_digest
+from suunta.mail.models import OutgoingMail
 from suunta.measures.models import MetricValue
 from suunta.organizations.models import Invitation, Membership
 from suunta.reminders import services as reminders
+from suunta.reminders.models import Reminder
 from suunta.security.models import SignInMethod, UserSession
 from suunta.strategy.models import (
     BudgetIndicator,
@@ -370,6 +372,23 @@ def stop_token(demo):
     return [reminders.stop_token(demo.user("pormestari").pk, "window_closes")]
 
 
+def failed_reminder(demo):
+    """A reminder to the mayor whose mail failed."""
+    mail = OutgoingMail.objects.create(
+        kind="reminder", to="pormestari@esimerkkikunta.example", base_url="http://x", status="failed"
+    )
+    reminder = Reminder.objects.create(
+        organization=demo.org,
+        user=demo.user("pormestari"),
+        kind="window_opens",
+        object_key="checkpoint:0:1",
+        due_on=dt.date(2026, 11, 17),
+        state="mailed",
+        mail=mail,
+    )
+    return ["esimerkkikunta", reminder.pk]
+
+
 def feed_token(demo):
     return [reminders.renew_feed(demo.user("valmistelija"))]
 
@@ -465,6 +484,9 @@ MATRIX: dict[str, Entry] = {
         expect(403, preparer=200, admin=200, toinen=404), args=lambda demo: ["esimerkkikunta"]
     ),
     "reminder_defaults": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
+    "reminder_resend": Entry(
+        expect(403, preparer=302, admin=302, toinen=404), method="post", args=failed_reminder
+    ),
     # Sign-in security (suunta/security): one's own second factor and sessions. Without
     # a pending password sign-in the code step sends everyone to the login; an empty
     # form is shown again with its errors (200); a session is ended

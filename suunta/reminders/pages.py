@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef
 from django.utils import formats
 
-from suunta.mail.services import status_text
+from suunta.mail.services import can_retry, status_text
 from suunta.organizations.models import Membership
 
 from .models import Reminder, ReminderState
@@ -13,23 +13,28 @@ LOG_ROWS = 300
 
 def log(organization) -> list[Reminder]:
     """The organization's reminders, newest first, each with its mail's state: who got
-    what and when, what failed. Only its own people (a reminder of someone whose roles
-    there have all ended stays hidden with them). One query."""
-    rows = list(
-        Reminder.objects.filter(organization=organization)
-        .filter(Exists(Membership.objects.filter(organization=organization, user=OuterRef("user"))))
-        .select_related("user", "mail", "plan", "checkpoint", "discussion__agreement")
-        .order_by("-created_at", "-id")[:LOG_ROWS]
-    )
+    what and when, what failed. One query."""
+    rows = list(log_rows(organization).order_by("-created_at", "-id")[:LOG_ROWS])
     for row in rows:
         row.about = about(row)
         if row.state == ReminderState.MAILED:
             row.delivery = status_text(row.mail)
             row.failed = row.mail is not None and (row.mail.status == "failed" or row.mail.attempts > 0)
+            row.can_resend = row.mail is not None and can_retry(row.mail)
         else:
             row.delivery = row.get_state_display()
             row.failed = row.state == ReminderState.NO_ADDRESS
     return rows
+
+
+def log_rows(organization):
+    """The organization's reminders to its own people (a reminder of someone whose roles
+    there have all been removed is hidden with them)."""
+    return (
+        Reminder.objects.filter(organization=organization)
+        .filter(Exists(Membership.objects.filter(organization=organization, user=OuterRef("user"))))
+        .select_related("user", "mail", "plan", "checkpoint", "discussion__agreement")
+    )
 
 
 def about(row: Reminder) -> str:

@@ -164,6 +164,20 @@ def _digests(day: datetime.date) -> list[Reminder]:
     return written
 
 
+@transaction.atomic
+def resend(actor, reminder: Reminder) -> None:
+    """A failed reminder's mail once more (the preparer's "send again"), to the address
+    the person has now."""
+    mail = reminder.mail
+    if reminder.user.email and mail.to != reminder.user.email:
+        mail.to = reminder.user.email
+        mail.save(update_fields=["to", "updated_at"])
+    mail_services.retry(mail)
+    audit.record(
+        "reminders.resend", actor=actor, organization=reminder.organization_id, obj=reminder, changes={}
+    )
+
+
 # --- Preferences -------------------------------------------------------------------------
 
 

@@ -10,4 +10,7 @@ urlpatterns = [
     path("calendar/<str:token>/<slug:slug>.ics", views.organization_feed, name="organization_calendar_feed"),
     path("organizations/<slug:slug>/reminders/", views.reminder_log, name="reminder_log"),
     path("organizations/<slug:slug>/reminders/settings/", views.defaults, name="reminder_defaults"),
+    path(
+        "organizations/<slug:slug>/reminders/<int:reminder_id>/resend/", views.resend, name="reminder_resend"
+    ),
 ]

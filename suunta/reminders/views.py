@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from suunta import policies
+from suunta.mail import services as mail_services
 from suunta.organizations.models import Organization
 
 from . import feeds, pages, services
@@ -119,6 +120,19 @@ def reminder_log(request, slug: str):
         "can_set_defaults": policies.can(request.user, policies.SET_REMINDER_DEFAULTS, organization),
     }
     return render(request, "reminders/log.html", context)
+
+
+@require_POST
+def resend(request, slug: str, reminder_id: int):
+    """Send a failed reminder's mail again (to the address the person has now)."""
+    organization = _organization(request, slug, policies.VIEW_REMINDER_LOG)
+    reminder = get_object_or_404(pages.log_rows(organization), pk=reminder_id)
+    if reminder.mail is None or not mail_services.can_retry(reminder.mail):
+        messages.info(request, _("This mail is not waiting to be sent again."))
+    else:
+        services.resend(request.user, reminder)
+        messages.success(request, _("The mail is on its way again."))
+    return redirect("reminder_log", slug=organization.slug)
 
 
 @require_http_methods(["GET", "POST"])

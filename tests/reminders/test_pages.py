@@ -74,8 +74,9 @@ def test_the_stop_link_works_without_a_login_and_asks_before_a_get_changes_anyth
 
 
 def test_the_preparer_sees_what_was_sent_and_what_failed_without_the_mails_contents(
-    demo, settings, django_assert_num_queries
+    demo, settings, smtp_server, django_assert_num_queries
 ):
+    live_port = settings.EMAIL_PORT
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -102,12 +103,24 @@ def test_the_preparer_sees_what_was_sent_and_what_failed_without_the_mails_conte
     # Only the organization's own people: Pikkujärvi's reminders are not listed.
     assert Reminder.objects.filter(user=demo.user("pikku-johtaja")).exists()
     assert str(demo.user("pikku-johtaja")) not in text
+    # No body of any mail on the page: only who, what, when and the state.
+    assert "Hello" not in text and "/reminders/stop/" not in text
+    # The mail server is back: the preparer sends the mayor's mail again, once.
+    failed = Reminder.objects.get(organization=demo.org, user=demo.user("pormestari"))
+    settings.EMAIL_PORT = live_port
+    resend = f"/organizations/esimerkkikunta/reminders/{failed.pk}/resend/"
+    assert client.post(resend).status_code == 302
+    assert deliver_queued() == ["sent"]
+    assert [m["X-Envelope-To"] for m in smtp_server.messages] == ["pormestari@esimerkkikunta.example"]
+    assert client.post(resend).status_code == 302  # sent: not again
+    assert deliver_queued() == []
+    # Another organization's reminder is not found here.
+    other = Reminder.objects.get(user=demo.user("pikku-johtaja"))
+    assert client.post(f"/organizations/esimerkkikunta/reminders/{other.pk}/resend/").status_code == 404
     # More reminders: the same number of queries.
     services.run(D(2027, 2, 21))
     with django_assert_num_queries(5):
         client.get("/organizations/esimerkkikunta/reminders/")
-    # No body of any mail on the page: only who, what, when and the state.
-    assert "Hello" not in text and "/reminders/stop/" not in text
     # Someone whose roles there were removed is no longer listed.
     Membership.objects.filter(user=nobody, organization=demo.org).delete()
     assert (
