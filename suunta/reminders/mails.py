@@ -107,10 +107,11 @@ def digest(mail):
         "plan", "checkpoint", "discussion__agreement", "discussion__survey"
     ).order_by("due_on", "pk"):
         text, path = describe(item)
-        items.append({"text": text, "link": mail.base_url + path})
+        stop = mail.base_url + reverse("reminder_stop", args=[stop_token(item.user_id, item.kind)])
+        items.append({"text": text, "link": mail.base_url + path, "stop": stop})
     context, headers = _common(mail, digest_row, ReminderKind.DIGEST)
-    # Stopping the digest means single mails: the stop link is for the kinds instead.
-    context["stop"] = None
+    # Each item has its kind's stop link; the digest itself is a way of receiving, changed
+    # on the settings page (no List-Unsubscribe: one click would only bring single mails).
     headers = {"X-Suunta-Reminder": ReminderKind.DIGEST}
     context |= {"items": items}
     return _("Suunta: your week's reminders"), "reminder_digest", context, headers

@@ -90,3 +90,27 @@ def test_a_user_without_an_address_and_a_mail_server_that_is_down(demo, settings
     failed = OutgoingMail.objects.filter(kind="reminder")
     assert failed.count() == 7 and {m.status for m in failed} == {"failed"}
     assert all("ConnectionRefusedError" in m.last_error for m in failed)
+
+
+def test_the_weekly_digest_goes_once_in_the_recipients_language(demo, smtp_server):
+    deputy = demo.user("apulaispormestari")
+    deputy.preferred_language = "sv"
+    deputy.save()
+    services.save_preferences(deputy, kinds_off=[], digest=True)
+    friday = D(2027, 1, 1)
+    assert [(r.kind, r.state) for r in services.run(friday) if r.user_id == deputy.pk] == [
+        ("window_opens", ReminderState.WAITING)
+    ]
+    monday = D(2027, 1, 4)
+    first = [r for r in services.run(monday) if r.user_id == deputy.pk]
+    assert [(r.kind, r.object_key) for r in first] == [("digest", "week:2027-01-04")]
+    assert services.run(monday) == []  # the same Monday again: nothing
+    deliver_queued()
+    (mail,) = [
+        m for m in smtp_server.messages if m["X-Envelope-To"] == "apulaispormestari@esimerkkikunta.example"
+    ]
+    assert mail["X-Suunta-Reminder"] == "digest"
+    assert OutgoingMail.objects.get(to="apulaispormestari@esimerkkikunta.example").language == "sv"
+    html = mail.get_payload(1).get_payload(decode=True).decode()
+    assert '<html lang="sv">' in html
+    assert Reminder.objects.get(user=deputy, kind="window_opens").state == ReminderState.IN_DIGEST

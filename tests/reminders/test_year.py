@@ -193,6 +193,7 @@ def test_a_year_of_reminders(demo, smtp_server, fixed_today):
         assert "/accounts/reminders/" in mail.text
         for secret in secrets:
             assert secret not in mail.text and secret not in mail.html, (mail.to, mail.kind, secret)
+    assert all(m.text.count("/reminders/stop/") == 1 for m in digests)  # one per item
     single = [m for m in received if m.kind != "digest"]
     assert all("/reminders/stop/" in m.headers["List-Unsubscribe"] for m in single)
     assert all(m.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" for m in single)
