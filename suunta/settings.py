@@ -365,6 +365,10 @@ MAIL_RETRY_DELAYS = [int(s) for s in env_list("SUUNTA_MAIL_RETRY_DELAYS", "60,30
 INVITATION_VALID_DAYS = int(os.environ.get("SUUNTA_INVITATION_VALID_DAYS", 14))
 # The service's address, for links made outside a request (manage.py create_organization).
 SITE_URL = os.environ.get("SUUNTA_SITE_URL", "http://127.0.0.1:8000")
+# Reminders (docs/reminders.md): cron runs `manage.py send_reminders`; or, with an hour
+# (0-23, Helsinki time) here, every tasks worker runs the day's reminders itself once
+# after that hour (off when empty; the unique key keeps them single either way).
+REMINDER_HOUR = int(os.environ["SUUNTA_REMINDER_HOUR"]) if os.environ.get("SUUNTA_REMINDER_HOUR") else None
 
 # --- Background tasks -----------------------------------------------------------------
 # Django's tasks framework (the django-tasks backport) with the database backend: no

@@ -121,6 +121,12 @@ class Heartbeat(threading.Thread):
         except Exception:
             # The database may be restarting: the next beat tries again.
             logger.warning("The heartbeat of worker %s failed.", self.worker_id, exc_info=True)
+        try:
+            # The day's reminders, when settings.REMINDER_HOUR asks the worker to run them
+            # (suunta/reminders/periodic.py); a failure is tried again on the next beat.
+            import_string("suunta.reminders.periodic.maybe_run")()
+        except Exception:
+            logger.warning("The reminders' run in worker %s failed.", self.worker_id, exc_info=True)
         finally:
             close_old_connections()
 

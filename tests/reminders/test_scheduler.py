@@ -10,8 +10,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from suunta.mail.models import OutgoingMail
-from suunta.reminders import services
+from suunta.reminders import periodic, services
 from suunta.reminders.models import Reminder, ReminderState
+from suunta.site.worker import Heartbeat
 from tests.mail.common import deliver_queued
 
 D = dt.date
@@ -114,3 +115,19 @@ def test_the_weekly_digest_goes_once_in_the_recipients_language(demo, smtp_serve
     html = mail.get_payload(1).get_payload(decode=True).decode()
     assert '<html lang="sv">' in html
     assert Reminder.objects.get(user=deputy, kind="window_opens").state == ReminderState.IN_DIGEST
+
+
+def test_the_worker_runs_the_days_reminders_once_after_the_hour_when_asked(demo, settings, fixed_today):
+    heartbeat = Heartbeat("test-worker")
+    fixed_today.move_to(dt.datetime(2027, 1, 1, 8, 0, tzinfo=dt.UTC))  # 10.00 in Helsinki
+    heartbeat.beat_once()
+    assert not Reminder.objects.exists()  # off unless an hour is set
+    settings.REMINDER_HOUR = 11
+    heartbeat.beat_once()
+    assert not Reminder.objects.exists()  # not yet
+    fixed_today.move_to(dt.datetime(2027, 1, 1, 9, 30, tzinfo=dt.UTC))
+    heartbeat.beat_once()
+    assert Reminder.objects.count() == 8
+    assert periodic.maybe_run() is None  # once a day in this process
+    periodic._done.clear()  # another worker (or a restart) the same day: nothing new
+    assert periodic.maybe_run() == []
