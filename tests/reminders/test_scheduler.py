@@ -2,17 +2,20 @@
 the same moment (a real database, tests/served.py), and the command's output; bad input
 (issue 25)."""
 
+import asyncio
 import datetime as dt
 import io
 import socket
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.core.management import CommandError, call_command
 
 from suunta.mail.models import OutgoingMail
-from suunta.reminders import periodic, services
+from suunta.reminders import periodic, schedule, services
 from suunta.reminders.models import Reminder, ReminderState
 from suunta.site.worker import Heartbeat
+from tests.conftest import _Inbox
 from tests.mail.common import deliver_queued
 
 D = dt.date
@@ -131,3 +134,66 @@ def test_the_worker_runs_the_days_reminders_once_after_the_hour_when_asked(demo,
     assert periodic.maybe_run() is None  # once a day in this process
     periodic._done.clear()  # another worker (or a restart) the same day: nothing new
     assert periodic.maybe_run() == []
+
+
+class _Bouncing(_Inbox):
+    """A mail server that refuses one address (550) and is slow to take the rest."""
+
+    def __init__(self, refused: str, delay: float = 0):
+        super().__init__()
+        self.refused, self.delay = refused, delay
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # aiosmtpd's hook name
+        if address == self.refused:
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def bouncing(settings):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _Bouncing("pormestari@esimerkkikunta.example")
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    settings.MAIL_RETRY_DELAYS = [60]
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+def test_an_address_that_bounces_and_a_slow_mail_server(demo, bouncing, settings):
+    services.run(OPENS)
+    assert set(deliver_queued()) == {"sent", "queued"}
+    mayor = OutgoingMail.objects.get(to="pormestari@esimerkkikunta.example")
+    assert mayor.status == "queued" and "SMTPRecipientsRefused" in mayor.last_error
+    assert deliver_queued() == ["failed"]
+    assert len(bouncing.messages) == 7  # the others, once each
+    # Slower than the timeout: queued again with the reason (the server may have kept a
+    # copy after all: delivery is at least once, docs/operations.md), then sent.
+    bouncing.delay, settings.EMAIL_TIMEOUT = 1.5, 0.5
+    services.run(D(2027, 2, 21))
+    statuses = deliver_queued()
+    assert statuses and set(statuses) == {"queued"}
+    slow = OutgoingMail.objects.filter(status="queued").exclude(to="pormestari@esimerkkikunta.example")
+    assert slow.count() == 3 and all("timed out" in m.last_error for m in slow)
+    bouncing.delay = 0
+    assert "sent" in set(deliver_queued())
+
+
+def test_finding_what_is_due_reads_a_bounded_number_of_queries(demo, django_assert_max_num_queries):
+    # Memberships, checkpoints, follow-ups, goals, assessments, settings, participants,
+    # surveys (with their recipients) and answers: at most these, however many plans.
+    for day in (D(2026, 11, 27), OPENS, D(2027, 2, 27), D(2027, 6, 1)):
+        with django_assert_max_num_queries(10):
+            schedule.due(day)
