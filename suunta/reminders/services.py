@@ -80,6 +80,8 @@ def run(day: datetime.date | None = None, *, sync: bool = False) -> list[Reminde
     written = []
     for item in dues:
         user = users[item.user_id]
+        if not user.is_active:  # a deactivated account gets nothing
+            continue
         chosen = resolve(preferences.get(user.pk), defaults.get(item.organization_id))
         if item.kind in chosen.kinds_off:
             continue

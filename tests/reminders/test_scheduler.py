@@ -197,3 +197,11 @@ def test_finding_what_is_due_reads_a_bounded_number_of_queries(demo, django_asse
     for day in (D(2026, 11, 27), OPENS, D(2027, 2, 27), D(2027, 6, 1)):
         with django_assert_max_num_queries(10):
             schedule.due(day)
+
+
+def test_a_deactivated_account_gets_no_reminders(demo):
+    mayor = demo.user("pormestari")
+    mayor.is_active = False
+    mayor.save()
+    written = services.run(OPENS)
+    assert len(written) == 7 and mayor.pk not in {r.user_id for r in written}
