@@ -120,7 +120,12 @@ def test_the_weekly_digest_goes_once_in_the_recipients_language(demo, smtp_serve
     assert Reminder.objects.get(user=deputy, kind="window_opens").state == ReminderState.IN_DIGEST
 
 
-def test_the_worker_runs_the_days_reminders_once_after_the_hour_when_asked(demo, settings, fixed_today):
+def test_the_worker_runs_the_days_reminders_once_after_the_hour_when_asked(
+    demo, settings, fixed_today, monkeypatch
+):
+    # The beat closes the thread's connection when done: here that is the test's own
+    # (PostgreSQL would lose the test's transaction), so it stays open.
+    monkeypatch.setattr("suunta.site.worker.close_old_connections", lambda: None)
     heartbeat = Heartbeat("test-worker")
     fixed_today.move_to(dt.datetime(2027, 1, 1, 8, 0, tzinfo=dt.UTC))  # 10.00 in Helsinki
     heartbeat.beat_once()
