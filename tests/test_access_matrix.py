@@ -32,7 +32,7 @@ from suunta.mail.models import OutgoingMail
 from suunta.measures.models import MetricValue
 from suunta.organizations.models import Invitation, Membership
 from suunta.reminders import services as reminders
-from suunta.reminders.models import Reminder
+from suunta.reminders.models import Reminder, ReminderPreference
 from suunta.security.models import SignInMethod, UserSession
 from suunta.strategy.models import (
     BudgetIndicator,
@@ -390,7 +390,11 @@ def failed_reminder(demo):
 
 
 def feed_token(demo):
-    return [reminders.renew_feed(demo.user("valmistelija"))]
+    """The preparer's calendar address (the same one for both feeds: renewing would end
+    the other's)."""
+    preparer = demo.user("valmistelija")
+    existing = ReminderPreference.objects.filter(user=preparer).values_list("feed_token", flat=True).first()
+    return [existing or reminders.renew_feed(preparer)]
 
 
 # Plan editing (on the demo's 2026 draft): editors may; the executive and the admin see
