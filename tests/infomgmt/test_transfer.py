@@ -1,0 +1,67 @@
+"""An organization leaves: export, delete, import, export again — the same files."""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from suunta.agreements.models import GoalPlan
+from suunta.audit.models import AuditEvent
+from suunta.audit.verify import verify
+from suunta.infomgmt.transfer import MANIFEST, TransferError, import_organization, organization_rows_digest
+from suunta.organizations.models import Organization
+
+
+def files_of(directory) -> dict:
+    manifest = json.loads((directory / MANIFEST).read_text())
+    return manifest["files"]
+
+
+def test_export_delete_import_round_trips_the_organization(demo, tmp_path):
+    other_before = organization_rows_digest(demo.other_org.pk)
+    first, second = tmp_path / "first", tmp_path / "second"
+    call_command("export_organization", "esimerkkikunta", output=str(first))
+    exported = files_of(first)
+    assert any(name.startswith("documents/") and name.endswith(".pdf") for name in exported)
+    assert "data/audit.auditevent.json" in exported
+    assert "audit/head.json" in exported
+    assert any(name.startswith("sip/") and name.endswith("metadata.xml") for name in exported)
+
+    call_command("delete_organization", "esimerkkikunta", confirm="esimerkkikunta")
+    assert not Organization.objects.filter(slug="esimerkkikunta").exists()
+    assert not GoalPlan.objects.filter(agreement__organization_id=demo.org.pk).exists()
+    assert not AuditEvent.objects.filter(organization_id=demo.org.pk).exists()
+    final = AuditEvent.objects.filter(action="organization.delete").get()
+    assert final.organization_id is None and final.chain == "global"
+    assert organization_rows_digest(demo.other_org.pk) == other_before
+    assert all(report.ok for report in verify()), [str(r) for r in verify()]
+    # An account nothing else refers to leaves with the organization; the other's stay.
+    assert not get_user_model().objects.filter(username="kansliapaallikko").exists()
+    assert get_user_model().objects.filter(username="toinen-johtaja").exists()
+
+    call_command("import_organization", str(first))
+    call_command("export_organization", "esimerkkikunta", output=str(second))
+    assert files_of(second) == exported
+    for name in exported:
+        assert (second / name).read_bytes() == (first / name).read_bytes(), name
+    assert organization_rows_digest(demo.other_org.pk) == other_before
+    assert all(report.ok for report in verify()), [str(r) for r in verify()]
+    assert demo.client("kansliapaallikko").get(f"/plans/{demo.plan.pk}/").status_code == 200
+
+
+def test_import_refuses_an_installation_that_has_the_organization(demo, tmp_path):
+    call_command("export_organization", "esimerkkikunta", output=str(tmp_path / "out"))
+    with pytest.raises(TransferError):
+        import_organization(tmp_path / "out")
+
+
+def test_import_refuses_a_changed_file(demo, tmp_path):
+    out = tmp_path / "out"
+    call_command("export_organization", "toinen-kunta", output=str(out))
+    call_command("delete_organization", "toinen-kunta", confirm="toinen-kunta")
+    path = out / "data" / "agreements.goalplan.json"
+    path.write_text(path.read_text().replace("Kunnanjohtajan", "Kunnan johtajan"))
+    with pytest.raises(TransferError, match="SHA-256"):
+        import_organization(out)
+    assert not Organization.objects.filter(slug="toinen-kunta").exists()
