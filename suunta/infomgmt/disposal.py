@@ -70,7 +70,9 @@ def _rows(record_type: str, organization_id: int):
             ).values_list("pk", AGREEMENT_OF_CHECKPOINT, "checkpoint__window_end")
         )
     if record_type in (RecordType.DISCUSSIONS_PUBLIC, RecordType.DISCUSSIONS_RESTRICTED):
-        publicity = Publicity.RESTRICTED if record_type == RecordType.DISCUSSIONS_RESTRICTED else Publicity.PUBLIC
+        publicity = (
+            Publicity.RESTRICTED if record_type == RecordType.DISCUSSIONS_RESTRICTED else Publicity.PUBLIC
+        )
         return list(
             Section.objects.filter(discussion__agreement__organization_id=org, publicity=publicity)
             .exclude(text="")
@@ -103,7 +105,11 @@ def plan(organization_id: int, today: dt.date | None = None) -> list[Due]:
     today = today or clock.today()
     rules = rules_for(organization_id)
     ends = agreement_ends(organization_id)
-    held = set(LegalHold.objects.filter(agreement__organization_id=organization_id).values_list("agreement_id", flat=True))
+    held = set(
+        LegalHold.objects.filter(agreement__organization_id=organization_id).values_list(
+            "agreement_id", flat=True
+        )
+    )
     result = []
     for record_type, rule in rules.items():
         if rule.permanent:
@@ -164,7 +170,9 @@ def _remove(record_type: str, ids: list[int]) -> None:
         _blank_memos(list(discussions), section_ids=ids)
         Section.objects.filter(pk__in=ids).update(text="")
     elif record_type == RecordType.DEVELOPMENT_ITEMS:
-        discussions = Discussion.objects.filter(agreement__development_items__pk__in=ids).values_list("pk", flat=True)
+        discussions = Discussion.objects.filter(agreement__development_items__pk__in=ids).values_list(
+            "pk", flat=True
+        )
         _blank_memos(list(discussions), item_ids=ids)
         DevelopmentItem.objects.filter(pk__in=ids).delete()
     elif record_type == RecordType.SURVEY_ANSWERS:

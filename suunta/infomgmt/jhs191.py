@@ -22,7 +22,11 @@ from suunta.documents.models import record_settings
 from .retention import rule_for
 
 NAMESPACE = "http://www.arkisto.fi/skeemat/Sahke2/2011/12/20"
-PUBLICITY_CLASSES = {"public": "Julkinen", "partly": "Osittain salassapidettävä", "secret": "Salassa pidettävä"}
+PUBLICITY_CLASSES = {
+    "public": "Julkinen",
+    "partly": "Osittain salassapidettävä",
+    "secret": "Salassa pidettävä",
+}
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,9 @@ class RecordMetadata:
         return data
 
 
-def annex_metadata(version, record_type: str = "plans", file_name: str = "", sha256: str = "") -> RecordMetadata:
+def annex_metadata(
+    version, record_type: str = "plans", file_name: str = "", sha256: str = ""
+) -> RecordMetadata:
     """The annex of a plan version: its approval decision gives the case number and date."""
     plan = version.plan
     agreement = plan.agreement
@@ -61,7 +67,10 @@ def annex_metadata(version, record_type: str = "plans", file_name: str = "", sha
     records = record_settings(organization)
     rule = rule_for(organization.pk, record_type)
     approval = (
-        version.handlings.filter(outcome="approved").select_related("presenter").order_by("meeting_date").first()
+        version.handlings.filter(outcome="approved")
+        .select_related("presenter")
+        .order_by("meeting_date")
+        .first()
     )
     author = ""
     if approval is not None and approval.presenter_id:
@@ -111,7 +120,11 @@ def to_xml(metadata: RecordMetadata) -> bytes:
         sub(restriction, "SecurityReason", metadata.secrecy_basis)
     if metadata.secrecy_period:
         sub(restriction, "SecurityPeriod", metadata.secrecy_period)
-    sub(restriction, "PersonalData", "sisältää henkilötietoja" if metadata.personal_data else "ei sisällä henkilötietoja")
+    sub(
+        restriction,
+        "PersonalData",
+        "sisältää henkilötietoja" if metadata.personal_data else "ei sisällä henkilötietoja",
+    )
     sub(record, "RetentionPeriod", metadata.retention_period)
     sub(record, "RetentionReason", metadata.retention_reason)
     agent = sub(record, "Agent")

@@ -47,7 +47,9 @@ class RetentionRule(TimestampedModel):
         verbose_name = _("retention rule")
         verbose_name_plural = _("retention rules")
         constraints = [
-            models.UniqueConstraint(fields=["organization", "record_type"], name="retention_rule_one_per_type"),
+            models.UniqueConstraint(
+                fields=["organization", "record_type"], name="retention_rule_one_per_type"
+            ),
             models.CheckConstraint(
                 condition=models.Q(trigger="permanent", years__isnull=True)
                 | (~models.Q(trigger="permanent") & models.Q(years__gte=1)),

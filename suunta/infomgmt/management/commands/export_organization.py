@@ -1,6 +1,6 @@
 """Write everything of one organization to a directory (docs/information-management.md).
 
-    manage.py export_organization SLUG --output DIR
+manage.py export_organization SLUG --output DIR
 """
 
 from pathlib import Path
@@ -27,6 +27,4 @@ class Command(BaseCommand):
             result = export_organization(organization, Path(output))
         except TransferError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(
-            f"{output}: {result.rows} rows, {result.files} files, {result.documents} documents"
-        )
+        self.stdout.write(f"{output}: {result.rows} rows, {result.files} files, {result.documents} documents")

@@ -1,6 +1,6 @@
 """Read an organization export back into an installation that lacks the organization.
 
-    manage.py import_organization DIR
+manage.py import_organization DIR
 """
 
 from pathlib import Path
