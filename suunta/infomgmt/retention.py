@@ -83,6 +83,18 @@ def rule_for(organization_id: int, record_type: str) -> Rule:
     return rules_for(organization_id)[record_type]
 
 
+def metadata_text(organization_id: int, record_type: str) -> str:
+    """The retention of a record type as documents print it in their record metadata,
+    e.g. "permanent, task class 01.00.01"."""
+    rule = rule_for(organization_id, record_type)
+    if not rule.task_class:
+        return rule.text()
+    return _("%(retention)s, task class %(task_class)s") % {
+        "retention": rule.text(),
+        "task_class": rule.task_class,
+    }
+
+
 def add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)

@@ -1,8 +1,13 @@
-"""The periodic disposal task. Enqueue it daily (docs/information-management.md): the
-database backend runs it in `manage.py run_worker`; running it twice is harmless, as
-the second run finds nothing due."""
+"""The periodic disposal task: runs in `manage.py run_worker` (the database backend) and
+enqueues its next run a day later, so one `manage.py dispose --schedule` starts the
+daily round. Running it twice is harmless: the second run finds nothing due."""
+
+import datetime as dt
 
 from django_tasks import task
+
+PATH = "suunta.infomgmt.tasks.dispose_all"
+INTERVAL = dt.timedelta(days=1)
 
 
 @task()
@@ -11,7 +16,22 @@ def dispose_all() -> dict:
 
     from . import disposal  # noqa: PLC0415
 
-    return {
+    result = {
         org.slug: sum(item.count for item in disposal.dispose(org))
         for org in Organization.objects.order_by("slug")
     }
+    schedule(after=INTERVAL)
+    return result
+
+
+def schedule(after: dt.timedelta = dt.timedelta(0)) -> bool:
+    """Enqueue the next run unless one is already waiting; True when enqueued."""
+    from django_tasks_db.compat import TaskResultStatus  # noqa: PLC0415
+    from django_tasks_db.models import DBTaskResult  # noqa: PLC0415
+
+    from suunta.lib import clock  # noqa: PLC0415
+
+    if DBTaskResult.objects.filter(task_path=PATH, status=TaskResultStatus.READY).exists():
+        return False
+    dispose_all.using(run_after=clock.now() + after).enqueue()
+    return True

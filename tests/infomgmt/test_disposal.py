@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 
 from suunta.agreements.models import GoalPlan, PlanVersion
 from suunta.audit.models import AuditEvent
@@ -16,7 +17,7 @@ from suunta.evidence import uploads
 from suunta.evidence.models import Evidence
 from suunta.followup.models import Assessment, AssessmentKind, FollowUp
 from suunta.governance.models import Handling
-from suunta.infomgmt import disposal
+from suunta.infomgmt import disposal, tasks
 from suunta.infomgmt.models import LegalHold, RetentionRule
 from suunta.infomgmt.retention import DEFAULTS, add_years, agreement_ends
 
@@ -175,3 +176,16 @@ def test_an_organizations_own_rule_applies(demo, fixed_today):
 @pytest.mark.parametrize("record_type", ["plans", "audit_events"])
 def test_permanent_types_are_never_planned(demo, record_type):
     assert record_type not in {item.record_type for item in disposal.plan(demo.org.pk, dt.date(2200, 1, 1))}
+
+
+def test_the_daily_task_disposes_and_enqueues_its_next_run(demo, fixed_today):
+    call_command("dispose", "--schedule")
+    call_command("dispose", "--schedule")
+    assert DBTaskResult.objects.filter(task_path=tasks.PATH).count() == 1
+    DBTaskResult.objects.filter(task_path=tasks.PATH).delete()
+    travel(fixed_today, dt.date(2029, 6, 1))
+    result = tasks.dispose_all.call()
+    assert result["esimerkkikunta"] == 5  # 3 restricted sections, 2 survey answers
+    assert all(text == "" for text in restricted_texts(demo.org).values())
+    following = DBTaskResult.objects.get(task_path=tasks.PATH)
+    assert following.run_after.date() == dt.date(2029, 6, 2)

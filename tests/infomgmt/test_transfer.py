@@ -1,6 +1,7 @@
 """An organization leaves: export, delete, import, export again — the same files."""
 
 import json
+from xml.etree import ElementTree as ET
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -9,8 +10,11 @@ from django.core.management import call_command
 from suunta.agreements.models import GoalPlan
 from suunta.audit.models import AuditEvent
 from suunta.audit.verify import verify
+from suunta.infomgmt import jhs191
 from suunta.infomgmt.transfer import MANIFEST, TransferError, import_organization, organization_rows_digest
 from suunta.organizations.models import Organization
+
+NS = {"s": jhs191.NAMESPACE}
 
 
 def files_of(directory) -> dict:
@@ -26,7 +30,17 @@ def test_export_delete_import_round_trips_the_organization(demo, tmp_path):
     assert any(name.startswith("documents/") and name.endswith(".pdf") for name in exported)
     assert "data/audit.auditevent.json" in exported
     assert "audit/head.json" in exported
-    assert any(name.startswith("sip/") and name.endswith("metadata.xml") for name in exported)
+    packages = [name for name in exported if name.startswith("sip/") and name.endswith("metadata.xml")]
+    assert packages
+    for name in packages:  # each archive package: the PDF/A and its JHS 191 metadata
+        record = ET.fromstring((first / name).read_bytes())
+        pdf = record.findtext("s:Document/s:File/s:Name", namespaces=NS)
+        assert (first / name).parent.joinpath(pdf).read_bytes().startswith(b"%PDF")
+        assert (
+            record.findtext("s:Document/s:File/s:HashValue", namespaces=NS)
+            == exported[str((first / name).parent.joinpath(pdf).relative_to(first))]["sha256"]
+        )
+        assert record.findtext("s:RetentionPeriod", namespaces=NS) == "-1"
 
     call_command("delete_organization", "esimerkkikunta", confirm="esimerkkikunta")
     assert not Organization.objects.filter(slug="esimerkkikunta").exists()

@@ -1,6 +1,7 @@
 """Dispose of what has passed its retention period (docs/information-management.md).
 
     manage.py dispose [--organization SLUG] [--dry-run]
+    manage.py dispose --schedule     (enqueue the daily task; run_worker runs it)
 
 Lists, per organization and record type, how many records are due and by which rule;
 without --dry-run removes them and writes one `retention.dispose` audit event per type.
@@ -10,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from suunta.organizations.models import Organization
 
-from ... import disposal
+from ... import disposal, tasks
 
 
 class Command(BaseCommand):
@@ -19,8 +20,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--organization", metavar="SLUG", help="Only this organization.")
         parser.add_argument("--dry-run", action="store_true", help="List what is due; remove nothing.")
+        parser.add_argument(
+            "--schedule",
+            action="store_true",
+            help="Only enqueue the daily disposal task (run by run_worker); it re-enqueues itself.",
+        )
 
-    def handle(self, *args, organization=None, dry_run=False, **options):
+    def handle(self, *args, organization=None, dry_run=False, schedule=False, **options):
+        if schedule:
+            queued = tasks.schedule()
+            self.stdout.write("daily disposal scheduled" if queued else "daily disposal already scheduled")
+            return
         organizations = Organization.objects.order_by("slug")
         if organization:
             organizations = organizations.filter(slug=organization)
