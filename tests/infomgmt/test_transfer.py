@@ -57,6 +57,7 @@ def test_export_delete_import_round_trips_the_organization(demo, tmp_path):
     call_command("import_organization", str(first))
     call_command("export_organization", "esimerkkikunta", output=str(second))
     assert files_of(second) == exported
+    assert (second / MANIFEST).read_bytes() == (first / MANIFEST).read_bytes()  # nothing excluded
     for name in exported:
         assert (second / name).read_bytes() == (first / name).read_bytes(), name
     assert organization_rows_digest(demo.other_org.pk) == other_before
