@@ -7,11 +7,30 @@ import zipfile
 
 from django.urls import reverse
 
-from suunta.agreements.models import DirectorAgreement, GoalArea
+from suunta.agreements.models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion
 from suunta.audit.models import AuditEvent
-from suunta.discussions.models import Discussion, Participant, Section
-from suunta.followup.models import Assessment
+from suunta.discussions.models import DevelopmentItem, Discussion, Participant, Section, SurveyAnswer
+from suunta.followup.models import Assessment, FollowUp
+from suunta.governance.models import Handling
+from suunta.measures.models import MetricValue
 
+# Every kind of record about an executive's agreement the demo has (at least one each).
+ABOUT_THE_AGREEMENT = [
+    (GoalPlan, "agreement"),
+    (PlanVersion, "plan__agreement"),
+    (GoalArea, "version__plan__agreement"),
+    (Metric, "goal_area__version__plan__agreement"),
+    (Checkpoint, "version__plan__agreement"),
+    (Handling, "version__plan__agreement"),
+    (FollowUp, "checkpoint__version__plan__agreement"),
+    (Assessment, "checkpoint__version__plan__agreement"),
+    (MetricValue, "plan__agreement"),
+    (Discussion, "agreement"),
+    (Participant, "discussion__agreement"),
+    (Section, "discussion__agreement"),
+    (DevelopmentItem, "agreement"),
+    (SurveyAnswer, "survey__discussion__agreement"),
+]
 SECRET = "SALAINEN-HAVAINTO-TOISESTA-JOHTAJASTA"
 
 
@@ -52,12 +71,10 @@ def test_the_executive_gets_every_record_about_him_and_nothing_restricted_about_
     restricted = expected_sections.filter(publicity="restricted").exclude(text="")
     assert restricted.exists()
     assert all(sections[s.pk]["text"] == s.text for s in restricted)
-    assert set(rows(files, chief.pk, "followup.assessment")) == set(
-        Assessment.objects.filter(checkpoint__version__plan__agreement=chief).values_list("pk", flat=True)
-    )
-    assert set(rows(files, chief.pk, "agreements.goalarea")) == set(
-        GoalArea.objects.filter(version__plan__agreement=chief).values_list("pk", flat=True)
-    )
+    for model, lookup in ABOUT_THE_AGREEMENT:
+        expected = set(model.objects.filter(**{lookup: chief}).values_list("pk", flat=True))
+        assert expected, model
+        assert set(rows(files, chief.pk, model._meta.label_lower)) == expected, model
     assert any(name.startswith("documents/") and name.endswith(".pdf") for name in files)
     manifest = json.loads(files["manifest.json"])
     assert set(manifest["files"]) == set(files) - {"manifest.json"}
