@@ -230,7 +230,14 @@ def export_organization(organization, directory: Path, actor=None) -> Exported:
         raise TransferError(f"{directory} is not empty.")
     (directory / "data").mkdir(parents=True, exist_ok=True)
     result = Exported(directory)
-    with transaction.atomic():  # one consistent read (a snapshot on PostgreSQL: repeatable reads below)
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        # One consistent read: a snapshot on PostgreSQL (REPEATABLE READ, possible only as
+        # the transaction's first statement); on SQLite every transaction already starts
+        # with BEGIN IMMEDIATE (settings), so no writer changes the rows meanwhile.
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         rows_by_model = []
         for model, lookup in owned_models():
             rows = [row_of(obj) for obj in owned(model, lookup, organization.pk)]
