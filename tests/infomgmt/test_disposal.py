@@ -5,7 +5,6 @@ import datetime as dt
 import json
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
@@ -15,11 +14,13 @@ from suunta.audit.verify import verify
 from suunta.discussions.models import DevelopmentItem, Discussion, Section, SurveyAnswer
 from suunta.evidence import uploads
 from suunta.evidence.models import Evidence
-from suunta.followup.models import Assessment, AssessmentKind, FollowUp
+from suunta.followup.models import Assessment, FollowUp
 from suunta.governance.models import Handling
 from suunta.infomgmt import disposal, tasks
 from suunta.infomgmt.models import LegalHold, RetentionRule
 from suunta.infomgmt.retention import DEFAULTS, add_years, agreement_ends
+
+from .common import add_evidence
 
 
 def travel(fixed_today, day: dt.date):
@@ -40,23 +41,6 @@ def restricted_texts(org):
         Section.objects.filter(discussion__agreement__organization=org, publicity="restricted").values_list(
             "pk", "text"
         )
-    )
-
-
-def add_evidence(demo):
-    assessment = Assessment.objects.filter(
-        checkpoint__version__plan=demo.plan, kind=AssessmentKind.SELF
-    ).first()
-    name, digest, size = uploads.store(SimpleUploadedFile("liite.pdf", b"%PDF-1.4 evidence"))
-    return Evidence.objects.create(
-        assessment=assessment,
-        kind="file",
-        stored_name=name,
-        original_name="liite.pdf",
-        content_type="application/pdf",
-        size=size,
-        sha256=digest,
-        uploaded_by=assessment.author,
     )
 
 

@@ -10,9 +10,12 @@ from django.core.management import call_command
 from suunta.agreements.models import GoalPlan
 from suunta.audit.models import AuditEvent
 from suunta.audit.verify import verify
+from suunta.evidence import uploads
 from suunta.infomgmt import jhs191
 from suunta.infomgmt.transfer import MANIFEST, TransferError, import_organization, organization_rows_digest
 from suunta.organizations.models import Organization
+
+from .common import add_evidence
 
 NS = {"s": jhs191.NAMESPACE}
 
@@ -22,7 +25,10 @@ def files_of(directory) -> dict:
     return manifest["files"]
 
 
-def test_export_delete_import_round_trips_the_organization(demo, tmp_path):
+def test_export_delete_import_round_trips_the_organization(
+    demo, tmp_path, django_capture_on_commit_callbacks
+):
+    evidence = add_evidence(demo)
     other_before = organization_rows_digest(demo.other_org.pk)
     first, second = tmp_path / "first", tmp_path / "second"
     call_command("export_organization", "esimerkkikunta", output=str(first))
@@ -42,7 +48,10 @@ def test_export_delete_import_round_trips_the_organization(demo, tmp_path):
         )
         assert record.findtext("s:RetentionPeriod", namespaces=NS) == "-1"
 
-    call_command("delete_organization", "esimerkkikunta", confirm="esimerkkikunta")
+    assert f"files/{evidence.stored_name}" in exported
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("delete_organization", "esimerkkikunta", confirm="esimerkkikunta")
+    assert not uploads.storage().exists(evidence.stored_name)
     assert not Organization.objects.filter(slug="esimerkkikunta").exists()
     assert not GoalPlan.objects.filter(agreement__organization_id=demo.org.pk).exists()
     assert not AuditEvent.objects.filter(organization_id=demo.org.pk).exists()
@@ -55,6 +64,8 @@ def test_export_delete_import_round_trips_the_organization(demo, tmp_path):
     assert get_user_model().objects.filter(username="toinen-johtaja").exists()
 
     call_command("import_organization", str(first))
+    with uploads.open_stored(evidence.stored_name) as handle:
+        assert handle.read() == b"%PDF-1.4 evidence"
     call_command("export_organization", "esimerkkikunta", output=str(second))
     assert files_of(second) == exported
     assert (second / MANIFEST).read_bytes() == (first / MANIFEST).read_bytes()  # nothing excluded
