@@ -8,7 +8,8 @@ type: which type, how many, which rule and period, the ids — never the content
 
 What disposing means per type (docs/information-management.md):
 - follow-ups: the agreed assessments (with their evidence), the metric scores, the
-  follow-up rows of the checkpoints and the plan's recorded metric values;
+  follow-up rows of the checkpoints, and the plan's recorded metric values once the
+  plan's last follow-up goes;
 - self-assessments and views: those assessments, with their evidence and metric notes;
 - discussion sections (public / restricted): the section's text is emptied, in the row
   and in the confirmed memo copy (the memo's stored SHA-256 stays: the content is gone,
@@ -159,9 +160,15 @@ def _remove(record_type: str, ids: list[int]) -> None:
         _delete_evidence(Evidence.objects.filter(assessment__in=agreed))
         agreed.delete()
         MetricScore.objects.filter(checkpoint_id__in=checkpoints).delete()
-        plans = FollowUp.objects.filter(pk__in=ids).values_list("checkpoint__version__plan_id", flat=True)
-        MetricValue.objects.filter(plan_id__in=list(plans)).delete()
+        plans = set(followups.values_list("checkpoint__version__plan_id", flat=True))
         followups.delete()
+        # A plan's recorded values go with its last follow-up (they serve all of them).
+        remaining = set(
+            FollowUp.objects.filter(checkpoint__version__plan_id__in=plans).values_list(
+                "checkpoint__version__plan_id", flat=True
+            )
+        )
+        MetricValue.objects.filter(plan_id__in=plans - remaining).delete()
     elif record_type == RecordType.SELF_ASSESSMENTS:
         _delete_evidence(Evidence.objects.filter(assessment_id__in=ids))
         Assessment.objects.filter(pk__in=ids).delete()

@@ -19,6 +19,7 @@ from suunta.governance.models import Handling
 from suunta.infomgmt import disposal, tasks
 from suunta.infomgmt.models import LegalHold, RetentionRule
 from suunta.infomgmt.retention import DEFAULTS, add_years, agreement_ends
+from suunta.measures.models import MetricValue
 
 from .common import add_evidence
 
@@ -104,7 +105,9 @@ def test_everything_but_the_permanent_and_the_held_goes_in_the_end(
         DevelopmentItem.objects.filter(agreement=chief).count(),
         SurveyAnswer.objects.filter(survey__discussion__agreement=chief).count(),
         restricted_texts(demo.org),
+        MetricValue.objects.filter(plan__agreement=chief).count(),
     )
+    assert kept_of_chief[-1]
     others = [a for a in agreement_ends(demo.org.pk) if a != chief.pk]
     assert FollowUp.objects.filter(checkpoint__version__plan__agreement__in=others).exists()
     other_org = (
@@ -123,6 +126,7 @@ def test_everything_but_the_permanent_and_the_held_goes_in_the_end(
         DevelopmentItem.objects.filter(agreement=chief).count(),
         SurveyAnswer.objects.filter(survey__discussion__agreement=chief).count(),
         restricted_texts(demo.org),
+        MetricValue.objects.filter(plan__agreement=chief).count(),
     )
     assert Evidence.objects.filter(pk=evidence.pk).exists()  # the chief's: on hold
     assert permanent_counts(demo.org) == permanent
@@ -139,6 +143,7 @@ def test_everything_but_the_permanent_and_the_held_goes_in_the_end(
     assert not FollowUp.objects.filter(checkpoint__version__plan__agreement__organization=demo.org).exists()
     assert not Assessment.objects.filter(checkpoint__version__plan__agreement__organization=demo.org).exists()
     assert not DevelopmentItem.objects.filter(agreement__organization=demo.org).exists()
+    assert not MetricValue.objects.filter(plan__agreement__organization=demo.org).exists()
     assert all(text == "" for text in restricted_texts(demo.org).values())
     assert permanent_counts(demo.org) == permanent
     call_command("verify_audit")
