@@ -16,6 +16,8 @@ What it holds (docs/information-management.md):
   their content;
 - `audit_events.json`: the audit events the person caused (signing in included),
   without their changes (what the person wrote about others stays out);
+- `restricted_reads.json`: the use log of the person's restricted notes: who was shown
+  which of them and when (ids only);
 - `documents/*.pdf`: the goals annex (PDF/A) of each approved version of the person's plans;
 - `manifest.json`: SHA-256 and size of every file.
 With an organization (an admin's copy for a request made by other means) only that
@@ -30,7 +32,8 @@ from suunta.agreements.models import DirectorAgreement, PlanVersion
 from suunta.agreements.statuses import FROZEN_STATUSES
 from suunta.audit import services as audit
 from suunta.audit.models import AuditEvent
-from suunta.discussions.models import Participant, SurveyAnswer
+from suunta.discussions.models import Discussion, Participant, SurveyAnswer
+from suunta.discussions.services import READ_RESTRICTED_ACTION
 from suunta.evidence import uploads
 from suunta.evidence.models import Evidence
 from suunta.followup.models import Assessment
@@ -167,6 +170,26 @@ def build(person, organization=None) -> tuple[bytes, dict]:
         ],
     )
     counts["audit_events"] = events.count()
+    # The use log of the person's restricted notes (tiedonhallintalaki 17 §): who was shown
+    # which of them, and when (ids only, as the log holds them).
+    discussion_ids = [
+        str(pk)
+        for pk in Discussion.objects.filter(agreement_id__in=agreement_ids).values_list("pk", flat=True)
+    ]
+    reads = AuditEvent.objects.filter(
+        action=READ_RESTRICTED_ACTION, object_type="discussions.discussion", object_id__in=discussion_ids
+    ).order_by("chain", "sequence")
+    put(
+        "restricted_reads.json",
+        [
+            {
+                key: value
+                for key, value in row_of(e).items()
+                if key in ("created_at", "actor_label", "object_id", "changes", "hash")
+            }
+            for e in reads
+        ],
+    )
     counts["documents"] = _documents(agreement_ids, put)
     manifest = {
         "person": person.username,

@@ -10,6 +10,7 @@ from django.urls import reverse
 from suunta.agreements.models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion
 from suunta.audit.models import AuditEvent
 from suunta.discussions.models import DevelopmentItem, Discussion, Participant, Section, SurveyAnswer
+from suunta.discussions.services import log_restricted_read
 from suunta.followup.models import Assessment, FollowUp
 from suunta.governance.models import Handling
 from suunta.measures.models import MetricValue
@@ -63,6 +64,8 @@ def someone_elses_restricted_note(demo):
 def test_the_executive_gets_every_record_about_him_and_nothing_restricted_about_others(demo):
     director = someone_elses_restricted_note(demo)
     chief = demo.plan.agreement
+    note = Section.objects.filter(discussion__agreement=chief, publicity="restricted").first()
+    log_restricted_read(demo.user("pormestari"), note.discussion, sections=[note])
     files = unzip(demo.client("kansliapaallikko").post(reverse("my_data")))
 
     sections = rows(files, chief.pk, "discussions.section")
@@ -88,6 +91,8 @@ def test_the_executive_gets_every_record_about_him_and_nothing_restricted_about_
     for view in views_about_others.exclude(text=""):
         assert view.text not in everything
     assert json.loads(files["participation.json"])  # the meeting, not its notes
+    reads = json.loads(files["restricted_reads.json"])
+    assert any(r["actor_label"] == "pormestari" and str(note.pk) in r["changes"] for r in reads)
     assert "password" not in json.loads(files["profile.json"])
     event = AuditEvent.objects.get(action="subject_copy.produce")
     assert event.actor.username == "kansliapaallikko" and event.organization_id is None
