@@ -384,6 +384,8 @@ def import_organization(directory: Path, actor=None) -> dict:
                 cursor.execute(statement)
         storage = uploads.storage()
         for path in sorted((directory / "files").glob("*")) if (directory / "files").exists() else []:
+            if not uploads.STORED_NAME.match(path.name):
+                raise TransferError(f"files/{path.name} is not a stored evidence name.")
             if storage.exists(path.name):
                 with uploads.open_stored(path.name) as handle:
                     if hashlib.sha256(handle.read()).hexdigest() != sha256_file(path):
