@@ -15,7 +15,7 @@ from suunta.lib import clock
 from suunta.lib.forms import apply_validation_error
 from suunta.organizations.models import Membership, Organization
 
-from . import pages, services, subject
+from . import disposal, pages, services, subject
 from .forms import HoldForm, SubjectCopyForm
 
 
@@ -46,6 +46,7 @@ def retention_rules(request, slug: str):
         "organization": organization,
         "forms": forms,
         "agreements": pages.agreements_with_holds(organization),
+        "due": disposal.plan(organization.pk),
     }
     return render(request, "infomgmt/retention.html", context)
 

@@ -1,5 +1,7 @@
 """The organization admin's retention page and legal holds."""
 
+import datetime as dt
+
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -37,6 +39,14 @@ def test_the_admin_sees_the_defaults(demo, django_assert_max_num_queries):
     body = response.content.decode()
     assert 'name="discussions_restricted-years" value="2"' in body
     assert escape(str(demo.plan.agreement)) in body
+    assert "Nothing has passed its retention period." in body
+
+
+def test_the_page_lists_what_is_due(demo, fixed_today):
+    fixed_today.move_to(dt.datetime(2029, 6, 1, 10, tzinfo=dt.UTC))
+    body = demo.client("paakayttaja").get(URL, headers={"accept-language": "en"}).content.decode()
+    assert "Discussions: restricted sections: 3" in body
+    assert "Survey answers: 2" in body
 
 
 def test_the_admin_changes_a_rule_and_it_is_audited(demo):
