@@ -55,7 +55,7 @@ class Rule:
 
 
 DEFAULTS = {
-    RecordType.PLANS: Rule(RecordType.PLANS, Trigger.PERMANENT, None, "01.00.01"),
+    RecordType.PLANS: Rule(RecordType.PLANS, Trigger.PERMANENT, None, "00.01.02"),
     RecordType.FOLLOWUPS: Rule(RecordType.FOLLOWUPS, Trigger.AGREEMENT_END, 10, "01.00.01"),
     RecordType.SELF_ASSESSMENTS: Rule(RecordType.SELF_ASSESSMENTS, Trigger.AGREEMENT_END, 6, "01.00.01"),
     RecordType.DISCUSSIONS_PUBLIC: Rule(RecordType.DISCUSSIONS_PUBLIC, Trigger.AGREEMENT_END, 6, "01.00.01"),

@@ -13,7 +13,7 @@ NS = {"s": jhs191.NAMESPACE}
 def test_the_annex_and_the_follow_up_report_print_their_retention(demo):
     version = demo.plan.latest_version()
     annex = build_content(version, "annex", "en")
-    assert "Retention: permanent, task class 01.00.01" in annex["footer"]
+    assert "Retention: permanent, task class 00.01.02" in annex["footer"]
     report = build_content(version, "followup-report", "en", 1)
     assert "Retention: 10 years from the end of the agreement, task class 01.00.01" in report["footer"]
 
@@ -31,7 +31,7 @@ def test_the_agenda_prints_the_organizations_own_rule(demo):
     assert rows["Retention of the follow-up"] == "12 years from the end of the agreement, task class 01.02.03"
     approval = build_content(demo.plan.latest_version(), "agenda", "en")
     rows = {row["goal"]: row["followups"][0] for row in approval["table"]["rows"]}
-    assert rows["Retention of the annex"] == "permanent, task class 01.00.01"
+    assert rows["Retention of the annex"] == "permanent, task class 00.01.02"
 
 
 def test_the_jhs_191_metadata_of_an_approved_annex(demo):
@@ -42,14 +42,14 @@ def test_the_jhs_191_metadata_of_an_approved_annex(demo):
     assert metadata.date == approval.meeting_date
     assert metadata.retention_period == "-1"  # permanent
     assert metadata.publicity_class == "Julkinen"
-    assert metadata.task_class == "01.00.01"
+    assert metadata.task_class == "00.01.02"
     root = ET.fromstring(jhs191.to_xml(metadata))
     assert root.tag == f"{{{jhs191.NAMESPACE}}}Record"
     for path, value in (
         ("s:Title", metadata.title),
         ("s:Created", approval.meeting_date.isoformat()),
         ("s:CaseNativeId", metadata.case_number),
-        ("s:Function", "01.00.01"),
+        ("s:Function", "00.01.02"),
         ("s:RetentionPeriod", "-1"),
         ("s:Restriction/s:PublicityClass", "Julkinen"),
         ("s:Restriction/s:PersonalData", "sisältää henkilötietoja"),

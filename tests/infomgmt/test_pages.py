@@ -15,7 +15,7 @@ URL = reverse("retention_rules", args=["esimerkkikunta"])
 def post_data(**changes) -> dict:
     data = {}
     for record_type, trigger, years, task in (
-        ("plans", "permanent", "", "01.00.01"),
+        ("plans", "permanent", "", "00.01.02"),
         ("followups", "agreement_end", "10", "01.00.01"),
         ("self_assessments", "agreement_end", "6", "01.00.01"),
         ("discussions_public", "agreement_end", "6", "01.00.01"),
