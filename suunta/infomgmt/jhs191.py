@@ -1,7 +1,8 @@
 """JHS 191 record metadata of a Suunta document, and its XML for an archive's intake.
 
 Reusable: `annex_metadata(version)` gives the metadata of a plan version's goals annex
-(the document a board decision approves) as a `RecordMetadata`; `to_xml(metadata)`
+(the document a board decision approves) and `followup_metadata(version, checkpoint)`
+that of a follow-up report given to the board, as a `RecordMetadata`; `to_xml(metadata)`
 writes it as one XML document with SÄHKE2-style element names (the metadata JHS 191
 and the National Archives' SÄHKE2 specification list: title, case number (asiointi- /
 diaaritunnus), document type, publicity class, secrecy basis and period, personal
@@ -61,34 +62,66 @@ def annex_metadata(
     version, record_type: str = "plans", file_name: str = "", sha256: str = ""
 ) -> RecordMetadata:
     """The annex of a plan version: its approval decision gives the case number and date."""
-    plan = version.plan
-    agreement = plan.agreement
-    organization = agreement.organization
-    records = record_settings(organization)
-    rule = rule_for(organization.pk, record_type)
     approval = (
         version.handlings.filter(outcome="approved")
         .select_related("presenter")
         .order_by("meeting_date")
         .first()
     )
-    author = ""
-    if approval is not None and approval.presenter_id:
-        author = approval.presenter.get_full_name() or approval.presenter.username
-    return RecordMetadata(
-        native_id=f"suunta:{organization.slug}:plan-{plan.pk}:v{version.number}:annex",
-        title=plan.title,
-        case_number=(approval.case_number if approval else "") or agreement.decision_case_number,
+    return _metadata(
+        version,
+        record_type,
+        decision=approval,
+        native_id=f"plan-{version.plan_id}:v{version.number}:annex",
+        title=version.plan.title,
         document_type="Liite: tavoitteet",
+        day=approval.meeting_date if approval else version.updated_at.date(),
+        file_name=file_name,
+        sha256=sha256,
+    )
+
+
+def followup_metadata(
+    version, checkpoint, record_type: str = "followups", file_name: str = "", sha256: str = ""
+) -> RecordMetadata:
+    """A follow-up report given to the board: the board's handling gives the case number and date."""
+    report = checkpoint.reports.select_related("presenter").order_by("meeting_date").first()
+    return _metadata(
+        version,
+        record_type,
+        decision=report,
+        native_id=f"plan-{version.plan_id}:v{version.number}:followup-{checkpoint.pk}",
+        title=f"{version.plan.title}: {checkpoint.label}",
+        document_type="Seurantaraportti",
+        day=report.meeting_date if report else checkpoint.window_end,
+        file_name=file_name,
+        sha256=sha256,
+    )
+
+
+def _metadata(version, record_type, *, decision, native_id, title, document_type, day, file_name, sha256):
+    agreement = version.plan.agreement
+    organization = agreement.organization
+    records = record_settings(organization)
+    rule = rule_for(organization.pk, record_type)
+    author = ""
+    if decision is not None and decision.presenter_id:
+        author = decision.presenter.get_full_name() or decision.presenter.username
+    secret = records.publicity != "public"
+    return RecordMetadata(
+        native_id=f"suunta:{organization.slug}:{native_id}",
+        title=title,
+        case_number=(decision.case_number if decision else "") or agreement.decision_case_number,
+        document_type=document_type,
         publicity_class=PUBLICITY_CLASSES.get(records.publicity, records.publicity),
-        secrecy_basis=records.secrecy_basis if records.publicity != "public" else "",
-        secrecy_period=records.secrecy_period if records.publicity != "public" else "",
+        secrecy_basis=records.secrecy_basis if secret else "",
+        secrecy_period=records.secrecy_period if secret else "",
         personal_data=records.personal_data,
         retention_period="-1" if rule.permanent else str(rule.years),
         retention_reason="Arkistolaitoksen päätös / tiedonohjaussuunnitelma",
         retention_trigger=rule.trigger,
         task_class=rule.task_class or records.task_class,
-        date=approval.meeting_date if approval else version.updated_at.date(),
+        date=day,
         author=author or organization.name,
         organization=organization.name,
         file_name=file_name,

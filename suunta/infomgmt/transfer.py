@@ -12,7 +12,8 @@ The format is documented in docs/information-management.md. In short, DIR holds:
 - `data/audit.auditevent.json` + `audit/head.json`: the organization's audit chain
   and its head;
 - `files/<stored name>`: the evidence files and signed agreements;
-- `documents/*.pdf`: the goals annex (PDF/A-2a) of every approved plan version;
+- `documents/*.pdf`: the goals annex (PDF/A-2a) of every approved plan version and the
+  follow-up reports reported to the board;
 - `sip/<name>/`: for documents of a permanent record type, the PDF/A and its JHS 191
   metadata (`metadata.xml`), for an archive's intake;
 - `manifest.json`: the format version, the organization, and the SHA-256 and size of
@@ -194,11 +195,25 @@ def _stored_names(organization_id: int) -> list[str]:
     return sorted(name for name in names if name)
 
 
+def _sha(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _package(directory: Path, name: str, body: bytes, metadata) -> None:
+    """sip/<name>/: the PDF/A and its JHS 191 metadata, for an archive's intake."""
+    package = directory / "sip" / name.removesuffix(".pdf")
+    package.mkdir(parents=True)
+    (package / name).write_bytes(body)
+    (package / "metadata.xml").write_bytes(jhs191.to_xml(metadata))
+
+
 def _documents(organization, directory: Path) -> int:
-    """The annex of every approved plan version, as PDF/A; permanent ones also in sip/."""
-    from suunta.agreements.models import PlanVersion  # noqa: PLC0415
+    """The annex of every approved plan version and the follow-up reports the board was
+    given, as PDF/A; those of a permanent record type also in sip/ with their metadata."""
+    from suunta.agreements.models import Checkpoint, PlanVersion  # noqa: PLC0415
     from suunta.agreements.statuses import FROZEN_STATUSES  # noqa: PLC0415
     from suunta.documents import render  # noqa: PLC0415
+    from suunta.followup.models import FollowUpStatus  # noqa: PLC0415
 
     versions = (
         PlanVersion.objects.filter(plan__agreement__organization=organization, status__in=FROZEN_STATUSES)
@@ -207,20 +222,30 @@ def _documents(organization, directory: Path) -> int:
         .select_related("plan__agreement__organization")
         .order_by("plan_id", "number")
     )
-    permanent = rule_for(organization.pk, "plans").permanent
+    plans_permanent = rule_for(organization.pk, "plans").permanent
+    followups_permanent = rule_for(organization.pk, "followups").permanent
+    (directory / "documents").mkdir(exist_ok=True)
     count = 0
     for version in versions:
         name = f"plan-{version.plan_id}-v{version.number}-annex.pdf"
         body, _name, _type = render.render(render.Request("annex", version, "fi"), "pdf")
-        (directory / "documents").mkdir(exist_ok=True)
         (directory / "documents" / name).write_bytes(body)
         count += 1
-        if permanent:
-            package = directory / "sip" / name.removesuffix(".pdf")
-            package.mkdir(parents=True)
-            (package / name).write_bytes(body)
-            metadata = jhs191.annex_metadata(version, file_name=name, sha256=hashlib.sha256(body).hexdigest())
-            (package / "metadata.xml").write_bytes(jhs191.to_xml(metadata))
+        if plans_permanent:
+            _package(directory, name, body, jhs191.annex_metadata(version, file_name=name, sha256=_sha(body)))
+        checkpoints = Checkpoint.objects.filter(version=version).order_by("order", "window_start", "id")
+        for number, checkpoint in enumerate(checkpoints, start=1):
+            if render.followup_status(checkpoint) != FollowUpStatus.REPORTED:  # only what the board was given
+                continue
+            report = f"plan-{version.plan_id}-v{version.number}-followup-{number}.pdf"
+            body, _name, _type = render.render(
+                render.Request("followup-report", version, "fi", checkpoint), "pdf"
+            )
+            (directory / "documents" / report).write_bytes(body)
+            count += 1
+            if followups_permanent:
+                metadata = jhs191.followup_metadata(version, checkpoint, file_name=report, sha256=_sha(body))
+                _package(directory, report, body, metadata)
     return count
 
 

@@ -4,6 +4,7 @@ from xml.etree import ElementTree as ET
 
 from suunta.infomgmt import jhs191
 from suunta.infomgmt.models import RetentionRule
+from suunta.infomgmt.transfer import export_organization
 
 from ..documents.common import build_content
 
@@ -59,3 +60,18 @@ def test_the_jhs_191_metadata_of_an_approved_annex(demo):
         assert root.findtext(path, namespaces=NS) == value, path
     assert metadata.author
     assert jhs191.to_xml(metadata) == jhs191.to_xml(metadata)
+
+
+def test_follow_up_reports_enter_the_archive_package_when_the_organization_keeps_them_permanently(
+    demo, tmp_path
+):
+    RetentionRule.objects.create(
+        organization=demo.org, record_type="followups", trigger="permanent", years=None, task_class="01.00.02"
+    )
+    export_organization(demo.org, tmp_path / "out")
+    packages = sorted((tmp_path / "out" / "sip").glob("*-followup-*/metadata.xml"))
+    assert packages
+    root = ET.fromstring(packages[0].read_bytes())
+    assert root.findtext("s:Type", namespaces=NS) == "Seurantaraportti"
+    assert root.findtext("s:RetentionPeriod", namespaces=NS) == "-1"
+    assert root.findtext("s:Function", namespaces=NS) == "01.00.02"

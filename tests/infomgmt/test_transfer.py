@@ -33,7 +33,8 @@ def test_export_delete_import_round_trips_the_organization(
     first, second = tmp_path / "first", tmp_path / "second"
     call_command("export_organization", "esimerkkikunta", output=str(first))
     exported = files_of(first)
-    assert any(name.startswith("documents/") and name.endswith(".pdf") for name in exported)
+    assert any(name.startswith("documents/") and name.endswith("-annex.pdf") for name in exported)
+    assert any(name.startswith("documents/") and "-followup-" in name for name in exported)
     assert "data/audit.auditevent.json" in exported
     assert "audit/head.json" in exported
     packages = [name for name in exported if name.startswith("sip/") and name.endswith("metadata.xml")]
