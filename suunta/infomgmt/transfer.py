@@ -42,7 +42,7 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 
 from suunta.audit import services as audit
 from suunta.audit.chain import chain_key
-from suunta.audit.models import AuditChainHead, AuditEvent
+from suunta.audit.models import AuditChainHead
 from suunta.evidence import uploads
 from suunta.organizations.models import Organization
 
@@ -470,6 +470,9 @@ def delete_organization(organization, actor=None) -> dict:
         AuditChainHead.objects.filter(chain=chain_key(pk)).delete()
         connection.check_constraints()  # nothing left refers to what went
         removed_users = 0
+        # Operators' accounts are the installation's, whatever they touched.
+        user_ids -= set(User._base_manager.filter(pk__in=user_ids, is_staff=True).values_list("pk", flat=True))
+        user_ids -= set(User._base_manager.filter(pk__in=user_ids, is_superuser=True).values_list("pk", flat=True))
         for user_id in sorted(user_ids):
             try:
                 with transaction.atomic():
@@ -500,7 +503,6 @@ def organization_rows_digest(organization_id: int) -> str:
 
 
 __all__ = [
-    "AuditEvent",
     "TransferError",
     "delete_organization",
     "export_organization",
