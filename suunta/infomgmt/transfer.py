@@ -471,8 +471,12 @@ def delete_organization(organization, actor=None) -> dict:
         connection.check_constraints()  # nothing left refers to what went
         removed_users = 0
         # Operators' accounts are the installation's, whatever they touched.
-        user_ids -= set(User._base_manager.filter(pk__in=user_ids, is_staff=True).values_list("pk", flat=True))
-        user_ids -= set(User._base_manager.filter(pk__in=user_ids, is_superuser=True).values_list("pk", flat=True))
+        user_ids -= set(
+            User._base_manager.filter(pk__in=user_ids, is_staff=True).values_list("pk", flat=True)
+        )
+        user_ids -= set(
+            User._base_manager.filter(pk__in=user_ids, is_superuser=True).values_list("pk", flat=True)
+        )
         for user_id in sorted(user_ids):
             try:
                 with transaction.atomic():
