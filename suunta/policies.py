@@ -80,6 +80,10 @@ READ_DOCUMENT = "read_document"
 SET_PAY_RULES = "set_pay_rules"
 ENTER_SALARY = "enter_salary"
 READ_SALARY = "read_salary"
+# Information management (obj: Organization): retention rules and legal holds; the copy
+# of a person's data produced for a request made by other means (suunta/infomgmt).
+MANAGE_RETENTION = "manage_retention"
+PRODUCE_SUBJECT_COPY = "produce_subject_copy"
 # Position rights (organizations.PositionRight) ride along with the roles as "right:…".
 MARK_AGREED_RIGHT = f"right:{PositionRight.MARK_AGREED}"
 CLOSE_MEMO_RIGHT = f"right:{PositionRight.CLOSE_MEMO}"
@@ -639,6 +643,8 @@ RULES: dict[str, Callable] = {
     READ_ITEM: _item_rule(share=False),
     SHARE_ITEM: _item_rule(share=True),
     VIEW_RESTRICTED_USE: _view_restricted_use,
+    MANAGE_RETENTION: _manage_members,
+    PRODUCE_SUBJECT_COPY: _manage_members,
 }
 
 

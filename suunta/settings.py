@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "suunta.audit",
     "suunta.sso",
     "suunta.security",
+    "suunta.infomgmt",
 ]
 
 MIDDLEWARE = [

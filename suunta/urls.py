@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("suunta.imports.urls")),
     path("", include("suunta.strategy.urls")),
     path("", include("suunta.strategy.map_urls")),
+    path("", include("suunta.infomgmt.urls")),
     path("admin/", admin.site.urls),
 ]
 
