@@ -84,6 +84,10 @@ READ_SALARY = "read_salary"
 VIEW_REMINDER_LOG = "view_reminder_log"  # what was sent to whom, what failed
 SET_REMINDER_DEFAULTS = "set_reminder_defaults"  # the organization's defaults
 ORGANIZATION_FEED = "organization_feed"  # the organization's calendar feed
+# Information management (obj: Organization): retention rules and legal holds; the copy
+# of a person's data produced for a request made by other means (suunta/infomgmt).
+MANAGE_RETENTION = "manage_retention"
+PRODUCE_SUBJECT_COPY = "produce_subject_copy"
 # Position rights (organizations.PositionRight) ride along with the roles as "right:…".
 MARK_AGREED_RIGHT = f"right:{PositionRight.MARK_AGREED}"
 CLOSE_MEMO_RIGHT = f"right:{PositionRight.CLOSE_MEMO}"
@@ -654,6 +658,8 @@ RULES: dict[str, Callable] = {
     READ_ITEM: _item_rule(share=False),
     SHARE_ITEM: _item_rule(share=True),
     VIEW_RESTRICTED_USE: _view_restricted_use,
+    MANAGE_RETENTION: _manage_members,
+    PRODUCE_SUBJECT_COPY: _manage_members,
 }
 
 

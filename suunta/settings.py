@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "suunta.audit",
     "suunta.sso",
     "suunta.security",
+    "suunta.infomgmt",
 ]
 
 MIDDLEWARE = [

@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("suunta.strategy.urls")),
     path("", include("suunta.strategy.map_urls")),
     path("", include("suunta.reminders.urls")),
+    path("", include("suunta.infomgmt.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -37,6 +37,7 @@ reads them.
 
 from __future__ import annotations
 
+import atexit
 import copy
 import html
 import os
@@ -45,6 +46,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -403,6 +405,10 @@ def hidden_fields(text: str, action: str | None = None) -> dict[str, str]:
 # --- The served site ---------------------------------------------------------------------
 
 
+# The static files collected by the first site of this test process (Served.collect_static).
+_collected_static: dict[str, Path | None] = {"dir": None}
+
+
 class Served:
     """One test's server and database. `url` is the base URL (no trailing slash)."""
 
@@ -442,6 +448,21 @@ class Served:
     def run(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
         """Run `python <args>` to the end on this database; fails the test unless it exits 0."""
         return _run(args, _environment(self.database, self.var_dir, env), " ".join(args[:2]))
+
+    def collect_static(self, env: dict | None = None) -> None:
+        """`manage.py collectstatic` into this site's var directory, as production does
+        before starting gunicorn. The collected tree depends only on the code, so it is
+        made once per test process and copied for the next site (a collect takes some
+        6 s, a copy a fraction of one)."""
+        target = self.var_dir / "static"
+        if _collected_static.get("dir") is None:
+            self.run("manage.py", "collectstatic", "--noinput", "-v0", env=env)
+            keep = Path(tempfile.mkdtemp(prefix="suunta-static-"))
+            atexit.register(shutil.rmtree, keep, True)
+            shutil.copytree(target, keep / "static")
+            _collected_static["dir"] = keep / "static"
+        else:
+            shutil.copytree(_collected_static["dir"], target, dirs_exist_ok=True)
 
     def output(self, name: str = "server") -> str:
         return "".join(p.output() for p in self.processes if p.name == name)

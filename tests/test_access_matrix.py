@@ -491,6 +491,7 @@ MATRIX: dict[str, Entry] = {
     "reminder_resend": Entry(
         expect(403, preparer=302, admin=302, toinen=404), method="post", args=failed_reminder
     ),
+    "my_data": Entry(LOGGED_IN_ONLY, method="post"),
     # Sign-in security (suunta/security): one's own second factor and sessions. Without
     # a pending password sign-in the code step sends everyone to the login; an empty
     # form is shown again with its errors (200); a session is ended
@@ -511,6 +512,14 @@ MATRIX: dict[str, Entry] = {
     "organization_process_steps": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "document_texts": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "record_settings": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
+    "retention_rules": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
+    "legal_hold": Entry(
+        MANAGE_POST,
+        method="post",
+        data={"reason": "Valitus"},
+        args=lambda demo: ["esimerkkikunta", demo.plan.agreement_id],
+    ),
+    "subject_copy": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "evaluation_settings": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "agreement_new": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
     "member_list": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),

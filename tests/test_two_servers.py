@@ -200,7 +200,7 @@ WRITES_EACH = 4
 def _two_servers_share_everything(served):
     started = time.monotonic()
     env = production_env()
-    served.run("manage.py", "collectstatic", "--noinput", "-v0", env=env)
+    served.collect_static(env=env)
     first_url, second_url = start_gunicorn(served, env, "gunicorn A", "gunicorn B")
 
     # Logged in through A, the session works on B.

@@ -122,6 +122,10 @@ class AuditEvent(models.Model):
         ]
         indexes = [
             models.Index(fields=["organization", "created_at"], name="audit_event_org_time"),
+            # The audit page: an organization's events newest first, 50 at a time. Without
+            # it PostgreSQL sorted all of a large organization's events for every page
+            # (docs/performance.md, EXPLAIN on the national data).
+            models.Index(fields=["organization", "sequence"], name="audit_event_org_sequence"),
             models.Index(fields=["object_type", "object_id"], name="audit_event_object"),
             models.Index(fields=["actor", "created_at"], name="audit_event_actor_time"),
         ]

@@ -24,6 +24,8 @@ from suunta.followup.evaluation import checkpoint_result
 from suunta.followup.models import Assessment, AssessmentKind, FollowUp, PayBasis
 from suunta.governance.models import Handling, HandlingCorrection, Outcome
 from suunta.governance.workflow import approving_body
+from suunta.infomgmt import retention
+from suunta.infomgmt.models import RecordType
 from suunta.lib.numbers import format_decimal
 from suunta.lib.publicity import Publicity
 from suunta.measures.models import MetricValue
@@ -626,7 +628,10 @@ def annex(plan, version: PlanVersion, lang: str, own_texts=None, reader=None) ->
                 _("Follow-ups: %(labels)s.") % {"labels": ", ".join(c.display_label for c in checkpoints)}
             )
         evaluation += texts.evaluation_items(agreement, lang, words)
-        footer = [_("Version %(number)s") % {"number": version.number}]
+        footer = [
+            _("Version %(number)s") % {"number": version.number},
+            _("Retention: %(rule)s") % {"rule": retention.metadata_text(organization.pk, RecordType.PLANS)},
+        ]
         if approval:
             footer.append(approval.reference + _correction_note(approval))
             footer.append(f"SHA-256 {approval.snapshot_sha256}")
@@ -756,7 +761,13 @@ def followup_report(plan, checkpoint: Checkpoint, lang: str) -> dict:
             "after_table": _strategy_sections(goals, day),
             "charts": charts,
             "closing": closing,
-            "footer": _("Version %(number)s") % {"number": version.number},
+            "footer": " · ".join(
+                [
+                    _("Version %(number)s") % {"number": version.number},
+                    _("Retention: %(rule)s")
+                    % {"rule": retention.metadata_text(organization.pk, RecordType.FOLLOWUPS)},
+                ]
+            ),
             "page_label": _("Page"),
             "date": day.isoformat(),
         }
@@ -842,6 +853,12 @@ def agenda(plan, version: PlanVersion, lang: str, checkpoint: Checkpoint | None 
             (_("Contains personal data"), _("Yes") if records.personal_data else _("No")),
             (_("Task class"), records.task_class or "–"),
             (_("Retention"), records.retention or "–"),
+            (
+                _("Retention of the annex") if checkpoint is None else _("Retention of the follow-up"),
+                retention.metadata_text(
+                    organization.pk, RecordType.PLANS if checkpoint is None else RecordType.FOLLOWUPS
+                ),
+            ),
         ]
         return {
             "kind": "agenda",

@@ -29,7 +29,7 @@ def signed_in_with_password(served, url: str):
 def test_a_code_used_through_one_server_is_refused_through_the_other(production_site):  # noqa: F811
     served = production_site
     env = production_env()
-    served.run("manage.py", "collectstatic", "--noinput", "-v0", env=env)
+    served.collect_static(env=env)
     first_url, second_url = start_gunicorn(served, env, "gunicorn A", "gunicorn B")
 
     user, _ = signed_in_with_password(served, first_url)

@@ -252,7 +252,7 @@ def _audited(served, object_type: str, ids: list) -> dict[str, int]:
 def test_an_app_server_killed_in_a_burst_of_writes_leaves_nothing_half_written(production_site):  # noqa: F811
     served = production_site
     env = production_env()
-    served.run("manage.py", "collectstatic", "--noinput", "-v0", env=env)
+    served.collect_static(env=env)
     (first_url,) = start_gunicorn(served, env, "gunicorn A")
     server = served.processes[-1]
     served.url = first_url  # served.login goes through server A
@@ -570,7 +570,7 @@ if POSTGRES:
                 timeout=300,
             )
             env = {**production_env(), "DATABASE_URL": cluster.url("suunta")}
-            served.run("manage.py", "collectstatic", "--noinput", "-v0", env=env)
+            served.collect_static(env=env)
             (url,) = start_gunicorn(served, env, "gunicorn A")
             served.url = url
             executive = served.login("kansliapaallikko")

@@ -348,7 +348,7 @@ def test_gunicorn_serves_the_app_its_static_files_and_json_logs(production_site)
         "SECURE_SSL_REDIRECT": "1",
         "SUUNTA_METRICS_TOKEN": "mittarit-1234567890",
     }
-    served.run("manage.py", "collectstatic", "--noinput", "-v0", env=env)
+    served.collect_static(env=env)
     (url,) = start_gunicorn(served, env, "gunicorn A")
     server = served.processes[-1]
 

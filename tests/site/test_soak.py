@@ -48,7 +48,7 @@ REQUEST_TYPES = {
 def test_thirty_users_for_thirty_seconds(production_site, tmp_path):  # noqa: F811 (the fixture)
     served = production_site
     env = production_env()
-    served.run("manage.py", "collectstatic", "--noinput", "-v0", env=env)
+    served.collect_static(env=env)
     (url,) = start_gunicorn(served, env, "gunicorn A")
     master = served.processes[-1].popen.pid
     report_file = tmp_path / "soak.json"
