@@ -33,6 +33,12 @@ class OutgoingMail(models.Model):
     language = models.CharField(_("language"), max_length=8, default="fi")
     # The address the links in the mail point to (the service as its user reached it).
     base_url = models.CharField(_("service address"), max_length=200)
+    # The organization the mail is about (invitations, reminders): its mail leaves and
+    # comes back with it (suunta/infomgmt/transfer.py finds a model's organization by its
+    # first foreign key that leads there, so this one comes before the invitation).
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     invitation = models.ForeignKey(
         "organizations.Invitation", on_delete=models.CASCADE, null=True, blank=True, related_name="mails"
     )

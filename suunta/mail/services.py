@@ -33,7 +33,12 @@ def queue(kind: str, *, to: str, base_url: str, language: str, **refs) -> Outgoi
 
 def queue_invitation(invitation, *, base_url: str, language: str) -> OutgoingMail:
     return queue(
-        MailKind.INVITATION, to=invitation.email, base_url=base_url, language=language, invitation=invitation
+        MailKind.INVITATION,
+        to=invitation.email,
+        base_url=base_url,
+        language=language,
+        invitation=invitation,
+        organization_id=invitation.organization_id,
     )
 
 

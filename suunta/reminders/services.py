@@ -126,7 +126,12 @@ def _write_once(item: schedule.Due, user, *, digest: bool) -> Reminder | None:
 def _queue_mail(reminder: Reminder, kind: str) -> None:
     user = reminder.user
     reminder.mail = mail_services.queue(
-        kind, to=user.email, base_url=settings.SITE_URL, language=language_of(user), user=user
+        kind,
+        to=user.email,
+        base_url=settings.SITE_URL,
+        language=language_of(user),
+        user=user,
+        organization_id=reminder.organization_id,
     )
     reminder.save(update_fields=["mail"])
 
