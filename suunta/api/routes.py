@@ -12,7 +12,7 @@ from ninja import Field, Path, Query, Schema, Status
 
 from suunta.strategy import services as strategy_services
 
-from . import reads, services
+from . import documents, reads, services
 from .api import Conflict, api, require_scope
 from .models import Scope
 from .schemas import (
@@ -265,3 +265,50 @@ def record_realisation(request, indicator_id: Id, data: RealisationIn):
         "measured_on": row.measured_on,
         "value": reads.Decimal(row.value).quantize(reads.FOUR_PLACES),
     }
+
+
+# --- Documents ------------------------------------------------------------------------------
+
+DOCUMENT_KINDS = Literal["annex", "followup-report", "agenda"]
+BINARY = {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
+
+
+def _file(body: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+class DocumentQuery(Schema):
+    checkpoint: int | None = Field(None, ge=1, le=1000, description="the checkpoint, counted from 1")
+    lang: Literal["fi", "sv", "en"] | None = None
+
+
+@api.get(
+    "/plans/{plan_id}/documents/{kind}.{fmt}",
+    response={200: None, 400: Problem, **ERRORS, 409: Problem},
+    openapi_extra={"responses": {"200": {"description": "The document (PDF/A or DOCX)", **BINARY}}},
+    tags=["documents"],
+)
+def get_document(
+    request, plan_id: Id, kind: DOCUMENT_KINDS, fmt: Literal["pdf", "docx"], q: Query[DocumentQuery]
+):
+    """The annex, a follow-up report or an agenda item draft of the plan's latest
+    version the user may read, as the document download on the pages gives it."""
+    _read(request)
+    body, name, content_type = documents.document(request.user, plan_id, kind, fmt, q.checkpoint, q.lang)
+    return _file(body, name, content_type)
+
+
+@api.get(
+    "/handlings/{handling_id}/package",
+    response={200: None, **ERRORS, 409: Problem},
+    openapi_extra={"responses": {"200": {"description": "The case-system package (ZIP)", **BINARY}}},
+    tags=["documents"],
+)
+def get_package(request, handling_id: Id, lang: Literal["fi", "sv", "en"] | None = None):
+    """The agenda item and its annex as PDF/A with record metadata (JSON and JHS 191
+    XML), as the handling's link on the plan's history page gives it."""
+    _read(request)
+    body, name = documents.package(request.user, handling_id, lang)
+    return _file(body, name, "application/zip")

@@ -66,14 +66,10 @@ def check_rate(row: ApiToken) -> None:
     moment = now()
     window = int(moment.timestamp()) // 60
     key = f"api-rate:{row.prefix}:{window}"
-    if cache.add(key, 1, 120):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, 120)
-            count = 1
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window's first request
+        count = 1 if cache.add(key, 1, 120) else cache.incr(key)
     if count > settings.API_RATE_LIMIT_PER_MINUTE:
         raise RateLimited(60 - int(moment.timestamp()) % 60)
 
