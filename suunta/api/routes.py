@@ -270,7 +270,14 @@ def record_realisation(request, indicator_id: Id, data: RealisationIn):
 # --- Documents ------------------------------------------------------------------------------
 
 DOCUMENT_KINDS = Literal["annex", "followup-report", "agenda"]
-BINARY = {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
+_FILE = {"schema": {"type": "string", "format": "binary"}}
+DOCUMENT_TYPES = {
+    "content": {
+        "application/pdf": _FILE,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": _FILE,
+    }
+}
+ZIP = {"content": {"application/zip": _FILE}}
 
 
 def _file(body: bytes, name: str, content_type: str) -> HttpResponse:
@@ -287,7 +294,7 @@ class DocumentQuery(Schema):
 @api.get(
     "/plans/{plan_id}/documents/{kind}.{fmt}",
     response={200: None, 400: Problem, **ERRORS, 409: Problem},
-    openapi_extra={"responses": {"200": {"description": "The document (PDF/A or DOCX)", **BINARY}}},
+    openapi_extra={"responses": {"200": {"description": "The document (PDF/A or DOCX)", **DOCUMENT_TYPES}}},
     tags=["documents"],
 )
 def get_document(
@@ -303,7 +310,7 @@ def get_document(
 @api.get(
     "/handlings/{handling_id}/package",
     response={200: None, **ERRORS, 409: Problem},
-    openapi_extra={"responses": {"200": {"description": "The case-system package (ZIP)", **BINARY}}},
+    openapi_extra={"responses": {"200": {"description": "The case-system package (ZIP)", **ZIP}}},
     tags=["documents"],
 )
 def get_package(request, handling_id: Id, lang: Literal["fi", "sv", "en"] | None = None):

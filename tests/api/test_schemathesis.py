@@ -23,7 +23,7 @@ from suunta.strategy.models import BudgetIndicator
 from .conftest import personal, service
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-EXAMPLES = 6  # per operation and token: the whole run stays well under two minutes
+EXAMPLES = 10  # per operation and token: the whole run stays well under two minutes
 
 
 @pytest.fixture
@@ -49,6 +49,9 @@ def real_ids(demo) -> dict:
         "checkpoint_id": Checkpoint.objects.filter(version=version).first().pk,
         "metric_id": Metric.objects.filter(goal_area__version=version).exclude(target=None).first().pk,
         "indicator_id": BudgetIndicator.objects.filter(target__organization=demo.org).first().pk,
+        "kind": "annex",
+        "fmt": "pdf",
+        "handling_id": version.handlings.first().pk,
     }
 
 
