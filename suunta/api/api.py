@@ -49,7 +49,12 @@ class SuuntaAPI(NinjaAPI):
         schema = super().get_openapi_schema(*args, **kwargs)
         for operations in schema["paths"].values():
             for operation in operations.values():
+                # openapi_extra's "200" and the generated 200 are one response.
+                merged: dict = {}
                 for status, response in operation.get("responses", {}).items():
+                    merged.setdefault(str(status), {}).update(response)
+                operation["responses"] = merged
+                for status, response in merged.items():
                     content = response.get("content", {})
                     if str(status).startswith(("4", "5")) and "application/json" in content:
                         response["content"] = {CONTENT_TYPE: content["application/json"]}

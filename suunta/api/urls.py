@@ -1,3 +1,6 @@
+from django.urls import path
+
+from . import views
 from .api import api
 
 
@@ -12,4 +15,14 @@ _patterns, _app, _namespace = api.urls
 # Included by the project's urls.py at /api/v1/ (namespace "api_v1").
 api_patterns = (_open(_patterns), _app, _namespace)
 
-urlpatterns: list = []
+urlpatterns = [
+    path("api/docs/", views.docs, name="api_docs"),
+    path("accounts/api-tokens/", views.tokens, name="api_tokens"),
+    path("accounts/api-tokens/<int:pk>/revoke/", views.token_revoke, name="api_token_revoke"),
+    path("organizations/<slug:slug>/api-tokens/", views.organization_tokens, name="organization_api_tokens"),
+    path(
+        "organizations/<slug:slug>/api-tokens/<int:pk>/revoke/",
+        views.organization_token_revoke,
+        name="organization_api_token_revoke",
+    ),
+]
