@@ -682,6 +682,7 @@ MATRIX: dict[str, Entry] = {
     # The REST API with a session (tests/api covers tokens). The schema is public; the
     # root has no page (404).
     "api_v1:openapi-json": Entry(EVERYONE),
+    "api_v1:not_found": Entry(expect(404, anonymous=404), args=lambda demo: ["no/such/thing"]),
     "api_v1:api-root": Entry(expect(404, anonymous=404)),
     "api_v1:list_organizations": Entry(expect(200, anonymous=401)),
     "api_v1:get_organization": Entry(API_ORG, args=lambda demo: ["esimerkkikunta"]),

@@ -1,6 +1,7 @@
 """The token pages (one's own personal tokens; an organization's service tokens for its
 admin) and the API reference page."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,6 +12,7 @@ from suunta.lib.forms import apply_validation_error
 
 from . import pages, services
 from .forms import TokenForm
+from .problems import problem
 
 
 def _tokens_page(request, template, context, form, token=None):
@@ -74,3 +76,9 @@ def organization_token_revoke(request, slug: str, pk: int):
 @require_GET
 def docs(request):
     return render(request, "api/docs.html", pages.docs_page())
+
+
+@login_not_required
+def api_not_found(request, rest: str):
+    """Any other address under /api/v1/: a 404 problem, as the API answers."""
+    return problem(request, 404)

@@ -147,3 +147,14 @@ def test_a_service_principal_never_signs_in(demo, api_service):
     assert not principal.is_active and not principal.has_usable_password()
     # Without its token, the account has no roles anywhere.
     assert policies.roles_by_organization(principal) == {}
+
+
+def test_a_wrong_method_and_an_unknown_address_are_problems(demo, api_personal):
+    client = api_personal("valmistelija")
+    wrong = client.post("/api/v1/plans", {})
+    assert wrong.status_code == 405
+    assert wrong["Content-Type"] == "application/problem+json"
+    assert "GET" in wrong["Allow"]
+    unknown = client.get("/api/v1/no/such/thing")
+    assert unknown.status_code == 404
+    assert unknown["Content-Type"] == "application/problem+json"
