@@ -57,3 +57,22 @@ def test_problems_are_in_the_requests_language(demo, api_service):
         response = client.get("/api/v1/plans/999999", headers={"Accept-Language": "en"})
     assert response.status_code == 404
     assert response.json()["title"] == "Not found."
+
+
+def _kinds(client, plan):
+    version = client.get(f"/api/v1/plans/{plan.pk}").json()["versions"][-1]["number"]
+    detail = client.get(f"/api/v1/plans/{plan.pk}/versions/{version}").json()
+    kinds = set()
+    for checkpoint in detail["checkpoints"]:
+        response = client.get(f"/api/v1/plans/{plan.pk}/checkpoints/{checkpoint['id']}/followup")
+        assert response.status_code == 200
+        kinds |= {a["kind"] for a in response.json()["assessments"]}
+    return kinds
+
+
+def test_self_assessments_and_views_only_where_the_pages_show_them(demo, api_service, api_personal):
+    # The preparer (an insider) reads self-assessments, views and agreed texts; a board
+    # member's reading service principal only the agreed texts of reported follow-ups.
+    assert {"self", "view", "agreed"} <= _kinds(api_personal("valmistelija"), demo.plan)
+    assert _kinds(api_service(demo.org), demo.plan) == {"agreed"}
+    assert _kinds(api_personal("hallitus"), demo.plan) == {"agreed"}
