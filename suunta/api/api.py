@@ -43,6 +43,40 @@ class BrowserSession(SessionAuth):
         return None
 
 
+def _op(name: str) -> str:
+    return f"suunta_api_routes_{name}"
+
+
+# OpenAPI links: how a client (and schemathesis's stateful run) goes from one answer to
+# the next request. {operation: {link name: (target operation, {parameter: expression})}}
+LINKS = {
+    "list_organizations": {
+        "GetOrganization": ("get_organization", {"slug": "$response.body#/items/0/slug"}),
+        "ListBudgetIndicators": ("list_budget_indicators", {"slug": "$response.body#/items/0/slug"}),
+    },
+    "list_agreements": {"GetAgreement": ("get_agreement", {"agreement_id": "$response.body#/items/0/id"})},
+    "list_plans": {"GetPlan": ("get_plan", {"plan_id": "$response.body#/items/0/id"})},
+    "get_plan": {
+        "GetVersion": (
+            "get_version",
+            {"plan_id": "$response.body#/id", "number": "$response.body#/versions/0/number"},
+        ),
+        "GetAgreement": ("get_agreement", {"agreement_id": "$response.body#/agreement_id"}),
+    },
+    "get_version": {
+        "GetFollowUp": (
+            "get_followup",
+            {"plan_id": "$response.body#/plan_id", "checkpoint_id": "$response.body#/checkpoints/0/id"},
+        ),
+        "ListMetricValues": (
+            "list_metric_values",
+            {"plan_id": "$response.body#/plan_id", "metric_id": "$response.body#/goals/0/metrics/0/id"},
+        ),
+        "GetPackage": ("get_package", {"handling_id": "$response.body#/handlings/0/id"}),
+    },
+}
+
+
 class SuuntaAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         """Errors are documented as what they are: application/problem+json."""
@@ -58,6 +92,14 @@ class SuuntaAPI(NinjaAPI):
                     content = response.get("content", {})
                     if str(status).startswith(("4", "5")) and "application/json" in content:
                         response["content"] = {CONTENT_TYPE: content["application/json"]}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                links = LINKS.get(operation["operationId"].removeprefix(_op("")), {})
+                if links:
+                    operation["responses"]["200"]["links"] = {
+                        name: {"operationId": _op(target), "parameters": parameters}
+                        for name, (target, parameters) in links.items()
+                    }
         return schema
 
 

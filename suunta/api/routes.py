@@ -31,7 +31,7 @@ from .schemas import (
     VersionOut,
 )
 
-ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
+ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
 
 
 class Paged(Schema):

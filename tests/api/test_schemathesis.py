@@ -9,7 +9,8 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -27,9 +28,11 @@ EXAMPLES = 10  # per operation and token: the whole run stays well under two min
 
 
 @pytest.fixture
-def wsgi_in_test_transaction():
+def wsgi_in_test_transaction(settings):
     """The WSGI app in this thread, on the test's connection and transaction: the
     request signals must not close it (Django's test client does the same)."""
+    # Many requests a minute per token here: the rate limit is tested in test_access.py.
+    settings.API_RATE_LIMIT_PER_MINUTE = 100_000
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
@@ -57,7 +60,9 @@ def real_ids(demo) -> dict:
 
 def run_generated(operation, headers) -> None:
     @given(case=operation.as_strategy())
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @hypothesis_settings(
+        max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     def generated(case):
         response = case.call(headers=headers)
         case.validate_response(response, checks=CHECKS)
@@ -90,3 +95,46 @@ def test_the_api_keeps_to_its_schema(demo, wsgi_in_test_transaction):
             calls += EXAMPLES + 1
     assert calls > 50
     assert time.monotonic() - started < 120
+
+
+def test_stateful_links(demo, wsgi_in_test_transaction):
+    """schemathesis follows the schema's OpenAPI links (organizations → budget
+    indicators, plans → plan → version → follow-up, values, package; and the links it
+    infers itself) with each organization's read-only token (the state stays the same
+    between scenarios; writes are refused with 403): every step keeps to the schema
+    and no step fails."""
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_in_test_transaction)
+    links = [
+        link
+        for path in schema.raw_schema["paths"].values()
+        for operation in path.values()
+        for link in operation["responses"].get("200", {}).get("links", {})
+    ]
+    assert len(links) >= 9
+    reached = set()
+    for organization in (demo.org, demo.other_org):
+        token = service(demo, organization, "read", name="BI").token
+
+        class Workflow(schema.as_state_machine()):
+            def get_call_kwargs(self, case):
+                return {"headers": {"Authorization": f"Bearer {token}"}}
+
+            def validate_response(self, response, case, additional_checks=None, **kwargs):
+                case.validate_response(response, checks=CHECKS)
+                if response.status_code == 200:
+                    reached.add(case.operation.path)
+
+        Workflow.run(
+            settings=hypothesis_settings(
+                max_examples=60,
+                stateful_step_count=12,
+                deadline=None,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+            )
+        )
+    # The links led to real objects: a version and its follow-up were read.
+    assert {
+        "/api/v1/plans/{plan_id}/versions/{number}",
+        "/api/v1/plans/{plan_id}/checkpoints/{checkpoint_id}/followup",
+    } <= reached, reached
