@@ -116,8 +116,10 @@ def test_stateful_links(demo, wsgi_in_test_transaction):
         token = service(demo, organization, "read", name="BI").token
 
         class Workflow(schema.as_state_machine()):
+            headers = {"Authorization": f"Bearer {token}"}
+
             def get_call_kwargs(self, case):
-                return {"headers": {"Authorization": f"Bearer {token}"}}
+                return {"headers": self.headers}
 
             def validate_response(self, response, case, additional_checks=None, **kwargs):
                 case.validate_response(response, checks=CHECKS)
