@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -142,28 +142,49 @@ class KeyConflict(ValidationError):
     """A client key used before for other content."""
 
 
+def _known(user, item: ValueItem) -> MetricValue | None:
+    """The value written before with the item's key (None: the key is new)."""
+    if not item.client_key:
+        return None
+    known = WriteKey.objects.select_related("metric_value").filter(user=user, key=item.client_key).first()
+    if known is None:
+        return None
+    if known.fingerprint != item.fingerprint():
+        raise KeyConflict(_("The key “%(key)s” was used for another value.") % {"key": item.client_key})
+    return known.metric_value
+
+
 def _write(user, item: ValueItem) -> tuple[MetricValue, bool]:
-    if item.client_key:
-        known = WriteKey.objects.select_related("metric_value").filter(user=user, key=item.client_key).first()
-        if known is not None:
-            if known.fingerprint != item.fingerprint():
-                raise KeyConflict(
-                    _("The key “%(key)s” was used for another value.") % {"key": item.client_key}
-                )
-            return known.metric_value, False
-    entry = measures.record_value(
-        user,
-        item.plan,
-        item.metric,
-        measured_on=item.measured_on,
-        value=item.value,
-        comment=item.comment,
-        source=item.source or _("API"),
-    )
-    if item.client_key:
-        WriteKey.objects.create(
-            user=user, key=item.client_key, fingerprint=item.fingerprint(), metric_value=entry
+    known = _known(user, item)
+    if known is not None:
+        return known, False
+    try:
+        entry = measures.record_value(
+            user,
+            item.plan,
+            item.metric,
+            measured_on=item.measured_on,
+            value=item.value,
+            comment=item.comment,
+            source=item.source or _("API"),
         )
+    except ValidationError:
+        # A retry that crossed the first request: its value (with this key) may have
+        # been committed since the key was looked up.
+        known = _known(user, item)
+        if known is not None:
+            return known, False
+        raise
+    if item.client_key:
+        try:
+            with transaction.atomic():
+                WriteKey.objects.create(
+                    user=user, key=item.client_key, fingerprint=item.fingerprint(), metric_value=entry
+                )
+        except IntegrityError:  # the same key written by a parallel request a moment ago
+            raise KeyConflict(
+                _("The key “%(key)s” was used for another value.") % {"key": item.client_key}
+            ) from None
     return entry, True
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from suunta.agreements.models import Metric
+from suunta.api import services
 from suunta.audit.models import AuditEvent
 from suunta.measures.models import MetricValue
 from suunta.strategy.models import BudgetIndicator, BudgetRealisation
@@ -140,3 +141,27 @@ def test_a_finance_system_records_budget_realisation(demo, api_service):
     assert reader.post(path, {"measured_on": "2026-10-31", "value": "1"}).status_code == 403
     other = api_service(demo.other_org, "read", "write:values")
     assert other.post(path, {"measured_on": "2026-10-31", "value": "1"}).status_code == 404
+
+
+def test_a_retry_that_crossed_the_first_request_gets_its_value(demo, api_personal, monkeypatch):
+    """The retry looked its key up before the first request had committed: the day's
+    value is there when it tries to write, and the answer is that value (not an error)."""
+    client = api_personal("valmistelija", "read", "write:values")
+    metric = free_metrics(demo.current)[0]
+    body = {"measured_on": "2026-05-31", "value": "7", "client_key": "crossed"}
+    first = client.post(url(demo.current, metric), body)
+    assert first.status_code == 201
+    stored = count(demo.current, metric)
+    real = services._known
+    calls = []
+
+    def late(user, item):
+        calls.append(item.client_key)
+        return None if len(calls) == 1 else real(user, item)
+
+    monkeypatch.setattr(services, "_known", late)
+    retry = client.post(url(demo.current, metric), body)
+    assert retry.status_code == 200, retry.content
+    assert retry.json()["id"] == first.json()["id"]
+    assert count(demo.current, metric) == stored  # nothing added
+    assert len(calls) == 2
