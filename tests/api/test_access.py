@@ -9,6 +9,7 @@ from django.test import Client
 from suunta import policies
 from suunta.agreements.models import GoalPlan
 from suunta.api.models import ApiToken
+from suunta.audit.models import AuditEvent
 from suunta.discussions.models import DevelopmentItem, Section, SurveyAnswer
 from suunta.lib.publicity import Publicity
 from tests.conftest import DEMO_PERSONAS
@@ -158,3 +159,10 @@ def test_a_wrong_method_and_an_unknown_address_are_problems(demo, api_personal):
     unknown = client.get("/api/v1/no/such/thing")
     assert unknown.status_code == 404
     assert unknown["Content-Type"] == "application/problem+json"
+
+
+def test_a_refusal_through_the_api_is_audited(demo, api_personal):
+    client = api_personal("hallitus")
+    before = AuditEvent.objects.filter(action="read_document.denied").count()
+    assert client.get(f"/api/v1/plans/{demo.plan.pk}/documents/agenda.pdf").status_code == 403
+    assert AuditEvent.objects.filter(action="read_document.denied").count() == before + 1
