@@ -26,7 +26,9 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         row = tokens.find(token)
         if row is None:
-            return None
+            # A token that was sent and is not valid is refused, whatever session the
+            # request may also carry.
+            raise AuthenticationError
         tokens.check_rate(row)
         tokens.act(row, request)
         tokens.note_use(row, request)

@@ -166,3 +166,10 @@ def test_a_refusal_through_the_api_is_audited(demo, api_personal):
     before = AuditEvent.objects.filter(action="read_document.denied").count()
     assert client.get(f"/api/v1/plans/{demo.plan.pk}/documents/agenda.pdf").status_code == 403
     assert AuditEvent.objects.filter(action="read_document.denied").count() == before + 1
+
+
+def test_an_invalid_token_is_refused_even_with_a_session(demo):
+    client = demo.client("valmistelija")
+    assert client.get("/api/v1/plans").status_code == 200
+    response = client.get("/api/v1/plans", headers={"Authorization": "Bearer suunta_0000_nope"})
+    assert response.status_code == 401
