@@ -107,6 +107,17 @@ DISCUSSION_STAFF = frozenset({Role.EVALUATOR, Role.PREPARER, Role.ADMIN})
 SETTLED_FOLLOWUP = frozenset({FollowUpStatus.AGREED, FollowUpStatus.REPORTED})
 
 _CACHE_ATTR = "_suunta_roles"
+# An organization's service principal (an API service token, suunta/api) holds no
+# memberships: act_as_service gives it its roles for the request.
+_SERVICE_ATTR = "_suunta_service"
+# A service principal whose token has the write:values scope records metric values and
+# budget realisation figures of its organization.
+SERVICE_WRITER = "service:write_values"
+# Budget realisation figures (obj: Organization): the strategy's keepers, and a service
+# principal with the write scope (a finance system).
+RECORD_REALISATION = "record_realisation"
+# The organization's service tokens (obj: Organization): its admins.
+MANAGE_API_TOKENS = "manage_api_tokens"
 
 
 # --- Roles ------------------------------------------------------------------------------
@@ -116,6 +127,9 @@ def roles_by_organization(user) -> dict[int, frozenset[str]]:
     """{organization id: roles} for memberships valid today. One query per request."""
     if not getattr(user, "is_authenticated", False):
         return {}
+    service = getattr(user, _SERVICE_ATTR, None)
+    if service is not None:
+        return service
     day = today()
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None and cached[0] == day:
@@ -164,6 +178,15 @@ def evaluated_agreements(roles: Iterable[str]) -> set[int]:
     """The agreements an organization's roles evaluate (from "evaluator@<id>")."""
     prefix = f"{Role.EVALUATOR}@"
     return {int(r[len(prefix) :]) for r in roles if r.startswith(prefix)}
+
+
+def act_as_service(user, organization_id: int, *, may_write: bool) -> None:
+    """The user is the organization's service principal for this request: it reads what
+    a board member of the organization reads and, where its token may write, records
+    metric values and budget figures. Nothing else: no other organization, no
+    discussions, no drafts."""
+    roles = {Role.BOARD_MEMBER} | ({SERVICE_WRITER} if may_write else set())
+    setattr(user, _SERVICE_ATTR, {organization_id: frozenset(roles)})
 
 
 def forget_roles(user) -> None:
@@ -359,7 +382,7 @@ def _record_metric_value(user, version) -> bool:
     agreement = version.plan.agreement
     if version.status != VersionStatus.APPROVED:
         return False
-    return is_executive(user, agreement) or Role.PREPARER in roles_for(user, agreement)
+    return is_executive(user, agreement) or bool(roles_for(user, agreement) & {Role.PREPARER, SERVICE_WRITER})
 
 
 def _set_weights(user, version) -> bool:
@@ -413,6 +436,10 @@ def _manage_strategy(user, organization) -> bool:
     # The council's strategy and the budget are public decisions that the preparer or the
     # organization's admin enter; evaluators and the executive link goals to them.
     return bool(roles_in(user, organization.pk) & {Role.PREPARER, Role.ADMIN})
+
+
+def _record_realisation(user, organization) -> bool:
+    return _manage_strategy(user, organization) or SERVICE_WRITER in roles_in(user, organization.pk)
 
 
 def _enter_salary(user, checkpoint) -> bool:
@@ -641,6 +668,8 @@ RULES: dict[str, Callable] = {
     VIEW_REMINDER_LOG: _view_reminder_log,
     ORGANIZATION_FEED: _organization_feed,
     MANAGE_STRATEGY: _manage_strategy,
+    RECORD_REALISATION: _record_realisation,
+    MANAGE_API_TOKENS: _manage_members,
     ENTER_SALARY: _enter_salary,
     READ_SALARY: _read_salary,
     GRANT_ROLE: _grant_role,

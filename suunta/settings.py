@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "suunta.sso",
     "suunta.security",
     "suunta.infomgmt",
+    "suunta.api",
 ]
 
 MIDDLEWARE = [
@@ -434,3 +435,11 @@ LOGGING = {
     # django-axes logs every login at INFO; lockouts (WARNING) are what an operator needs.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- The REST API (suunta/api, docs/api.md) -------------------------------------------------
+# Requests per token and minute; more are answered 429 with Retry-After.
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("SUUNTA_API_RATE_LIMIT_PER_MINUTE", 120))
+# Days a token lives when its creator gives no expiry.
+API_TOKEN_DEFAULT_DAYS = int(os.environ.get("SUUNTA_API_TOKEN_DEFAULT_DAYS", 365))
+# Items in one page of a list (the client may ask for fewer with ?limit=).
+API_PAGE_SIZE = 50

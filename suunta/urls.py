@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from suunta import policies
 from suunta.accounts import views as account_views
+from suunta.api.urls import api_patterns
 from suunta.site import bench_views, health
 from suunta.site import views as site_views
 from suunta.sso import views as sso_views
@@ -40,6 +41,8 @@ urlpatterns = [
     path("", include("suunta.strategy.map_urls")),
     path("", include("suunta.reminders.urls")),
     path("", include("suunta.infomgmt.urls")),
+    path("", include("suunta.api.urls")),
+    path("api/v1/", api_patterns),
     path("admin/", admin.site.urls),
 ]
 

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from suunta.agreements import services as agreement_services
 from suunta.agreements.models import Metric
 from suunta.agreements.services import amend
+from suunta.api import services as api_services
 from suunta.discussions import services as discussions
 from suunta.discussions.models import Discussion, ItemShare
 from suunta.evidence import services as evidence
@@ -88,8 +89,9 @@ GROUPS = {
 class Entry:
     expected: dict[str, int]
     method: str = "get"
-    data: dict = field(default_factory=dict)
+    data: object = field(default_factory=dict)  # a dict, or callable(demo) -> dict
     args: object = None  # callable(demo) -> list of URL args
+    content_type: str | None = None  # "application/json" for the API's writes
 
 
 def strategy(demo):
@@ -397,6 +399,30 @@ def feed_token(demo):
     return [existing or reminders.renew_feed(preparer)]
 
 
+def own_api_token(demo):
+    """The mayor's personal API token: revoked only by the mayor (others: 404)."""
+    row, _token = api_services.create_personal_token(demo.user("pormestari"), "BI", ["read"], 30)
+    return [row.pk]
+
+
+def service_api_token(demo):
+    row, _token = api_services.create_service_token(
+        demo.user("paakayttaja"), demo.org, "Talousjärjestelmä", ["read", "write:values"], 30
+    )
+    return [demo.org.slug, row.pk]
+
+
+def approval_handling(demo):
+    return [demo.plan.versions.get(status="approved").handlings.get(outcome="approved").pk]
+
+
+def batch_of_one(demo):
+    plan_pk, metric_pk = savings_metric(demo)
+    return {
+        "items": [{"plan_id": plan_pk, "metric_id": metric_pk, "measured_on": "2025-06-15", "value": "5"}]
+    }
+
+
 # Plan editing (on the demo's 2026 draft): editors may; the executive and the admin see
 # the plan but may not edit (403); board members and auditors do not see a draft at all
 # (404); Toinen kunta and the sector directors: 404. The approved 2025 plan: everyone in
@@ -463,6 +489,13 @@ STRATEGY_KEEPERS = expect(403, preparer=302, admin=302, toinen=404)
 BUDGET_FORM = expect(403, preparer=200, admin=200, toinen=404)
 LOGGED_IN_ONLY = expect(200)
 POST_REDIRECTS = expect(302, anonymous=302)
+# The REST API (suunta/api) with a browser session: the same answers as the pages it
+# mirrors, and 401 (problem details) instead of the login redirect.
+API_ORG = expect(200, anonymous=401, toinen=404)
+API_CHIEFS = expect(200, anonymous=401, toinen=404, directors=404)
+API_VALUES = expect(403, anonymous=401, executive=201, preparer=201, toinen=404, directors=404)
+API_AGENDA = expect(200, anonymous=401, executive=403, readers=403, admin=403, toinen=404, directors=404)
+JSON = "application/json"
 
 MATRIX: dict[str, Entry] = {
     "home": Entry(LOGGED_IN_ONLY),
@@ -691,6 +724,56 @@ MATRIX: dict[str, Entry] = {
     "healthz": Entry(EVERYONE),
     "readyz": Entry(EVERYONE),
     "prometheus_metrics": Entry(expect(404, anonymous=404)),
+    # API tokens (suunta/api): one's own personal tokens; the organization's service
+    # tokens for its admin. A token is revoked by its owner (another person's: 404).
+    "api_docs": Entry(LOGGED_IN_ONLY),
+    "api_tokens": Entry(LOGGED_IN_ONLY),
+    "api_token_revoke": Entry({**expect(404), "pormestari": 302}, method="post", args=own_api_token),
+    "organization_api_tokens": Entry(MANAGE, args=lambda demo: ["esimerkkikunta"]),
+    "organization_api_token_revoke": Entry(MANAGE_POST, method="post", args=service_api_token),
+    # The case-system package of the 2025 approval's agenda item: as the agenda download.
+    "handling_package": Entry(
+        expect(200, executive=403, readers=403, admin=403, toinen=404, directors=404), args=approval_handling
+    ),
+    # The REST API with a session (tests/api covers tokens). The schema is public; the
+    # root has no page (404).
+    "api_v1:openapi-json": Entry(EVERYONE),
+    "api_v1:not_found": Entry(expect(404, anonymous=404), args=lambda demo: ["no/such/thing"]),
+    "api_v1:api-root": Entry(expect(404, anonymous=404)),
+    "api_v1:list_organizations": Entry(expect(200, anonymous=401)),
+    "api_v1:get_organization": Entry(API_ORG, args=lambda demo: ["esimerkkikunta"]),
+    "api_v1:list_budget_indicators": Entry(API_ORG, args=lambda demo: ["esimerkkikunta"]),
+    "api_v1:list_agreements": Entry(expect(200, anonymous=401)),
+    "api_v1:get_agreement": Entry(API_CHIEFS, args=lambda demo: [demo.plan.agreement_id]),
+    "api_v1:list_plans": Entry(expect(200, anonymous=401)),
+    "api_v1:get_plan": Entry(API_CHIEFS, args=approved),
+    "api_v1:get_version": Entry(
+        API_CHIEFS, args=lambda demo: [demo.plan.pk, demo.plan.latest_version().number]
+    ),
+    "api_v1:get_followup": Entry(API_CHIEFS, args=open_checkpoint),
+    "api_v1:list_metric_values": Entry(API_CHIEFS, args=savings_metric),
+    "api_v1:create_metric_value": Entry(
+        API_VALUES,
+        method="post",
+        data={"measured_on": "2025-06-15", "value": "1000.5"},
+        args=savings_metric,
+        content_type=JSON,
+    ),
+    "api_v1:create_metric_values": Entry(
+        {**API_VALUES, "kansliapaallikko": 200, "valmistelija": 200},
+        method="post",
+        data=batch_of_one,
+        content_type=JSON,
+    ),
+    "api_v1:record_realisation": Entry(
+        expect(403, anonymous=401, preparer=200, admin=200, toinen=404),
+        method="post",
+        data={"measured_on": "2025-06-30", "value": "10"},
+        args=lambda demo: budget_indicator(demo)[1:],
+        content_type=JSON,
+    ),
+    "api_v1:get_document": Entry(API_AGENDA, args=lambda demo: [demo.plan.pk, "agenda", "pdf"]),
+    "api_v1:get_package": Entry(API_AGENDA, args=approval_handling),
 }
 
 
@@ -720,12 +803,14 @@ def test_every_url_pattern_has_an_entry():
 def test_each_persona_gets_the_expected_answer(demo, name):
     entry = MATRIX[name]
     url = reverse(name, args=entry.args(demo) if entry.args else None)
+    data = entry.data(demo) if callable(entry.data) else entry.data
+    extra = {"content_type": entry.content_type} if entry.content_type else {}
     outcomes = {}
     for persona in PERSONAS:
         client = Client() if persona == ANON else demo.client(persona)
         # Each persona meets the same state: what one request changes is rolled back.
         with transaction.atomic():
-            response = getattr(client, entry.method)(url, entry.data)
+            response = getattr(client, entry.method)(url, data, **extra)
             transaction.set_rollback(True)
         outcomes[persona] = response.status_code
         if response.status_code == 302 and persona == ANON and name not in {"logout", "set_language"}:

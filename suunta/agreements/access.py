@@ -71,3 +71,15 @@ def metric(user, plan: GoalPlan, visible: list[PlanVersion], metric_id: int) -> 
     found = policies.get_scoped_or_404(qs, user, pk=metric_id)
     found.goal_area.version.plan = plan
     return found
+
+
+def handling(user, pk: int) -> Handling:
+    """A handling of a version of a plan in the user's scope, the version visible to the
+    user (else 404, as the plan's history page would not show it)."""
+    qs = Handling.objects.filter(version__plan__in=GoalPlan.objects.for_user(user)).select_related(
+        "version__plan__agreement__organization", "body", "presenter", "recorded_by", "checkpoint"
+    )
+    found = policies.get_scoped_or_404(qs, user, pk=pk)
+    if not policies.scope_versions([found.version], user, found.version.plan.agreement):
+        raise Http404
+    return found

@@ -218,6 +218,8 @@ def plan_history(request, pk: int):
             "can_correct": policies.can(
                 request.user, policies.CORRECT_DECISION, Handling(version=versions[-1])
             ),
+            # The case-system package: for those who prepare the board's agenda.
+            "can_package": policies.can(request.user, policies.READ_DOCUMENT, (versions[-1], "agenda", None)),
         },
     )
 

@@ -15,8 +15,8 @@ from suunta.agreements import access, integrity
 from suunta.audit import services as audit
 from suunta.lib.forms import apply_validation_error
 
+from . import casefile, services, texts
 from . import render as documents
-from . import services, texts
 from .forms import DocumentTextsForm, RecordSettingsForm
 from .models import record_settings
 
@@ -138,3 +138,26 @@ def records_edit(request, slug: str):
             messages.success(request, _("The record metadata was saved."))
             return redirect("record_settings", slug=organization.slug)
     return render(request, "documents/records.html", {"organization": organization, "form": form})
+
+
+@require_GET
+def handling_package(request, pk: int):
+    """The case-system package (ZIP) of a handling's agenda item: the agenda item and
+    its annex as PDF/A with their record metadata (JSON and JHS 191 XML)."""
+    handling = access.handling(request.user, pk)
+    casefile.require(request.user, handling)
+    lang = (get_language() or "fi")[:2]
+    try:
+        body, name = casefile.build(handling, lang, request.user)
+    except integrity.IntegrityError as changed:
+        return _changed(request, changed.failure)
+    audit.record(
+        "document.package",
+        actor=request.user,
+        organization=handling.version.plan.agreement.organization_id,
+        obj=handling,
+    )
+    response = HttpResponse(body, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -441,7 +441,7 @@ def record_realisation(user, indicator: BudgetIndicator, *, measured_on: datetim
     """A realisation figure of the day (replacing that day's earlier figure); the metrics
     that follow the indicator get it as their value (see follow_indicator)."""
     organization = indicator.target.organization
-    _require_manage(user, organization)
+    policies.require(user, policies.RECORD_REALISATION, organization)
     realisation, created = BudgetRealisation.objects.update_or_create(
         indicator=indicator, measured_on=measured_on, defaults={"value": value, "recorded_by": user}
     )
