@@ -7,7 +7,8 @@ writes it as one XML document with SÄHKE2-style element names (the metadata JHS
 and the National Archives' SÄHKE2 specification list: title, case number (asiointi- /
 diaaritunnus), document type, publicity class, secrecy basis and period, personal
 data, retention period and its basis, task class, date, author). The same mapping
-serves the case-system package and the archive transfer package (sip/ of
+serves the case-system package (`handling_metadata`, `to_xml_many`) and the archive
+transfer package (sip/ of
 `manage.py export_organization`, docs/information-management.md).
 
 No XML schema validator of the National Archives is available here: the element names
@@ -15,7 +16,7 @@ follow SÄHKE2, the structure is checked by tests/infomgmt, not by a validator.
 """
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from xml.etree import ElementTree as ET
 
 from suunta.documents.models import record_settings
@@ -99,6 +100,30 @@ def followup_metadata(
     )
 
 
+def handling_metadata(
+    handling, *, role: str, title: str, document_type: str, file_name: str, sha256: str, language: str
+) -> RecordMetadata:
+    """A document of a handling's case-system package (suunta/documents/casefile.py):
+    its agenda item or the annex it decides on. The handling gives the case number, the
+    date and the author; a follow-up report's handling is a `followups` record, a plan's
+    a `plans` record (their retention rules)."""
+    record_type = "followups" if handling.checkpoint_id else "plans"
+    return replace(
+        _metadata(
+            handling.version,
+            record_type,
+            decision=handling,
+            native_id=f"handling-{handling.pk}:{role}",
+            title=title,
+            document_type=document_type,
+            day=handling.meeting_date,
+            file_name=file_name,
+            sha256=sha256,
+        ),
+        language=language,
+    )
+
+
 def _metadata(version, record_type, *, decision, native_id, title, document_type, day, file_name, sha256):
     agreement = version.plan.agreement
     organization = agreement.organization
@@ -131,8 +156,23 @@ def _metadata(version, record_type, *, decision, native_id, title, document_type
 
 def to_xml(metadata: RecordMetadata) -> bytes:
     """One record's metadata as UTF-8 XML (stable bytes for the same metadata)."""
-    ET.register_namespace("", NAMESPACE)
+    return _serialize(_record(metadata))
 
+
+def to_xml_many(records: list[RecordMetadata]) -> bytes:
+    """Several records (a case-system package's documents) under one `Records` element."""
+    root = ET.Element(f"{{{NAMESPACE}}}Records")
+    root.extend(_record(metadata) for metadata in records)
+    return _serialize(root)
+
+
+def _serialize(element) -> bytes:
+    ET.register_namespace("", NAMESPACE)
+    ET.indent(element)
+    return ET.tostring(element, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _record(metadata: RecordMetadata):
     def sub(parent, name, text=None):
         element = ET.SubElement(parent, f"{{{NAMESPACE}}}{name}")
         if text is not None:
@@ -172,5 +212,4 @@ def to_xml(metadata: RecordMetadata) -> bytes:
         sub(file, "Format", metadata.file_format)
         sub(file, "HashAlgorithm", "SHA-256")
         sub(file, "HashValue", metadata.sha256)
-    ET.indent(record)
-    return ET.tostring(record, encoding="utf-8", xml_declaration=True) + b"\n"
+    return record

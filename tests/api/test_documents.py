@@ -1,5 +1,6 @@
 """Documents and the case-system package, through the API and the history page."""
 
+import hashlib
 import io
 import json
 import zipfile
@@ -9,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from suunta.governance.models import Handling
+from suunta.infomgmt import jhs191
 
 
 def approval(demo):
@@ -53,17 +55,21 @@ def test_the_case_system_package(demo, api_personal):
         assert b"pdfaid:part" in files[name]  # the PDF/A identification in the XMP metadata
     meta = json.loads(files["metadata.json"])
     assert meta["case_number"] == handling.case_number
-    assert [d["file"] for d in meta["documents"]] == pdfs
+    assert [d["file_name"] for d in meta["documents"]] == pdfs
+    assert [d["sha256"] for d in meta["documents"]] == [hashlib.sha256(files[n]).hexdigest() for n in pdfs]
     assert len({d["document_type"] for d in meta["documents"]}) == 2
+    # The XML is the archive transfer's JHS 191 mapping (suunta/infomgmt/jhs191.py).
     root = ET.fromstring(files["metadata.xml"])
-    ns = {"j": "http://www.jhs-suositukset.fi/jhs191"}
-    documents = root.findall("j:Asiakirja", ns)
-    assert len(documents) == 2
-    for element in documents:
-        assert element.find("j:Nimeke", ns).text
-        assert element.find("j:Julkisuusluokka", ns).text == "public"
-        assert element.find("j:Tehtavaluokka", ns).text
-        assert element.find("j:Paivamaara", ns).text == handling.meeting_date.isoformat()
+    ns = {"s": jhs191.NAMESPACE}
+    records = root.findall("s:Record", ns)
+    assert [r.find("s:Document/s:File/s:Name", ns).text for r in records] == pdfs
+    for element, document in zip(records, meta["documents"], strict=True):
+        assert element.find("s:Title", ns).text == document["title"]
+        assert element.find("s:CaseNativeId", ns).text == handling.case_number
+        assert element.find("s:Restriction/s:PublicityClass", ns).text == "Julkinen"
+        assert element.find("s:Function", ns).text == document["task_class"]
+        assert element.find("s:RetentionPeriod", ns).text == "-1"  # plans and their decisions: permanent
+        assert element.find("s:Created", ns).text == handling.meeting_date.isoformat()
     # The same bytes from the page's link.
     page = demo.client("valmistelija").get(reverse("handling_package", args=[handling.pk]))
     assert page.status_code == 200
