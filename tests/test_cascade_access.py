@@ -280,7 +280,16 @@ def test_who_opens_which_discussion_and_reads_its_restricted_notes(demo):
 
 
 # Pages that are not HTML or text to search.
-BINARY = {"strategy_map_xlsx", "document_download", "evidence_download", "agreement_signed_file"}
+# Files, not text (the documents' texts are searched through their previews, above).
+BINARY = {
+    "strategy_map_xlsx",
+    "document_download",
+    "evidence_download",
+    "agreement_signed_file",
+    "handling_package",  # a ZIP of the agenda item and its annex (PDF/A)
+    "api_v1:get_document",  # the same PDF/A and DOCX through the API
+    "api_v1:get_package",
+}
 
 
 def matrix_pages(demo, persona: str) -> list[str]:

@@ -1,3 +1,4 @@
+import pytest
 from django.utils import translation
 
 from suunta.agreements.models import Metric
@@ -51,12 +52,18 @@ def test_metric_values_page_with_a_cursor(demo, api_personal):
     assert seen == sorted(seen)
 
 
-def test_problems_are_in_the_requests_language(demo, api_service):
+@pytest.mark.parametrize("language", ["sv", "fi"])
+def test_problems_are_in_the_requests_language(demo, api_service, language):
+    # A token has no person's preference: Accept-Language decides, Finnish or Swedish
+    # as on the pages (English is not offered to browsers).
     client = api_service(demo.org)
-    with translation.override("en"):
-        response = client.get("/api/v1/plans/999999", headers={"Accept-Language": "en"})
+    response = client.get("/api/v1/plans/999999", headers={"Accept-Language": language})
     assert response.status_code == 404
-    assert response.json()["title"] == "Not found."
+    with translation.override(language):
+        expected = translation.gettext("Not found.")
+    assert expected != "Not found."  # translated, so the check below can tell
+    assert response.json()["title"] == expected
+    assert response["Content-Language"] == language
 
 
 def _kinds(client, plan):
