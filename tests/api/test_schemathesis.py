@@ -113,7 +113,7 @@ def test_stateful_links(demo, wsgi_in_test_transaction):
     assert len(links) >= 9
     reached = set()
     for organization in (demo.org, demo.other_org):
-        _walk(schema, service(demo, organization, "read", name="BI").token, reached, 60)
+        _walk(schema, service(demo, organization, "read", name="BI").token, reached, 30)
     # Which chains the random walk takes varies with the data's ids (the links'
     # targets themselves are followed one by one in test_every_link_leads_to_an_answer).
     assert "/api/v1/plans" in reached and "/api/v1/organizations/{slug}" in reached, reached
