@@ -92,9 +92,13 @@ def test_the_history_page_links_the_package_for_the_preparer_only(demo):
 
 
 def test_a_follow_up_reports_package_holds_the_report(demo, api_personal):
+    # The seed's 2025 plan was reported to the board after its follow-ups (the demo).
     handling = Handling.objects.filter(version__plan=demo.plan, checkpoint__isnull=False).first()
-    if handling is None:
-        pytest.skip("the demo has no follow-up report handling")
+    assert handling is not None, "the demo's follow-up reports are handled by the board"
     response = api_personal("valmistelija").get(f"/api/v1/handlings/{handling.pk}/package")
     assert response.status_code == 200, response.content[:300]
-    assert len([n for n in read_package(response.content) if n.endswith(".pdf")]) == 2
+    files = read_package(response.content)
+    assert len([n for n in files if n.endswith(".pdf")]) == 2
+    # A follow-up report is a `followups` record: its retention rule, not the plans' permanent one.
+    meta = json.loads(files["metadata.json"])
+    assert [d["retention_period"] for d in meta["documents"]] == ["10", "10"]
