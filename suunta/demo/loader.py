@@ -24,7 +24,6 @@ def demo_password() -> str:
     return os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
 
 
-@transaction.atomic
 def demo_email(username: str, slug: str) -> str:
     """Every persona has an address on a reserved domain (RFC 2606): the demo's
     reminders go to any local SMTP server and never to a real mailbox."""
@@ -37,6 +36,7 @@ def _give_address(user, slug: str) -> None:
         user.save(update_fields=["email"])
 
 
+@transaction.atomic
 def load_demo() -> list[str]:
     """Create the demo organizations, people and plans; return the usernames."""
     password = demo_password()
