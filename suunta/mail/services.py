@@ -135,6 +135,12 @@ def _failed(mail: OutgoingMail, error: Exception) -> str:
     return mail.status
 
 
+def is_failing(mail: OutgoingMail) -> bool:
+    """Failed for good, or queued again after a failed attempt (a delivered mail has an
+    attempt too: attempts alone do not tell)."""
+    return mail.status == MailStatus.FAILED or (mail.status == MailStatus.QUEUED and mail.attempts > 0)
+
+
 def status_text(mail: OutgoingMail | None) -> str:
     """The mail's state as the member list says it."""
     if mail is None:

@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef
 from django.utils import formats
 
-from suunta.mail.services import can_retry, status_text
+from suunta.mail.services import can_retry, is_failing, status_text
 from suunta.organizations.models import Membership
 
 from .models import Reminder, ReminderState
@@ -19,7 +19,7 @@ def log(organization) -> list[Reminder]:
         row.about = about(row)
         if row.state == ReminderState.MAILED:
             row.delivery = status_text(row.mail)
-            row.failed = row.mail is not None and (row.mail.status == "failed" or row.mail.attempts > 0)
+            row.failed = row.mail is not None and is_failing(row.mail)
             row.can_resend = row.mail is not None and can_retry(row.mail)
         else:
             row.delivery = row.get_state_display()

@@ -41,14 +41,6 @@ class Choices:
     digest: bool
 
 
-def choices(user, organization_id: int | None) -> Choices:
-    """What the user gets: the user's own choice, else the organization's default."""
-    return resolve(
-        ReminderPreference.objects.filter(user=user).first(),
-        OrganizationReminderSettings.objects.filter(organization_id=organization_id).first(),
-    )
-
-
 def resolve(preference: ReminderPreference | None, defaults: OrganizationReminderSettings | None) -> Choices:
     kinds_off = set(defaults.kinds_off if defaults else [])
     digest = defaults.digest if defaults else False
@@ -142,7 +134,9 @@ class _NothingToSend(Exception):
 
 def _digests(day: datetime.date) -> list[Reminder]:
     waiting = {}
-    for item in Reminder.objects.filter(state=ReminderState.WAITING).select_related("user").order_by("id"):
+    # As in run: a deactivated account gets nothing, not even what waited for Monday.
+    waiting_rows = Reminder.objects.filter(state=ReminderState.WAITING, user__is_active=True)
+    for item in waiting_rows.select_related("user").order_by("id"):
         waiting.setdefault(item.user_id, []).append(item)
     written = []
     for items in waiting.values():
@@ -172,17 +166,24 @@ def _digests(day: datetime.date) -> list[Reminder]:
 
 
 @transaction.atomic
-def resend(actor, reminder: Reminder) -> None:
+@transaction.atomic
+def resend(actor, reminder: Reminder) -> bool:
     """A failed reminder's mail once more (the preparer's "send again"), to the address
-    the person has now."""
+    the person has now. False when it is no longer failed (a second click, or another
+    preparer's at the same moment): nothing is written then."""
     mail = reminder.mail
     if reminder.user.email and mail.to != reminder.user.email:
         mail.to = reminder.user.email
         mail.save(update_fields=["to", "updated_at"])
-    mail_services.retry(mail)
+    try:
+        mail_services.retry(mail)  # locks the row and checks it again
+    except ValueError:
+        transaction.set_rollback(True)
+        return False
     audit.record(
         "reminders.resend", actor=actor, organization=reminder.organization_id, obj=reminder, changes={}
     )
+    return True
 
 
 # --- Preferences -------------------------------------------------------------------------

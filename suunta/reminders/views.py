@@ -9,7 +9,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from suunta import policies
-from suunta.mail import services as mail_services
 from suunta.organizations.models import Organization
 
 from . import feeds, pages, services
@@ -127,11 +126,10 @@ def resend(request, slug: str, reminder_id: int):
     """Send a failed reminder's mail again (to the address the person has now)."""
     organization = _organization(request, slug, policies.VIEW_REMINDER_LOG)
     reminder = get_object_or_404(pages.log_rows(organization), pk=reminder_id)
-    if reminder.mail is None or not mail_services.can_retry(reminder.mail):
-        messages.info(request, _("This mail is not waiting to be sent again."))
-    else:
-        services.resend(request.user, reminder)
+    if reminder.mail is not None and services.resend(request.user, reminder):
         messages.success(request, _("The mail is on its way again."))
+    else:
+        messages.info(request, _("This mail is not waiting to be sent again."))
     return redirect("reminder_log", slug=organization.slug)
 
 

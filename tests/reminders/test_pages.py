@@ -9,6 +9,7 @@ from django.utils import translation
 
 from suunta.mail.models import OutgoingMail
 from suunta.organizations.models import Membership
+from suunta.reminders import pages as reminder_pages
 from suunta.reminders import services
 from suunta.reminders.models import OrganizationReminderSettings, Reminder, ReminderPreference
 from tests.mail.common import deliver_queued
@@ -112,6 +113,10 @@ def test_the_preparer_sees_what_was_sent_and_what_failed_without_the_mails_conte
     assert client.post(resend).status_code == 302
     assert deliver_queued() == ["sent"]
     assert [m["X-Envelope-To"] for m in smtp_server.messages] == ["pormestari@esimerkkikunta.example"]
+    # Delivered now: no longer among the undelivered (a sent mail has an attempt too).
+    listed = {row.pk: row.failed for row in reminder_pages.log(demo.org)}
+    assert listed[failed.pk] is False
+    assert any(listed.values())  # the others' mails still failed
     assert client.post(resend).status_code == 302  # sent: not again
     assert deliver_queued() == []
     # Another organization's reminder is not found here.
