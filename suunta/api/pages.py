@@ -1,8 +1,5 @@
 """What the token pages show: the user's own tokens, or an organization's service tokens."""
 
-from django.db.models import Q
-
-from suunta.lib.clock import now
 from suunta.organizations.models import Organization
 
 from .models import ApiToken
@@ -14,11 +11,6 @@ def own_tokens(user):
 
 def service_tokens(organization: Organization):
     return ApiToken.objects.filter(organization=organization).select_related("user", "created_by")
-
-
-def active(tokens):
-    moment = now()
-    return tokens.filter(Q(revoked_at=None) & (Q(expires_at=None) | Q(expires_at__gt=moment)))
 
 
 def docs_page() -> dict:

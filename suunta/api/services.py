@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -70,17 +71,28 @@ def create_personal_token(
     return _issue(actor, actor, None, name, scopes, days)
 
 
+def is_service_account(user) -> bool:
+    """An account made by service_principal: it cannot sign in and belongs to no one."""
+    return not user.is_active and not user.has_usable_password() and not user.memberships.exists()
+
+
 def service_principal(organization: Organization, name: str):
-    """The organization's service principal of this name: an account that never signs in."""
+    """The organization's service principal of this name: an account that never signs in.
+    A person may have chosen the same username at an invitation: that account is never
+    taken over (its rights would be the token's); the principal gets a numbered name."""
     User = get_user_model()
-    username = f"service.{organization.slug}.{slugify(name)}"[:150]
-    user, created = User.objects.get_or_create(
-        username=username, defaults={"first_name": name[:150], "is_active": False}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
+    base = f"service.{organization.slug}.{slugify(name)}"[:140]
+    for number in itertools.count(1):
+        username = base if number == 1 else f"{base}.{number}"
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, first_name=name[:150], is_active=False)
+            user.set_unusable_password()
+            user.save()
+            return user
+        if is_service_account(user):
+            return user
+    raise AssertionError("unreachable")
 
 
 @audit.recording_refusals

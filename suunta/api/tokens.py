@@ -52,6 +52,8 @@ def find(token: str) -> ApiToken | None:
     # A personal token ends with its person's account; a service principal never signs in.
     if not row.is_service and not row.user.is_active:
         return None
+    if row.is_service and (row.user.is_active or row.user.has_usable_password()):
+        return None  # a service token acts only as an account that cannot sign in
     return row
 
 

@@ -3,11 +3,13 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
 from suunta import policies
 from suunta.agreements.models import GoalPlan
+from suunta.api import services
 from suunta.api.models import ApiToken
 from suunta.audit.models import AuditEvent
 from suunta.discussions.models import DevelopmentItem, Section, SurveyAnswer
@@ -173,3 +175,18 @@ def test_an_invalid_token_is_refused_even_with_a_session(demo):
     assert client.get("/api/v1/plans").status_code == 200
     response = client.get("/api/v1/plans", headers={"Authorization": "Bearer suunta_0000_nope"})
     assert response.status_code == 401
+
+
+def test_a_person_with_the_principals_username_is_never_its_token(demo):
+    """Someone who chose `service.<org>.<name>` as a username at an invitation: the
+    service token gets an account of its own, and acts with a board member's reading
+    rights only, never with that person's."""
+    person = get_user_model().objects.create_user(username="service.esimerkkikunta.talous", password="x" * 20)
+    row, token = services.create_service_token(demo.user("paakayttaja"), demo.org, "Talous", ["read"], 30)
+    assert row.user != person
+    assert row.user.username == "service.esimerkkikunta.talous.2"
+    assert services.is_service_account(row.user)
+    assert ApiClient(token).get("/api/v1/organizations").status_code == 200
+    # A token whose account could sign in (made active later by hand) is refused.
+    type(row.user).objects.filter(pk=row.user.pk).update(is_active=True)
+    assert ApiClient(token).get("/api/v1/organizations").status_code == 401
