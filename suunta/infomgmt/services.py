@@ -8,7 +8,7 @@ from suunta import policies
 from suunta.audit import services as audit
 
 from .models import LegalHold, RecordType, RetentionRule, Trigger
-from .retention import DEFAULTS, FIXED_PERMANENT, rules_for
+from .retention import FIXED_PERMANENT, rules_for
 
 
 @audit.recording_refusals
@@ -35,10 +35,6 @@ def save_rule(actor, organization, record_type: str, trigger: str, years, task_c
             "retention_rule.update", actor=actor, organization=organization, obj=rule, changes=changes
         )
     return rule
-
-
-def default_of(record_type: str):
-    return DEFAULTS[RecordType(record_type)]
 
 
 @audit.recording_refusals

@@ -32,11 +32,13 @@ from suunta.agreements.models import DirectorAgreement, PlanVersion
 from suunta.agreements.statuses import FROZEN_STATUSES
 from suunta.audit import services as audit
 from suunta.audit.models import AuditEvent
-from suunta.discussions.models import Discussion, Participant, SurveyAnswer
+from suunta.discussions import services as discussion_services
+from suunta.discussions.models import Discussion, Participant, Section, SurveyAnswer
 from suunta.discussions.services import READ_RESTRICTED_ACTION
 from suunta.evidence import uploads
 from suunta.evidence.models import Evidence
 from suunta.followup.models import Assessment
+from suunta.lib.publicity import Publicity
 from suunta.organizations.models import Membership
 
 from .transfer import dumps, owned_models, row_of
@@ -230,6 +232,8 @@ def produce(actor, person, organization=None) -> bytes:
     """Build the copy and record who produced whose copy (the person's own request: in
     the global chain; an admin's: in the organization's)."""
     data, counts = build(person, organization)
+    if actor is not None and actor != person:
+        _log_restricted_reads(actor, person, organization)
     audit.record(
         "subject_copy.produce",
         actor=actor,
@@ -240,3 +244,19 @@ def produce(actor, person, organization=None) -> bytes:
         },
     )
     return data
+
+
+def _log_restricted_reads(actor, person, organization) -> None:
+    """An admin who produces someone's copy is shown that person's restricted notes: in
+    the use log (tiedonhallintalaki 17 §) like any other reading, so the executive sees
+    it on the restricted-use page."""
+    sections = Section.objects.filter(
+        discussion__agreement__executive=person, publicity=Publicity.RESTRICTED
+    ).select_related("discussion__agreement")
+    if organization is not None:
+        sections = sections.filter(discussion__agreement__organization=organization)
+    by_discussion: dict = {}
+    for section in sections:
+        by_discussion.setdefault(section.discussion, []).append(section)
+    for discussion, shown in by_discussion.items():
+        discussion_services.log_restricted_read(actor, discussion, sections=shown)

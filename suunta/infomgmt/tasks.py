@@ -16,12 +16,15 @@ def dispose_all() -> dict:
 
     from . import disposal  # noqa: PLC0415
 
-    result = {
-        org.slug: sum(item.count for item in disposal.dispose(org))
-        for org in Organization.objects.order_by("slug")
-    }
-    schedule(after=INTERVAL)
-    return result
+    try:
+        return {
+            org.slug: sum(item.count for item in disposal.dispose(org))
+            for org in Organization.objects.order_by("slug")
+        }
+    finally:
+        # Tomorrow's run also after a failure today (it shows as this task's error):
+        # one bad day must not end disposal for good.
+        schedule(after=INTERVAL)
 
 
 def schedule(after: dt.timedelta = dt.timedelta(0)) -> bool:

@@ -60,8 +60,9 @@ def legal_hold(request, slug: str, agreement_id: int):
         pk=agreement_id,
     )
     form = HoldForm(request.POST)
-    form.is_valid()
-    if form.cleaned_data.get("release"):
+    if not form.is_valid():  # a reason too long: said, and nothing placed
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    elif form.cleaned_data.get("release"):
         services.release_hold(request.user, agreement)
         messages.success(request, _("The legal hold was released."))
     else:

@@ -7,6 +7,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext, override
 
 from suunta.audit.models import AuditEvent
+from suunta.infomgmt.forms import HoldForm
 from suunta.infomgmt.models import LegalHold, RetentionRule
 from suunta.infomgmt.retention import rule_for
 
@@ -96,6 +97,15 @@ def test_a_legal_hold_is_placed_and_released_by_the_admin(demo):
         AuditEvent.objects.filter(action__startswith="legal_hold").values_list("action", flat=True)
     )
     assert actions == ["legal_hold.place", "legal_hold.release"]
+
+
+def test_a_too_long_reason_places_no_hold_and_says_why(demo):
+    url = reverse("legal_hold", args=["esimerkkikunta", demo.plan.agreement_id])
+    response = demo.client("paakayttaja").post(url, {"reason": "x" * 201}, follow=True)
+    assert not LegalHold.objects.exists()
+    with override("fi"):
+        said = HoldForm({"reason": "x" * 201}).errors["reason"][0]
+    assert "200" in said and escape(said) in response.content.decode()
 
 
 def test_nobody_else_places_a_hold(demo):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from suunta.agreements.models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion
 from suunta.audit.models import AuditEvent
 from suunta.discussions.models import DevelopmentItem, Discussion, Participant, Section, SurveyAnswer
-from suunta.discussions.services import log_restricted_read
+from suunta.discussions.services import READ_RESTRICTED_ACTION, log_restricted_read
 from suunta.followup.models import Assessment, FollowUp
 from suunta.governance.models import Handling
 from suunta.measures.models import MetricValue
@@ -108,6 +108,19 @@ def test_an_admin_produces_a_members_copy_for_a_request_made_otherwise(demo):
     event = AuditEvent.objects.get(action="subject_copy.produce")
     assert event.actor.username == "paakayttaja" and event.organization_id == demo.org.pk
     assert event.object_id == str(chief.pk)
+    # The admin was shown the chief's restricted notes: the use log says so, as the
+    # executive's restricted-use page reads it; the chief's own copy logs nothing.
+    restricted = set(
+        Section.objects.filter(discussion__agreement__executive=chief, publicity="restricted").values_list(
+            "pk", flat=True
+        )
+    )
+    assert restricted
+    logged = AuditEvent.objects.filter(action=READ_RESTRICTED_ACTION, actor__username="paakayttaja")
+    shown = {pk for e in logged for pk in json.loads(e.changes)["sections"][1]}
+    assert shown == restricted
+    demo.client("kansliapaallikko").post(reverse("my_data"))
+    assert not AuditEvent.objects.filter(action=READ_RESTRICTED_ACTION, actor=chief).exists()
 
 
 def test_an_admin_cannot_produce_the_copy_of_another_organizations_member(demo):
