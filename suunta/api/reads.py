@@ -15,12 +15,13 @@ from ninja.errors import HttpError
 from suunta import policies
 from suunta.agreements import access
 from suunta.agreements.models import Checkpoint, DirectorAgreement, GoalArea, GoalPlan, Metric, PlanVersion
+from suunta.documents.content import public_objectives
 from suunta.followup.models import Assessment, FollowUp, FollowUpStatus
 from suunta.governance.models import Handling
 from suunta.lib.publicity import Publicity
 from suunta.measures.models import MetricValue
 from suunta.organizations.models import Organization
-from suunta.strategy.models import BudgetIndicator
+from suunta.strategy.models import BudgetIndicator, Objective
 
 FOUR_PLACES = Decimal("0.0001")  # as stored (DecimalField with 4 decimal places)
 
@@ -174,7 +175,7 @@ def _public(items) -> list:
 def version_out(user, plan: GoalPlan, version: PlanVersion) -> dict:
     goals = GoalArea.objects.filter(version=version).prefetch_related(
         Prefetch("metrics", queryset=Metric.objects.order_by("order", "id")),
-        "objectives",
+        Prefetch("objectives", queryset=Objective.objects.select_related("strategy")),
         "budget_targets",
     )
     checkpoints = list(Checkpoint.objects.filter(version=version))
@@ -195,7 +196,8 @@ def version_out(user, plan: GoalPlan, version: PlanVersion) -> dict:
                 "metrics": [metric_out(m) for m in goal.metrics.all()],
                 "objectives": [
                     {"id": o.pk, "number": o.number, "title": o.display_title}
-                    for o in _public(goal.objectives.all())
+                    # As the annex shows them: public objectives of public strategies.
+                    for o in public_objectives(goal)
                 ],
                 "budget_targets": [
                     {"id": t.pk, "year": t.year, "title": t.display_title}

@@ -454,7 +454,7 @@ def _objective_order(objective) -> tuple:
     return (strategy.term_start, strategy.version, strategy.pk, objective.order, objective.pk)
 
 
-def _public_objectives(goal) -> list:
+def public_objectives(goal) -> list:
     """The public objectives of public strategies the goal links to (prefetched with the
     goal: no query), in the strategy's order."""
     return sorted(
@@ -474,9 +474,7 @@ def _objective_name(objective) -> str:
 
 
 def _objectives_in_annex(goal) -> list[str]:
-    return [
-        _("Strategy: %(objective)s") % {"objective": _objective_name(o)} for o in _public_objectives(goal)
-    ]
+    return [_("Strategy: %(objective)s") % {"objective": _objective_name(o)} for o in public_objectives(goal)]
 
 
 def _served(goals, links) -> list[tuple]:
@@ -532,7 +530,7 @@ def _objectives_section(goals) -> dict | None:
     """Each strategy objective the public goals serve (number, title, the strategy's title
     and version) with its goals. Where every objective is of one strategy version (the
     usual case) the strategy is named once, above them."""
-    objectives = sorted(_served(goals, _public_objectives), key=lambda pair: _objective_order(pair[0]))
+    objectives = sorted(_served(goals, public_objectives), key=lambda pair: _objective_order(pair[0]))
     if not objectives:
         return None
     strategies = {objective.strategy.pk for objective, _goals in objectives}

@@ -1,7 +1,13 @@
+import json
+
 import pytest
 from django.utils import translation
 
 from suunta.agreements.models import Metric
+from suunta.lib.publicity import Publicity
+from suunta.strategy.models import Objective, Strategy
+
+from .test_writes import free_metrics
 
 
 def test_a_service_token_reads_its_organizations_plans(demo, api_service):
@@ -83,3 +89,37 @@ def test_self_assessments_and_views_only_where_the_pages_show_them(demo, api_ser
     assert {"self", "view", "agreed"} <= _kinds(api_personal("valmistelija"), demo.plan)
     assert _kinds(api_service(demo.org), demo.plan) == {"agreed"}
     assert _kinds(api_personal("hallitus"), demo.plan) == {"agreed"}
+
+
+def test_a_goals_objectives_are_the_ones_the_annex_shows(demo, api_service):
+    """Public objectives of a public strategy; none of a strategy made restricted, as in
+    the annex (documents.content.public_objectives)."""
+    client = api_service(demo.org)
+    version = demo.plan.versions.get(status="approved")
+    url = f"/api/v1/plans/{demo.plan.pk}/versions/{version.number}"
+
+    def objectives():
+        response = client.get(url)
+        assert response.status_code == 200, response.content[:300]
+        return {o["id"] for goal in response.json()["goals"] for o in goal["objectives"]}
+
+    linked = set(Objective.objects.filter(goal_areas__version=version).values_list("pk", flat=True))
+    assert linked and objectives() == linked
+    Strategy.objects.filter(objectives__in=linked).update(publicity=Publicity.RESTRICTED)
+    assert objectives() == set()
+
+
+def test_a_nul_character_is_a_bad_request_not_a_server_error(demo, api_service, api_personal):
+    """schemathesis found `?organization=%00` a 500 on PostgreSQL (no text column takes
+    a NUL): a 400 problem now, in the query as in a JSON body."""
+    response = api_service(demo.org).get("/api/v1/agreements", {"organization": "esimerkki\x00kunta"})
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    plan = demo.current
+    metric = free_metrics(plan)[0]
+    writer = api_personal("valmistelija", "read", "write:values")
+    body = json.dumps({"measured_on": "2026-10-31", "value": "5", "comment": "a\x00b"})
+    response = writer.post(f"/api/v1/plans/{plan.pk}/metrics/{metric.pk}/values", body)
+    assert response.status_code == 400
+    # The same value without the NUL is taken (the 400 was the NUL's).
+    body = json.dumps({"measured_on": "2026-10-31", "value": "5", "comment": "ab"})
+    assert writer.post(f"/api/v1/plans/{plan.pk}/metrics/{metric.pk}/values", body).status_code in (200, 201)
