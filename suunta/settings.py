@@ -390,7 +390,20 @@ WORKER_STALE_SECONDS = int(os.environ.get("SUUNTA_WORKER_STALE_SECONDS", 300))
 # Sessions are in the database (Django's default engine); so is the cache, for anything
 # that uses one (nothing in Suunta does yet): every app server sees the same. Its table
 # is made by a migration (suunta/site/migrations). Locks are the database's own.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "suunta_cache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "suunta_cache"},
+    # Rendered pages (suunta/site/pagecache.py), in each process's memory: an entry's key
+    # holds the data generations read from the database on every request, so a process
+    # never serves a page another server's write has made stale. About 20-50 kB a page.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "suunta-pages",
+        "TIMEOUT": 60 * 60 * 8,
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SUUNTA_PAGE_CACHE_ENTRIES", "2000"))},
+    },
+}
+# Serve the pages people open most from the page cache while nothing they show changed.
+PAGE_CACHE = env_bool("SUUNTA_PAGE_CACHE", True)
 
 # --- Health and metrics (suunta/site/health.py, docs/deployment.md) ----------------------
 # /metrics answers only these client addresses (REMOTE_ADDR; networks allowed, e.g.

@@ -287,7 +287,15 @@ def _two_servers_share_everything(served):
         assert all(page.count(comment) == 1 for comment in comments), url
 
     # A file uploaded through B is downloaded through A: the same evidence directory.
+    # Before it, A serves the follow-up page from its page cache; right after, A shows
+    # the file: B's write changed the data generation both servers read.
     followup_plan, checkpoint, goal = _open_followup(served)
+    followup_page = f"/plans/{followup_plan}/followup/{checkpoint}/"
+    on_a = through(executive, served, first_url)
+    before = [on_a.get(followup_page) for _ in range(8)]
+    assert [r.status for r in before] == [200] * 8
+    assert "hit" in [r.headers.get("X-Page-Cache") for r in before], "A's workers serve the page again"
+    assert "kahden-palvelimen-liite.pdf" not in before[-1].text
     pdf = b"%PDF-1.4\n% Suunta two servers\n%%EOF\n"
     status, _ = post_file(
         through(executive, served, second_url),
@@ -302,6 +310,10 @@ def _two_servers_share_everything(served):
         "SELECT id FROM evidence_evidence WHERE original_name = %s", ["kahden-palvelimen-liite.pdf"]
     )
     download = executive.get(f"/evidence/{evidence_id}/")
+    after = [on_a.get(followup_page) for _ in range(4)]  # both of A's workers
+    assert all("kahden-palvelimen-liite.pdf" in r.text for r in after), [
+        (r.headers.get("X-Page-Cache"), r.status, r.text.count("kahden")) for r in after
+    ]
     assert download.status == 200 and download.text.encode() == pdf
 
     # Both servers appended to the same chains: they still verify.

@@ -21,6 +21,7 @@ from suunta.evidence import uploads
 from suunta.governance.models import Handling
 from suunta.lib import once
 from suunta.lib.forms import apply_validation_error
+from suunta.lib.pagecache import cached_page
 from suunta.organizations import people
 
 from . import access, integrity, pages, services
@@ -277,6 +278,7 @@ def plan_next_period(request, pk: int):
 
 
 @require_GET
+@cached_page
 def plan_detail(request, pk: int):
     plan = access.plan(request.user, pk)
     version = None

@@ -2,6 +2,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from suunta import policies
+from suunta.lib.pagecache import cached_page
 from suunta.organizations.models import Organization
 
 from . import pages
@@ -9,6 +10,7 @@ from .forms import AuditFilterForm
 
 
 @require_GET
+@cached_page(audit=True)
 def audit_log(request, slug: str):
     """The organization's audit trail, newest first, for its auditors and admins."""
     organization = policies.get_scoped_or_404(

@@ -9,11 +9,12 @@ from suunta import policies
 from suunta.agreements.models import GoalArea, GoalPlan
 from suunta.followup.models import Assessment, AssessmentKind, FollowUp
 from suunta.lib.clock import today
+from suunta.lib.pagecache import on_every_view
 from suunta.organizations import people
 
 from . import services
 from .forms import CloseMemoForm, DevelopmentItemForm, SectionForm, ShareItemsForm
-from .models import SectionKind, Survey
+from .models import Discussion, SectionKind, Survey
 
 
 def _plan_goals(discussion, plans) -> tuple[dict, dict]:
@@ -151,12 +152,18 @@ def discussion_page(user, discussion, **given) -> dict:
     }
 
 
-def log_reads(user, discussion, context) -> None:
-    """Write to the use log what of restricted texts the page (or fragment) showed."""
-    services.log_restricted_read(
-        user,
-        discussion,
+def log_reads(request, discussion, context) -> None:
+    """Write to the use log what of restricted texts the page (or fragment) showed, and
+    again each time the page cache serves the same page (pagecache.on_every_view)."""
+    shown = services.restricted_ids(
         sections=[s for s in context.get("sections", ()) if s.is_restricted and s.visible and s.text],
         items=context.get("items", ()),
         answers=context.get("answers", ()),
     )
+    if shown:
+        on_every_view(request, log_read_ids, discussion.pk, shown)
+
+
+def log_read_ids(request, discussion_id: int, shown: dict) -> None:
+    discussion = Discussion.objects.select_related("agreement").get(pk=discussion_id)
+    services.log_restricted_ids(request.user, discussion, shown)

@@ -535,12 +535,22 @@ def log_restricted_read(user, discussion, *, sections=(), items=(), answers=()) 
     restricted texts of a discussion, and when. Ids only, never the texts. The one write
     a reading page makes, on purpose: the executive can see who has read his or her
     notes (restricted_use)."""
+    log_restricted_ids(user, discussion, restricted_ids(sections=sections, items=items, answers=answers))
+
+
+def restricted_ids(*, sections=(), items=(), answers=()) -> dict:
+    """The ids of the restricted texts shown, by kind; empty when none was."""
     ids = {
         "sections": sorted(s.pk for s in sections),
         "items": sorted(i.id for i in items),
         "answers": sorted(a.pk for a in answers),
     }
-    if not any(ids.values()):
+    return ids if any(ids.values()) else {}
+
+
+def log_restricted_ids(user, discussion, ids: dict) -> None:
+    """log_restricted_read with the ids already taken (restricted_ids)."""
+    if not ids:
         return
     audit.record(
         READ_RESTRICTED_ACTION,

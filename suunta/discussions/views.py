@@ -21,6 +21,7 @@ from suunta.audit import services as audit
 from suunta.lib import once
 from suunta.lib.clock import today
 from suunta.lib.forms import apply_validation_error
+from suunta.lib.pagecache import cached_page
 from suunta.organizations import people
 
 from . import calendar, forms, pages, services
@@ -167,11 +168,12 @@ def _context(request, discussion, **given) -> dict:
 
 def _page(request, discussion, context):
     """The whole discussion page; what it showed of restricted texts goes to the use log."""
-    pages.log_reads(request.user, discussion, context)
+    pages.log_reads(request, discussion, context)
     return render(request, "discussions/discussion_detail.html", context)
 
 
 @require_GET
+@cached_page
 def discussion_detail(request, pk: int):
     discussion = get_discussion(request, pk)
     return _page(request, discussion, _context(request, discussion))
@@ -188,7 +190,7 @@ def section_fragment(request, pk: int, section_id: int):
     if not request.htmx:
         return _page(request, discussion, context)
     context["section"] = next(s for s in context["sections"] if s.pk == section.pk)
-    pages.log_reads(request.user, discussion, {"sections": [context["section"]]})
+    pages.log_reads(request, discussion, {"sections": [context["section"]]})
     return render(request, "discussions/discussion_detail.html#section", context)
 
 

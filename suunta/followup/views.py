@@ -12,6 +12,7 @@ from suunta import policies
 from suunta.agreements import access
 from suunta.agreements.models import GoalArea, GoalPlan
 from suunta.lib.forms import apply_validation_error
+from suunta.lib.pagecache import cached_page
 from suunta.organizations.models import Body, BodyKind, Organization
 
 from . import pages, pay, performance, services
@@ -33,6 +34,7 @@ def render_page(request, plan, checkpoint, **forms):
 
 
 @require_GET
+@cached_page
 def followup(request, pk: int, checkpoint_id: int):
     plan, checkpoint = _context(request, pk, checkpoint_id)
     return render_page(request, plan, checkpoint)
@@ -168,6 +170,7 @@ def rating_styles(request):
 
 
 @require_GET
+@cached_page
 def dashboard(request, slug: str):
     """The organization's follow-up dashboard: everyone's next actions and the goals ×
     checkpoints matrix of each plan in force (this year's and later ones, and earlier ones

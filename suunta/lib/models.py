@@ -38,3 +38,15 @@ class SubmissionKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} {self.key}"
+
+
+class DataGeneration(models.Model):
+    """An app's data generation: a random token replaced in the same transaction as any
+    committed write to the app's tables (suunta.lib.generations). The page cache keys a
+    page by the tokens of the apps it read."""
+
+    app = models.CharField(max_length=100, primary_key=True)
+    token = models.BigIntegerField()
+
+    def __str__(self):
+        return f"{self.app}: {self.token}"

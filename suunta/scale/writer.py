@@ -41,6 +41,7 @@ from suunta.discussions.models import (
 from suunta.documents.models import DocumentTexts, VersionTexts
 from suunta.followup.models import Assessment, FollowUp, MetricNote, Rating, SkippedStep
 from suunta.governance.models import Handling, WorkflowStep
+from suunta.lib import generations
 from suunta.measures.models import MetricValue
 from suunta.organizations.models import Body, Invitation, Membership, Organization, Position
 
@@ -193,6 +194,7 @@ class Writer:
                             copy.write_row(table.as_tuple(row))
                             count += 1
                 self.written[model] += count
+                generations.wrote(self.connection, model._meta.app_label)
                 self.rows[model] = []
         self.pending = 0
 

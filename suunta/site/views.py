@@ -5,12 +5,14 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET
 
 from suunta import policies
+from suunta.lib.pagecache import cached_page
 from suunta.organizations.models import Organization
 
 from . import pages
 
 
 @require_GET
+@cached_page
 def home(request):
     """What the user can see: the current plans by organization, each with its status and
     handlings, and what is due."""

@@ -5,11 +5,13 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from suunta.agreements.models import PlanVersion
+from suunta.lib import pagecache
 
 from ..conftest import client_for
 from ..factories import (
@@ -56,6 +58,9 @@ def build_plan(
 
 
 def count_queries(client, url: str, **extra) -> tuple[int, list[str]]:
+    """The queries of making the page: not of serving it again from the page cache
+    (tests/site/test_pagecache.py counts those)."""
+    caches[pagecache.CACHE].clear()
     with CaptureQueriesContext(connection) as context:
         response = client.get(url, **extra)
     assert response.status_code == 200, (url, response.status_code)

@@ -1,0 +1,209 @@
+"""Data generations: a token per app that changes whenever a committed write touches one
+of the app's tables. The page cache (pagecache.py) keys a rendered page by the tokens of
+the apps the page read, so an entry can never outlive the data it was made from, on any
+app server: every server reads the tokens from the shared database.
+
+How a write is seen: a wrapper on every database connection (`connection.execute_wrappers`)
+matches INSERT, UPDATE, DELETE, TRUNCATE and COPY statements and notes the table's app.
+Just before the transaction commits, the noted apps get new random tokens, in the same
+transaction (an upsert of one row per app), so the new data and the new token become
+visible at once. The upsert comes last in the transaction, so the row locks it takes
+are held only while committing: two writing transactions cannot deadlock on it. A write
+in autocommit mode (no `atomic`) is its own transaction, and the tokens follow it in
+another: a reader in between may see the new data under the old token for that moment.
+
+Inside a test case's transaction (Django's TestCase never commits) the tokens change at
+once, in the same transaction, so the whole test suite runs with the page cache on.
+
+Tables written all the time by machinery no cached page reads (sessions, their
+last-seen records, the database cache, the tasks queue, the worker's heartbeat, lockout
+attempts), and a user's last-login time, change no token: a page that reads one of them is never cached (pagecache.py).
+Tokens are random, not counters, so a flushed table (tests) never repeats an old value.
+"""
+
+import re
+import secrets
+import threading
+from functools import partial
+
+from django.apps import apps
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate, pre_migrate
+
+TABLE = "suunta_lib_datageneration"
+
+_WRITE = re.compile(
+    r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|COPY|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)"?',
+    re.IGNORECASE,
+)
+# A sign-in's "last login" time, which no cached page shows (django.contrib.auth's
+# update_last_login): signing in must not empty every cache.
+_SIGN_IN = re.compile(r'^UPDATE "\w+" SET "last_login" = %s WHERE "\w+"\."id" = %s$')
+_READ = re.compile(r'\b(?:FROM|JOIN)\s+"(\w+)"', re.IGNORECASE)
+
+# Apps whose tables change no token; a page reading them is not cached.
+_UNTRACKED_APPS = {"sessions", "axes", "django_tasks_db", "django_tasks_database"}
+_UNTRACKED_MODELS = {"suunta_site.workerbeat", "suunta_lib.datageneration", "security.usersession"}
+
+_apps_of_tables: dict[str, str] | None = None
+_untracked: set[str] = set()
+_migrating = threading.Event()
+
+
+def _tables() -> dict[str, str]:
+    """db_table → app label, for every model and auto-created m2m table (built once)."""
+    global _apps_of_tables
+    if _apps_of_tables is None:
+        found = {}
+        for model in apps.get_models(include_auto_created=True):
+            label = model._meta.label_lower
+            if model._meta.app_label in _UNTRACKED_APPS or label in _UNTRACKED_MODELS:
+                _untracked.add(model._meta.db_table)
+            else:
+                found[model._meta.db_table] = model._meta.app_label
+        for cache in settings.CACHES.values():
+            if cache["BACKEND"].endswith("db.DatabaseCache"):
+                _untracked.add(cache["LOCATION"])
+        _apps_of_tables = found
+    return _apps_of_tables
+
+
+def app_of(table: str) -> str | None:
+    """The app whose token a write to the table changes; None for an untracked table.
+    A table no model knows (raw SQL) counts as the app "other"."""
+    tables = _tables()
+    if table in _untracked:
+        return None
+    return tables.get(table, "other")
+
+
+def apps_read(sql: str) -> tuple[set[str], bool]:
+    """The apps whose tables a SELECT reads, and whether it read an untracked table."""
+    tables = _tables()
+    found, untracked = set(), False
+    for table in _READ.findall(sql):
+        if table in _untracked:
+            untracked = True
+        else:
+            found.add(tables.get(table, "other"))
+    return found, untracked
+
+
+# --- Per connection ---------------------------------------------------------------------------
+
+
+class _State:
+    """What one connection has written and (while a page renders) read."""
+
+    def __init__(self):
+        self.pending: set[str] = set()  # apps written in the open transaction
+        self.writes = 0  # statements that wrote a tracked table, ever
+        self.reading: set[str] | None = None  # apps read, while a page is being made
+        self.read_untracked = False
+
+
+def state(connection) -> _State:
+    found = getattr(connection, "_suunta_generations", None)
+    if found is None:
+        found = connection._suunta_generations = _State()
+    return found
+
+
+def _track(connection, execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if not isinstance(sql, str):  # psycopg's composed SQL (suunta/scale)
+        sql = sql.as_string(connection.connection)
+    current = state(connection)
+    match = _WRITE.match(sql)
+    if match:
+        if sql.lstrip()[:8].upper() == "TRUNCATE":
+            wrote(connection, *_tables().values(), "other")
+        elif (app := app_of(match.group(1))) is not None and not _SIGN_IN.match(sql):
+            wrote(connection, app)
+    elif current.reading is not None:
+        read, untracked = apps_read(sql)
+        current.reading |= read
+        current.read_untracked |= untracked
+    return result
+
+
+def wrote(connection, *apps: str) -> None:
+    """Note a write to the apps' tables that no statement of the connection's shows (a
+    COPY through the driver, suunta/scale)."""
+    if _migrating.is_set():
+        return
+    current = state(connection)
+    current.writes += 1
+    current.pending.update(apps)
+    _after_write(connection, current)
+
+
+def _after_write(connection, current: _State) -> None:
+    if not connection.in_atomic_block:
+        _bump(connection, current)  # autocommit: the write is already committed
+    elif getattr(connection.atomic_blocks[0], "_from_testcase", False):
+        _bump(connection, current)  # a test case's transaction never commits
+
+
+def _bump(connection, current: _State) -> None:
+    written, current.pending = sorted(current.pending), set()
+    if not written:
+        return
+    values = ", ".join(["(%s, %s)"] * len(written))
+    params = []
+    for app in written:
+        params += [app, secrets.randbits(62)]
+    sql = f"INSERT INTO {TABLE} (app, token) VALUES {values} ON CONFLICT (app) DO UPDATE SET token = excluded.token"  # noqa: S608 (TABLE is ours)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _commit(connection, commit):
+    current = state(connection)
+    if current.pending:
+        _bump(connection, current)
+    commit()
+
+
+def _rollback(connection, rollback):
+    state(connection).pending = set()
+    rollback()
+
+
+def _install(sender, connection, **kwargs):
+    if connection.alias != DEFAULT_DB_ALIAS:
+        return
+    state(connection).pending = set()
+    if getattr(connection, "_suunta_generations_installed", False):
+        return
+    connection._suunta_generations_installed = True
+    # First, not last: the connection may be opened inside another wrapper's
+    # `with connection.execute_wrapper(…)` (metrics.QueryCountMiddleware), whose exit
+    # pops the list's last item.
+    connection.execute_wrappers.insert(0, partial(_track, connection))
+    connection._commit = partial(_commit, connection, connection._commit)
+    connection._rollback = partial(_rollback, connection, connection._rollback)
+
+
+def _migration_started(sender, **kwargs):
+    _migrating.set()
+
+
+def _migration_ended(sender, **kwargs):
+    _migrating.clear()
+
+
+def connect() -> None:
+    """Called once from the site app's ready()."""
+    connection_created.connect(_install, dispatch_uid="suunta.generations")
+    pre_migrate.connect(_migration_started, dispatch_uid="suunta.generations.pre")
+    post_migrate.connect(_migration_ended, dispatch_uid="suunta.generations.post")
+
+
+def tokens() -> dict[str, int]:
+    """Every app's current token (one query)."""
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(f"SELECT app, token FROM {TABLE}")  # noqa: S608 (TABLE is ours)
+        return dict(cursor.fetchall())
