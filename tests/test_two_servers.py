@@ -43,6 +43,7 @@ def production_env() -> dict:
         "SECURE_COOKIES": "0",
         "SUUNTA_LOG_FORMAT": "json",
         "SUUNTA_WORKERS": "2",
+        "SUUNTA_PAGE_CACHE": "1",
     }
 
 

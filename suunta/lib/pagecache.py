@@ -7,12 +7,12 @@ A page is stored under a key made of everything that decides what it shows:
   chosen settings) and the CSRF secret the page's forms carry. An entry is never served
   to another session, so it never carries a text someone else may read and this viewer
   may not;
-- the request: the view, the path with its query, the host, the language, htmx or not;
+- the request: the view, the path with its query, the host, the language;
 - the day (clock.today()): what is due, open or late changes with the date;
 - the data: the generation token (generations.py) of every app, which a committed
   write to any of its tables replaces at once. Every app's, not only those of the
   tables the page read: what a page shows can depend on a query it did not make (a
-  prefetch of nothing makes no query; tests/test_two_servers.py found that one). The
+  prefetch over no rows makes none), so a narrower key would need proof per page. The
   one exception is the audit log, written on every sign-in and every showing of a
   restricted text: only a view declared with `audit=True` has the audit token in its
   key, and a page of any other view that read an audit table is not stored.
@@ -23,6 +23,11 @@ anything but 200 HTML, set a cookie, or showed a message is not stored; a reques
 a message waiting, or from htmx, is not served from the cache. A write the page must
 make on every view (the use log of restricted texts) is registered with
 `on_every_view` and repeated on each hit.
+
+Authorization: a hit is the answer the view gave, after its policy checks, to the same
+session on the same data on the same day, so the decision is the policy's (policies.py
+reads only the database, the user and the date). A refusal (403) or a 404 is never
+stored; the view decides those again each time.
 
 The entries live in the `pages` cache (settings.CACHES; each process's own memory by
 default). The key includes the tokens read from the shared database on each request,
@@ -186,5 +191,5 @@ def _replay(request, entry: dict) -> HttpResponse:
 @receiver(setting_changed)
 def _forget_on_setting_change(sender, setting, **kwargs):
     # Settings never change in a running server; tests change them and expect to see it.
-    if setting != "PAGE_CACHE":
+    if setting != "PAGE_CACHE" and CACHE in settings.CACHES:
         caches[CACHE].clear()

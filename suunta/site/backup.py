@@ -51,8 +51,9 @@ POSTGRES_DUMP = "database.dump"
 SQLITE_COPY = "db.sqlite3"
 EVIDENCE_DIR = "evidence"
 CHUNK = 1024 * 1024
-# Tables `migrate` fills on an empty database: rows there do not make a target non-empty.
-MIGRATE_TABLES = {"django_migrations", "django_content_type", "auth_permission"}
+# Tables `migrate` fills on an empty database: rows there do not make a target non-empty
+# (the data generations: the content types and permissions it writes, suunta.lib.generations).
+MIGRATE_TABLES = {"django_migrations", "django_content_type", "auth_permission", "suunta_lib_datageneration"}
 EVIDENCE_NAMES_SQL = (
     "SELECT stored_name FROM evidence_evidence WHERE stored_name <> '' "
     "UNION SELECT signed_file FROM agreements_directoragreement WHERE signed_file <> ''"

@@ -39,7 +39,8 @@ HIT = pagecache.HIT_HEADER
 
 
 @pytest.fixture(autouse=True)
-def empty_page_cache():
+def empty_page_cache(settings):
+    settings.PAGE_CACHE = True
     caches[pagecache.CACHE].clear()
 
 
