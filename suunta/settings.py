@@ -392,20 +392,20 @@ WORKER_STALE_SECONDS = int(os.environ.get("SUUNTA_WORKER_STALE_SECONDS", 300))
 # is made by a migration (suunta/site/migrations). Locks are the database's own.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "suunta_cache"},
-    # Rendered pages (suunta/site/pagecache.py), in each process's memory: an entry's key
+    # Rendered pages (suunta/lib/pagecache.py), in each process's memory: an entry's key
     # holds the data generations read from the database on every request, so a process
-    # never serves a page another server's write has made stale. About 20-50 kB a page.
+    # never serves a page another server's write has made stale. About 20-50 kB a page:
+    # 1 000 pages are some 20-50 MB a process.
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "suunta-pages",
         "TIMEOUT": 60 * 60 * 8,
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SUUNTA_PAGE_CACHE_ENTRIES", "2000"))},
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SUUNTA_PAGE_CACHE_ENTRIES", "1000"))},
     },
 }
-# Serve the pages people open most from the page cache while nothing they show changed.
-# Off unless turned on: with it on, concurrent tabs of one session lose a "saved" message
-# (tests/test_races.py), not yet understood (docs/performance.md, issue 23).
-PAGE_CACHE = env_bool("SUUNTA_PAGE_CACHE", False)
+# Serve the pages people open most from the page cache while nothing they show changed
+# (SUUNTA_PAGE_CACHE=0 turns it off, for a comparison or a fault hunt).
+PAGE_CACHE = env_bool("SUUNTA_PAGE_CACHE", True)
 
 # --- Health and metrics (suunta/site/health.py, docs/deployment.md) ----------------------
 # /metrics answers only these client addresses (REMOTE_ADDR; networks allowed, e.g.

@@ -46,6 +46,7 @@ user; a key sent to another form than the one it was first used on is a bad requ
 (400). Keys older than a day are removed as the user sends new ones.
 """
 
+import contextvars
 import datetime
 import re
 import secrets
@@ -66,9 +67,30 @@ KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 KEEP = datetime.timedelta(days=1)
 
 
+# The keys made while a page is rendered for the page cache (pagecache.py), which puts
+# fresh ones in each copy it serves: two tabs showing one stored page must not share a
+# key, or the second tab's submission would be taken for the first's.
+_made: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("once_keys_made", default=None)
+
+
 def new_key() -> str:
     """A fresh key for a form being rendered (nothing is stored until it is sent)."""
-    return secrets.token_urlsafe(24)
+    key = secrets.token_urlsafe(24)
+    made = _made.get()
+    if made is not None:
+        made.append(key)
+    return key
+
+
+@contextmanager
+def keys_made() -> Iterator[list[str]]:
+    """The keys new_key() makes inside the block, in a list filled as they are made."""
+    made: list[str] = []
+    token = _made.set(made)
+    try:
+        yield made
+    finally:
+        _made.reset(token)
 
 
 class Submission:

@@ -17,6 +17,10 @@ A page is stored under a key made of everything that decides what it shows:
   restricted text: only a view declared with `audit=True` has the audit token in its
   key, and a page of any other view that read an audit table is not stored.
 
+What must differ in every copy is made fresh in each one served: the one-time keys of
+its forms (once.py), so that two tabs showing one stored page send two submissions, not
+one sent twice.
+
 Nothing else is trusted to stay the same: a page that wrote anything while rendering,
 read a table whose writes change no token (sessions, the database cache …), answered
 anything but 200 HTML, set a cookie, or showed a message is not stored; a request with
@@ -47,7 +51,7 @@ from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import translation
 
-from . import clock, generations
+from . import clock, generations, once
 
 CACHE = "pages"
 HIT_HEADER = "X-Page-Cache"
@@ -55,6 +59,8 @@ HIT_HEADER = "X-Page-Cache"
 # Session entries that change without changing any page: the last-seen time.
 _SESSION_NOISE = ("security.record",)
 AUDIT_APP = "audit"
+# Stands for a one-time key in a stored page; NUL never occurs in a rendered page.
+_KEY_SLOT = b"\x00once-key\x00"
 
 
 def enabled() -> bool:
@@ -77,9 +83,9 @@ def cached_page(view=None, *, audit: bool = False):
         entry = cache.get(key)
         if entry is not None:
             return _replay(request, entry)
-        response, reads = _render(request, view, args, kwargs)
+        response, reads, keys = _render(request, view, args, kwargs)
         if reads is not None and (audit or AUDIT_APP not in reads) and _storable(request, response):
-            cache.set(key, _entry(request, response))
+            cache.set(key, _entry(request, response, keys))
         return response
 
     return serve
@@ -141,35 +147,40 @@ def _key(request, name: str, audit: bool) -> str:
 
 
 def _render(request, view, args, kwargs):
-    """The view's response, and the apps its queries read (None: it must not be
-    stored, whatever it read)."""
+    """The view's response, the apps its queries read (None: it must not be stored,
+    whatever it read) and the one-time keys it made."""
     current = generations.state(connection)
     writes = current.writes
     current.reading, current.read_untracked = set(), False
     try:
-        response = view(request, *args, **kwargs)
+        with once.keys_made() as keys:
+            response = view(request, *args, **kwargs)
     finally:
         reads, untracked = current.reading, current.read_untracked
         current.reading = None
     wrote = current.writes - writes - getattr(request, "_pagecache_excused", 0)
     if untracked or wrote:
-        return response, None
-    return response, frozenset(reads)
+        return response, None, keys
+    return response, frozenset(reads), keys
 
 
 def _storable(request, response) -> bool:
     return (
         response.status_code == 200
         and not response.streaming
+        and getattr(response, "is_rendered", True)
         and not response.cookies
         and response.get("Content-Type", "").startswith("text/html")
         and not _messages_waiting(request)
     )
 
 
-def _entry(request, response) -> dict:
+def _entry(request, response, keys: list[str]) -> dict:
+    content = response.content
+    for key in keys:  # ASCII (once.new_key), the same bytes in any charset a page has
+        content = content.replace(key.encode(), _KEY_SLOT)
     return {
-        "content": response.content,
+        "content": content,
         "headers": dict(response.headers),
         "repeats": getattr(request, "_pagecache_repeats", []),
     }
@@ -181,7 +192,9 @@ def _replay(request, entry: dict) -> HttpResponse:
         for part in qualname.split("."):
             function = getattr(function, part)
         function(request, *args)
-    response = HttpResponse(entry["content"])
+    pieces = entry["content"].split(_KEY_SLOT)
+    content = b"".join(piece + once.new_key().encode() for piece in pieces[:-1]) + pieces[-1]
+    response = HttpResponse(content)
     for header, value in entry["headers"].items():
         response.headers[header] = value
     response.headers[HIT_HEADER] = "hit"  # for the operator's logs and the tests

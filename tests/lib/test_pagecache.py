@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from suunta.agreements.models import GoalArea, GoalPlan
 from suunta.audit.models import AuditEvent
+from suunta.discussions.models import DevelopmentItem
 from suunta.followup.models import FollowUp, FollowUpStatus
 from suunta.lib import clock, generations, pagecache
 from suunta.organizations.models import Organization
@@ -29,11 +30,16 @@ from ..discussions.common import (
     EXECUTIVE,
     MAYOR,
     PREPARER,
+    create_discussion,
     demo_discussion_of,
     detail_url,
+    item_new_url,
     page_text,
 )
+from ..dom import parse
 from ..factories import MembershipFactory, OrganizationFactory, PlanFactory
+from ..helpers import fi
+from .test_once import ALREADY_SENT, keys_in, messages_on
 
 HIT = pagecache.HIT_HEADER
 
@@ -62,6 +68,13 @@ def until_served_from_cache(client: Client, url: str):
     return shown
 
 
+def without_keys(response) -> str:
+    content = response.content.decode()
+    for key in keys_in(response):
+        content = content.replace(key, "")
+    return content
+
+
 def demo_pages(demo) -> list[tuple[str, str]]:
     checkpoint = demo.plan.versions.get(status="approved").checkpoints.order_by("order").first()
     return [
@@ -79,12 +92,52 @@ def test_a_page_opened_again_is_the_same_page_in_three_queries(demo):
         client = demo.client(username)
         shown = until_served_from_cache(client, url)
         (made, made_queries), (cached, cached_queries) = shown[1], shown[2]
-        assert cached.content == made.content, url
+        assert without_keys(cached) == without_keys(made), url
+        # A stored page's one-time keys are made anew in each copy served.
+        assert len(keys_in(cached)) == len(keys_in(made)), url
+        assert not set(keys_in(cached)) & set(keys_in(made)), url
         assert made.headers.get(HIT) is None
         # The session, the user and the data generations; the page itself reads nothing.
         assert len(cached_queries) == 3, (url, cached_queries)
         assert "suunta_lib_datageneration" in cached_queries[-1]
         assert len(made_queries) > 3
+
+
+def test_two_tabs_of_one_stored_page_send_two_submissions(demo):
+    """The mayor opens an open discussion in two tabs, both from the cache, and adds a
+    development item in each: two items, and neither is taken for the other sent
+    twice (each copy has one-time keys of its own)."""
+    discussion = create_discussion(demo)
+    client = demo.client(MAYOR)
+    url = detail_url(discussion)
+    until_served_from_cache(client, url)
+    tabs = [get(client, url)[0] for _ in range(2)]
+    assert [tab.headers.get(HIT) for tab in tabs] == ["hit", "hit"]
+    item_keys = [keys_in(tab) for tab in tabs]
+    assert item_keys[0] and item_keys[1] and not set(item_keys[0]) & set(item_keys[1])
+    needs = ["Ensimmäisen välilehden tarve", "Toisen välilehden tarve"]
+    for tab, need in zip(tabs, needs, strict=True):
+        data = {
+            "once_key": item_form_key(tab, discussion),
+            "item-need": need,
+            "item-action": "Koulutus",
+            "item-responsible": "Pormestari",
+            "item-status": "open",
+        }
+        answer = client.post(item_new_url(discussion), data)
+        assert answer.status_code == 302, answer.content.decode()[:2000]
+        assert fi(ALREADY_SENT) not in messages_on(client.get(answer["Location"]))
+    assert (
+        sorted(DevelopmentItem.objects.filter(raised_in=discussion).values_list("need", flat=True)) == needs
+    )
+
+
+def item_form_key(response, discussion) -> str:
+    """The one-time key of the page's form that adds a development item."""
+    action = item_new_url(discussion)
+    (form,) = parse(response.content).find_all(lambda e: e.tag == "form" and e.attrs.get("action") == action)
+    (key,) = form.find_all(lambda e: e.tag == "input" and e.attrs.get("name") == "once_key")
+    return key.attrs["value"]
 
 
 def test_a_change_shows_at_once(demo):
