@@ -29,6 +29,7 @@ after another, each with `wrk -t2 -c20 --latency` (20 connections) for --warmup 
 | the dashboard | valmistelija |
 | the 2025 plan's first follow-up (agreed) | kansliapaallikko |
 | the spring 2025 goal and development discussion | kansliapaallikko |
+| the same discussion, for a reader shown no restricted text (no use-log event) | valmistelija |
 | the audit log (first page) | tarkastaja |
 
 For each: requests per second, p50 and p99 latency, and both ratios to the bare view
@@ -42,7 +43,12 @@ Every answer's status is counted (a wrk Lua script), and each page is fetched on
 before its load: anything but 200 (a redirect to the login page means the session
 cookie was wrong) fails that page. Exit code 1 when a page answered anything but 200,
 a request got no answer (socket errors) or wrk failed, or the server logged an error;
-2 when the setup failed. Not part of `make test`. Figures: docs/performance.md. Linux.
+2 when the setup failed. Not part of `make test`.
+
+Each page is loaded again and again by one session while nothing changes, so with the
+page cache on (the default, as in production) all but the first showings come from it
+(suunta/lib/pagecache.py); `--page-cache off` renders every showing, what a first
+showing after a change costs. Figures: docs/performance.md. Linux.
 """
 
 from __future__ import annotations
@@ -509,6 +515,12 @@ def pages_to_load(suunta: str, paths: dict, cookies: dict[str, str]) -> list[Pag
             f"{suunta}/discussions/{paths['discussion']}/",
             executive,
         ),
+        Page(
+            "discussion page, no restricted texts",
+            PREPARER,
+            f"{suunta}/discussions/{paths['discussion']}/",
+            preparer,
+        ),
         Page("audit log", AUDITOR, f"{suunta}/organizations/{ORGANIZATION}/audit/", auditor),
     ]
 
@@ -566,7 +578,8 @@ def _ratio(value: float | None, suffix: str = "×") -> str:
 def print_table(result: dict) -> None:
     config, reference = result["config"], result["reference"]
     print(
-        f"\n{config['date']}: {config['data']} data, {config['workers']} gunicorn sync workers,"
+        f"\n{config['date']}: {config['data']} data, page cache {config.get('page_cache', 'off')},"
+        f" {config['workers']} gunicorn sync workers,"
         f" wrk -t{config['threads']} -c{config['connections']}, {config['warmup']} s warm-up +"
         f" {config['duration']} s a page; {config['machine']}; load {config['load_before']} before,"
         f" {config['load_after']} after"
@@ -639,6 +652,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--threads", type=int, default=2, help="wrk's threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (both servers)")
+    parser.add_argument(
+        "--page-cache",
+        choices=("on", "off"),
+        default="on",
+        help="Suunta's page cache (SUUNTA_PAGE_CACHE); off: every showing is rendered",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database made and the servers' files")
     parser.add_argument("--json", type=Path, help="write the result as JSON here too")
     return parser
@@ -659,7 +678,15 @@ def setup(
         load_demo(database_url)
     db = Database(database_url)
     servers.append(
-        Gunicorn(database_url, workdir / "suunta", args.workers, extra_env={"SUUNTA_BENCH_FLOOR_PAGE": "1"})
+        Gunicorn(
+            database_url,
+            workdir / "suunta",
+            args.workers,
+            extra_env={
+                "SUUNTA_BENCH_FLOOR_PAGE": "1",
+                "SUUNTA_PAGE_CACHE": "1" if args.page_cache == "on" else "0",
+            },
+        )
     )
     servers.append(
         Gunicorn(
@@ -708,6 +735,7 @@ def main() -> int:
                 "machine": _machine(db),
                 "wrk": _wrk_version(),
                 "workers": args.workers,
+                "page_cache": args.page_cache,
                 "threads": args.threads,
                 "connections": args.connections,
                 "duration": args.duration,
