@@ -1,7 +1,7 @@
 """Data generations: a token per app that changes whenever a committed write touches one
-of the app's tables. The page cache (pagecache.py) keys a rendered page by the tokens of
-the apps the page read, so an entry can never outlive the data it was made from, on any
-app server: every server reads the tokens from the shared database.
+of the app's tables. The page cache (pagecache.py) keys a rendered page by the apps'
+tokens, so an entry can never outlive the data it was made from, on any app server:
+every server reads the tokens from the shared database.
 
 How a write is seen: a wrapper on every database connection (`connection.execute_wrappers`)
 matches INSERT, UPDATE, DELETE, TRUNCATE and COPY statements and notes the table's app.
@@ -17,7 +17,8 @@ once, in the same transaction, so the whole test suite runs with the page cache 
 
 Tables written all the time by machinery no cached page reads (sessions, their
 last-seen records, the database cache, the tasks queue, the worker's heartbeat, lockout
-attempts), and a user's last-login time, change no token: a page that reads one of them is never cached (pagecache.py).
+attempts), and a user's last-login time, change no token: a page that reads one of them
+is never cached (pagecache.py).
 Tokens are random, not counters, so a flushed table (tests) never repeats an old value.
 """
 
