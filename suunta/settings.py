@@ -104,7 +104,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the signed-in user kept in memory while the accounts table is
+    # unchanged (suunta/security/signin_cache.py).
+    "suunta.security.signin_cache.AuthenticationMiddleware",
     # django-allauth's request context (its sign-in flows need it).
     "allauth.account.middleware.AccountMiddleware",
     # After authentication: the user's preferred language is one of the inputs.
@@ -329,6 +331,9 @@ PERMISSIONS_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The database session store, with a session kept in memory while the sessions table is
+# unchanged (suunta/security/signin_cache.py).
+SESSION_ENGINE = "suunta.security.signin_cache"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8  # a working day, then log in again
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

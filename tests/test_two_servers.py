@@ -317,6 +317,18 @@ def _two_servers_share_everything(served):
     ]
     assert download.status == 200 and download.text.encode() == pdf
 
+    # A sign-out through B ends the session on A at once, though both of A's workers
+    # have just had the session and the user in memory (suunta/security/signin_cache.py):
+    # the session cookie kept from before the sign-out opens nothing on A.
+    kept = through(executive.clone(), served, first_url)
+    assert [kept.get(followup_page).status for _ in range(4)] == [200] * 4
+    signed_out = through(executive, served, second_url).post("/accounts/logout/", {})
+    assert signed_out.status == 302, signed_out.text[:2000]
+    after_sign_out = [kept.get("/") for _ in range(4)]
+    assert all(r.history and r.url.startswith(f"{first_url}/accounts/login/") for r in after_sign_out), [
+        (r.statuses, r.url) for r in after_sign_out
+    ]
+
     # Both servers appended to the same chains: they still verify.
     served.run("manage.py", "verify_audit", env=env)
     served.check()

@@ -15,13 +15,21 @@ another: a reader in between may see the new data under the old token for that m
 Inside a test case's transaction (Django's TestCase never commits) the tokens change at
 once, in the same transaction, so the whole test suite runs with the page cache on.
 
-Tables written all the time by machinery no cached page reads (sessions, their
-last-seen records, the database cache, the tasks queue, the worker's heartbeat, lockout
-attempts), and a user's last-login time, change no token: a page that reads one of them
-is never cached (pagecache.py).
+Tables written all the time by machinery no cached page reads (the sessions' last-seen
+records, the database cache, the tasks queue, the worker's heartbeat, lockout attempts),
+and a user's last-login time, change no token: a page that reads one of them is never
+cached (pagecache.py). The sessions table has a token of its own, which no page's key
+holds (a sign-in anywhere would empty every page cache): only the sign-in cache
+(`ProcessCache`, suunta/security/signin_cache.py) is keyed by it, and a page that
+reads the table is not cached.
 Tokens are random, not counters, so a flushed table (tests) never repeats an old value.
+
+Within a request the tokens are read once, when first needed (`current`), and again
+after the request's own writes commit: the sign-in cache and the page cache share that
+one query.
 """
 
+import collections
 import re
 import secrets
 import threading
@@ -29,6 +37,7 @@ from functools import partial
 
 from django.apps import apps
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate, pre_migrate
@@ -45,11 +54,15 @@ _SIGN_IN = re.compile(r'^UPDATE "\w+" SET "last_login" = %s WHERE "\w+"\."id" = 
 _READ = re.compile(r'\b(?:FROM|JOIN)\s+"(\w+)"', re.IGNORECASE)
 
 # Apps whose tables change no token; a page reading them is not cached.
-_UNTRACKED_APPS = {"sessions", "axes", "django_tasks_db", "django_tasks_database"}
+_UNTRACKED_APPS = {"axes", "django_tasks_db", "django_tasks_database"}
 _UNTRACKED_MODELS = {"suunta_site.workerbeat", "suunta_lib.datageneration", "security.usersession"}
+# Apps whose writes change a token that no page's key holds (see above); a page reading
+# them is not cached either.
+NOT_FOR_PAGES = frozenset({"sessions"})
 
 _apps_of_tables: dict[str, str] | None = None
 _untracked: set[str] = set()
+_not_for_pages: set[str] = set()
 _migrating = threading.Event()
 
 
@@ -64,6 +77,8 @@ def _tables() -> dict[str, str]:
                 _untracked.add(model._meta.db_table)
             else:
                 found[model._meta.db_table] = model._meta.app_label
+                if model._meta.app_label in NOT_FOR_PAGES:
+                    _not_for_pages.add(model._meta.db_table)
         for cache in settings.CACHES.values():
             if cache["BACKEND"].endswith("db.DatabaseCache"):
                 _untracked.add(cache["LOCATION"])
@@ -81,11 +96,12 @@ def app_of(table: str) -> str | None:
 
 
 def apps_read(sql: str) -> tuple[set[str], bool]:
-    """The apps whose tables a SELECT reads, and whether it read an untracked table."""
+    """The apps whose tables a SELECT reads, and whether it read a table no page's key
+    covers."""
     tables = _tables()
     found, untracked = set(), False
     for table in _READ.findall(sql):
-        if table in _untracked:
+        if table in _untracked or table in _not_for_pages:
             untracked = True
         else:
             found.add(tables.get(table, "other"))
@@ -138,6 +154,7 @@ def wrote(connection, *apps: str) -> None:
     current = state(connection)
     current.writes += 1
     current.pending.update(apps)
+    _request.tokens = None  # read again once the write is committed
     _after_write(connection, current)
 
 
@@ -199,6 +216,8 @@ def _migration_ended(sender, **kwargs):
 def connect() -> None:
     """Called once from the site app's ready()."""
     connection_created.connect(_install, dispatch_uid="suunta.generations")
+    request_started.connect(_request_started, dispatch_uid="suunta.generations.request")
+    request_finished.connect(_request_finished, dispatch_uid="suunta.generations.request")
     pre_migrate.connect(_migration_started, dispatch_uid="suunta.generations.pre")
     post_migrate.connect(_migration_ended, dispatch_uid="suunta.generations.post")
 
@@ -208,3 +227,76 @@ def tokens() -> dict[str, int]:
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(f"SELECT app, token FROM {TABLE}")  # noqa: S608 (TABLE is ours)
         return dict(cursor.fetchall())
+
+
+# --- Per request -------------------------------------------------------------------------------
+
+# The tokens as this thread's request read them (a thread serves one request at a time).
+_request = threading.local()
+
+
+def _request_started(sender, **kwargs):
+    _request.active, _request.tokens = True, None
+
+
+def _request_finished(sender, **kwargs):
+    _request.active, _request.tokens = False, None
+
+
+def current() -> dict[str, int] | None:
+    """The tokens, read once per request (and again after its own writes); None outside
+    a request or while the connection's transaction holds writes not yet committed,
+    whose tokens are not yet replaced: nothing may then be taken from, or put in, a
+    cache keyed by them."""
+    if not getattr(_request, "active", False):
+        return None
+    connection = connections[DEFAULT_DB_ALIAS]
+    if state(connection).pending:
+        return None
+    if _request.tokens is None:
+        _request.tokens = tokens()
+    return _request.tokens
+
+
+class ProcessCache:
+    """Rows read from the database, kept in this process's memory while the token of
+    the app they come from is the one the request read (`current`). The caller looks
+    up first and reads the database only on a miss, so the token an entry is stored
+    under was read before its row: a write committed in between leaves the entry under
+    a token that is already gone, never newer data under an older token. Outside a
+    request nothing is looked up or stored. At most `size` entries, the least recently
+    used dropped first."""
+
+    def __init__(self, app: str, size: int):
+        self.app, self.size = app, size
+        self._entries: collections.OrderedDict = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def _token(self):
+        known = current()
+        return None if known is None else known.get(self.app, 0)
+
+    def get(self, key):
+        token = self._token()
+        if token is None:
+            return None
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None or found[0] != token:
+                return None
+            self._entries.move_to_end(key)
+            return found[1]
+
+    def put(self, key, value) -> None:
+        token = self._token()
+        if token is None:
+            return
+        with self._lock:
+            self._entries[key] = (token, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

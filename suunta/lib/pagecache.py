@@ -131,7 +131,8 @@ def _messages_waiting(request) -> bool:
 def _key(request, name: str, audit: bool) -> str:
     session = request.session
     data = {k: v for k, v in session.items() if k not in _SESSION_NOISE}
-    tokens = generations.tokens()
+    # The request's own read of the tokens (the sign-in cache made it), or a new one.
+    tokens = generations.current() or generations.tokens()
     parts = [
         name,
         request.get_host(),
@@ -141,7 +142,11 @@ def _key(request, name: str, audit: bool) -> str:
         json.dumps(data, sort_keys=True, default=str),
         request.META.get("CSRF_COOKIE", ""),
         clock.today().isoformat(),
-        *(f"{app}={token}" for app, token in sorted(tokens.items()) if audit or app != AUDIT_APP),
+        *(
+            f"{app}={token}"
+            for app, token in sorted(tokens.items())
+            if (audit or app != AUDIT_APP) and app not in generations.NOT_FOR_PAGES
+        ),
     ]
     return "page:" + hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=24).hexdigest()
 

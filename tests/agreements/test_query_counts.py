@@ -27,7 +27,7 @@ from ..factories import (
     UserFactory,
     VersionFactory,
 )
-from ..helpers import HTMX
+from ..helpers import HTMX, known_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +60,7 @@ def build_plan(
 def count_queries(client, url: str, **extra) -> tuple[int, list[str]]:
     """The queries of making the page: not of serving it again from the page cache
     (tests/site/test_pagecache.py counts those)."""
+    known_sign_in(client)
     caches[pagecache.CACHE].clear()
     with CaptureQueriesContext(connection) as context:
         response = client.get(url, **extra)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from suunta.audit.models import AuditEvent
 from suunta.audit.services import changes_of
+from tests.helpers import known_sign_in
 from tests.mail.common import deliver_queued
 
 
@@ -145,6 +146,7 @@ def test_the_audit_page_explains_a_bad_date_range(demo):
 
 def test_the_audit_pages_query_count_does_not_grow_with_events(demo):
     client = demo.client("tarkastaja")
+    known_sign_in(client)
     with CaptureQueriesContext(connection) as small:
         client.get(AUDIT, {"action": "plan.approve"})
     with CaptureQueriesContext(connection) as large:

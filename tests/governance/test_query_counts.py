@@ -26,6 +26,7 @@ from ..factories import (
     UserFactory,
     VersionFactory,
 )
+from ..helpers import known_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,7 @@ def build(agreement, year: int, versions: int, goals: int, metrics: int, latest_
 
 
 def count_queries(client, url: str) -> tuple[int, list[str]]:
+    known_sign_in(client)
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)

@@ -16,7 +16,7 @@ from suunta.strategy import services
 from suunta.strategy.models import Objective, Strategy, StrategyIndicator, StrategyStatus, Theme
 
 from ..dom import parse
-from ..helpers import REQUIRED_FI, assert_field_error, fi
+from ..helpers import REQUIRED_FI, assert_field_error, fi, known_sign_in
 
 KEY = "k" * 24
 
@@ -398,6 +398,7 @@ def test_the_detail_page_makes_as_many_queries_for_twelve_objectives_as_for_thre
         services.approve_strategy(
             demo.user("valmistelija"), strategy, decided_by=council(demo), decided_on=dt.date(2026, 11, 23)
         )
+    known_sign_in(reader)
     with CaptureQueriesContext(connection) as first:
         reader.get(detail_url(small))
     with CaptureQueriesContext(connection) as second:
