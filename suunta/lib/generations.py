@@ -18,10 +18,11 @@ once, in the same transaction, so the whole test suite runs with the page cache 
 Tables written all the time by machinery no cached page reads (the sessions' last-seen
 records, the database cache, the tasks queue, the worker's heartbeat, lockout attempts),
 and a user's last-login time, change no token: a page that reads one of them is never
-cached (pagecache.py). The sessions table has a token of its own, which no page's key
-holds (a sign-in anywhere would empty every page cache): only the sign-in cache
-(`ProcessCache`, suunta/security/signin_cache.py) is keyed by it, and a page that
-reads the table is not cached.
+cached (pagecache.py). The sessions table has tokens of its own, which no page's key
+holds (a sign-in anywhere would empty every page cache): one for the table and one
+for each of 64 buckets of session keys, so that a session saving itself changes only
+its bucket's. Only the sign-in cache (`ProcessCache`, suunta/security/signin_cache.py)
+is keyed by them, and a page that reads the table is not cached.
 Tokens are random, not counters, so a flushed table (tests) never repeats an old value.
 
 Within a request the tokens are read once, when first needed (`current`), and again
@@ -30,6 +31,7 @@ one query.
 """
 
 import collections
+import hashlib
 import re
 import secrets
 import threading
@@ -58,7 +60,13 @@ _UNTRACKED_APPS = {"axes", "django_tasks_db", "django_tasks_database"}
 _UNTRACKED_MODELS = {"suunta_site.workerbeat", "suunta_lib.datageneration", "security.usersession"}
 # Apps whose writes change a token that no page's key holds (see above); a page reading
 # them is not cached either.
-NOT_FOR_PAGES = frozenset({"sessions"})
+SESSIONS = "sessions"
+NOT_FOR_PAGES = frozenset({SESSIONS})
+# A session's own writes change only the token of its bucket (of 64, by its key): every
+# active session saves itself now and then (its last-seen time), and with one token for
+# all of them an installation's busy hour would leave none in memory for long.
+SESSION_BUCKETS = 64
+_BY_SESSION_KEY = re.compile(r'WHERE "django_session"\."session_key" (?:= %s|IN \(((?:%s, )*%s)\))$')
 
 _apps_of_tables: dict[str, str] | None = None
 _untracked: set[str] = set()
@@ -137,13 +145,40 @@ def _track(connection, execute, sql, params, many, context):
     if match:
         if sql.lstrip()[:8].upper() == "TRUNCATE":
             wrote(connection, *_tables().values(), "other")
-        elif (app := app_of(match.group(1))) is not None and not _SIGN_IN.match(sql):
+        elif (app := app_of(match.group(1))) == SESSIONS:
+            _session_write(connection, sql, params, many)
+        elif app is not None and not _SIGN_IN.match(sql):
             wrote(connection, app)
     elif current.reading is not None:
         read, untracked = apps_read(sql)
         current.reading |= read
         current.read_untracked |= untracked
     return result
+
+
+def session_bucket(key: str) -> str:
+    """The token name of a session key's bucket ("sessions.0" … "sessions.63")."""
+    number = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=2).digest(), "big") % SESSION_BUCKETS
+    return f"{SESSIONS}.{number}"
+
+
+def for_pages(name: str) -> bool:
+    """Whether a token is part of a page's key (not the sessions' tokens)."""
+    return name.split(".", 1)[0] not in NOT_FOR_PAGES
+
+
+def _session_write(connection, sql: str, params, many: bool) -> None:
+    """A write to the sessions table: a new session (INSERT) changes nothing anybody
+    holds; a save or a deletion by key (Django's session store, an ended session) changes
+    the keys' buckets; anything else (an expiry sweep) the sessions' token itself."""
+    if sql.lstrip()[:6].upper() == "INSERT":
+        return
+    found = None if many or not params else _BY_SESSION_KEY.search(sql.rstrip())
+    if found is None:
+        wrote(connection, SESSIONS)
+        return
+    count = 1 if found.group(1) is None else found.group(1).count("%s")
+    wrote(connection, *{session_bucket(str(key)) for key in list(params)[-count:]})
 
 
 def wrote(connection, *apps: str) -> None:
@@ -267,17 +302,23 @@ class ProcessCache:
     request nothing is looked up or stored. At most `size` entries, the least recently
     used dropped first."""
 
-    def __init__(self, app: str, size: int):
-        self.app, self.size = app, size
+    def __init__(self, app: str, size: int, bucket=None):
+        """`bucket(key)`: the name of a second token the entry of `key` is valid under
+        as well (session_bucket)."""
+        self.app, self.size, self.bucket = app, size, bucket
         self._entries: collections.OrderedDict = collections.OrderedDict()
         self._lock = threading.Lock()
 
-    def _token(self):
+    def _token(self, key):
         known = current()
-        return None if known is None else known.get(self.app, 0)
+        if known is None:
+            return None
+        if self.bucket is None:
+            return known.get(self.app, 0)
+        return (known.get(self.app, 0), known.get(self.bucket(key), 0))
 
     def get(self, key):
-        token = self._token()
+        token = self._token(key)
         if token is None:
             return None
         with self._lock:
@@ -288,7 +329,7 @@ class ProcessCache:
             return found[1]
 
     def put(self, key, value) -> None:
-        token = self._token()
+        token = self._token(key)
         if token is None:
             return
         with self._lock:

@@ -145,7 +145,7 @@ def _key(request, name: str, audit: bool) -> str:
         *(
             f"{app}={token}"
             for app, token in sorted(tokens.items())
-            if (audit or app != AUDIT_APP) and app not in generations.NOT_FOR_PAGES
+            if (audit or app != AUDIT_APP) and generations.for_pages(app)
         ),
     ]
     return "page:" + hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=24).hexdigest()

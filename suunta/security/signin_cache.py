@@ -9,8 +9,9 @@ request's one read of the tokens, which the page cache shares, stands in for the
 reads while neither table changed.
 
 - `SessionStore` (settings.SESSION_ENGINE) is Django's database session store with the
-  row taken from memory when the sessions' token is unchanged. The row's expiry is
-  checked again on each use, as the database query would.
+  row taken from memory when the sessions' token and the token of the key's bucket
+  are unchanged (a session saving itself changes only its bucket's, generations.py).
+  The row's expiry is checked again on each use, as the database query would.
 - `AuthenticationMiddleware` (in place of Django's) asks Django's own `auth.get_user`
   on a miss, which verifies the session against the user's password hash and checks
   the account may sign in, and keeps the user's fields only when that gave a signed-in
@@ -36,7 +37,7 @@ from django.utils.functional import SimpleLazyObject
 from suunta.lib import generations
 
 # About 100 bytes a session and 1 kB a user: a few MB for a large installation.
-_SESSIONS = generations.ProcessCache("sessions", size=20_000)
+_SESSIONS = generations.ProcessCache(generations.SESSIONS, size=20_000, bucket=generations.session_bucket)
 _USERS = generations.ProcessCache("accounts", size=10_000)
 
 

@@ -126,3 +126,36 @@ def test_nothing_is_kept_outside_a_request(demo):
         signin_cache.SessionStore(store.session_key).load()
         signin_cache.SessionStore(store.session_key).load()
     assert sum('"django_session"' in q["sql"] for q in queries.captured_queries) == 2
+
+
+def test_another_session_saving_itself_leaves_this_one_in_memory(demo):
+    """Every active session saves itself now and then (its last-seen time): that changes
+    the token of its own bucket of keys only, not every session's."""
+    client = signed_in(demo)
+    mine = generations.session_bucket(client.session.session_key)
+    for _ in range(20):  # a session in another bucket (one in 64 shares mine)
+        other = signed_in(demo, "pormestari")
+        if generations.session_bucket(other.session.session_key) != mine:
+            break
+    queries_of(client)
+    assert not reads_sign_in(queries_of(client))
+    session = other.session
+    session["saved-by-the-test"] = 1
+    session.save()
+    assert not reads_sign_in(queries_of(client))
+    # The other session's own next request reads its row again, with what was saved.
+    assert other.get(PAGE).wsgi_request.session.get("saved-by-the-test") == 1
+
+
+def test_a_write_to_the_sessions_not_by_key_reads_every_session_again(demo):
+    """An expiry sweep (manage.py clearsessions) or any write not naming its sessions'
+    keys changes the token of the whole table."""
+    client = signed_in(demo)
+    queries_of(client)
+    assert not reads_sign_in(queries_of(client))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            'UPDATE "django_session" SET "expire_date" = "expire_date" WHERE "expire_date" < %s',
+            [timezone.now() + dt.timedelta(days=365)],
+        )
+    assert any('"django_session"' in q for q in queries_of(client))
