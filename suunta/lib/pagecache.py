@@ -22,7 +22,7 @@ its forms (once.py), so that two tabs showing one stored page send two submissio
 one sent twice.
 
 Nothing else is trusted to stay the same: a page that wrote anything while rendering,
-read a table whose writes change no token (sessions, the database cache …), answered
+read a table no page's key covers (sessions, the database cache …), answered
 anything but 200 HTML, set a cookie, or showed a message is not stored; a request with
 a message waiting, or from htmx, is not served from the cache. A write the page must
 make on every view (the use log of restricted texts) is registered with
