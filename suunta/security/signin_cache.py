@@ -36,7 +36,7 @@ from django.utils.functional import SimpleLazyObject
 
 from suunta.lib import generations
 
-# About 100 bytes a session and 1 kB a user: a few MB for a large installation.
+# Some 500 bytes a session and 1 kB a user, with Python's overhead: 20 MB a process at most.
 _SESSIONS = generations.ProcessCache(generations.SESSIONS, size=20_000, bucket=generations.session_bucket)
 _USERS = generations.ProcessCache("accounts", size=10_000)
 
