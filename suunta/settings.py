@@ -393,8 +393,8 @@ WORKER_STALE_SECONDS = int(os.environ.get("SUUNTA_WORKER_STALE_SECONDS", 300))
 
 # --- Several app servers on one database -------------------------------------------------
 # Sessions are in the database (SESSION_ENGINE above); so is the cache, for anything
-# that uses one (the two-factor codes already used): every app server sees the same. Its table
-# is made by a migration (suunta/site/migrations). Locks are the database's own.
+# that uses one (the two-factor codes already used): every app server sees the same. Its
+# table is made by a migration (suunta/site/migrations). Locks are the database's own.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "suunta_cache"},
     # Rendered pages (suunta/lib/pagecache.py), in each process's memory: an entry's key

@@ -58,10 +58,9 @@ _READ = re.compile(r'\b(?:FROM|JOIN)\s+"(\w+)"', re.IGNORECASE)
 # Apps whose tables change no token; a page reading them is not cached.
 _UNTRACKED_APPS = {"axes", "django_tasks_db", "django_tasks_database"}
 _UNTRACKED_MODELS = {"suunta_site.workerbeat", "suunta_lib.datageneration", "security.usersession"}
-# Apps whose writes change a token that no page's key holds (see above); a page reading
-# them is not cached either.
+# The app whose writes change tokens that no page's key holds (see above); a page reading
+# its table is not cached either.
 SESSIONS = "sessions"
-NOT_FOR_PAGES = frozenset({SESSIONS})
 # A session's own writes change only the token of its bucket (of 64, by its key): every
 # active session saves itself now and then (its last-seen time), and with one token for
 # all of them an installation's busy hour would leave none in memory for long.
@@ -70,7 +69,7 @@ _BY_SESSION_KEY = re.compile(r'WHERE "django_session"\."session_key" (?:= %s|IN 
 
 _apps_of_tables: dict[str, str] | None = None
 _untracked: set[str] = set()
-_not_for_pages: set[str] = set()
+_session_tables: set[str] = set()
 _migrating = threading.Event()
 
 
@@ -85,8 +84,8 @@ def _tables() -> dict[str, str]:
                 _untracked.add(model._meta.db_table)
             else:
                 found[model._meta.db_table] = model._meta.app_label
-                if model._meta.app_label in NOT_FOR_PAGES:
-                    _not_for_pages.add(model._meta.db_table)
+                if model._meta.app_label == SESSIONS:
+                    _session_tables.add(model._meta.db_table)
         for cache in settings.CACHES.values():
             if cache["BACKEND"].endswith("db.DatabaseCache"):
                 _untracked.add(cache["LOCATION"])
@@ -109,7 +108,7 @@ def apps_read(sql: str) -> tuple[set[str], bool]:
     tables = _tables()
     found, untracked = set(), False
     for table in _READ.findall(sql):
-        if table in _untracked or table in _not_for_pages:
+        if table in _untracked or table in _session_tables:
             untracked = True
         else:
             found.add(tables.get(table, "other"))
@@ -164,7 +163,7 @@ def session_bucket(key: str) -> str:
 
 def for_pages(name: str) -> bool:
     """Whether a token is part of a page's key (not the sessions' tokens)."""
-    return name.split(".", 1)[0] not in NOT_FOR_PAGES
+    return name != SESSIONS and not name.startswith(f"{SESSIONS}.")
 
 
 def _session_write(connection, sql: str, params, many: bool) -> None:

@@ -28,7 +28,6 @@ import functools
 from django.contrib import auth
 from django.contrib.auth import get_user_model
 from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
-from django.contrib.auth.middleware import auser
 from django.contrib.sessions.backends import db
 from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
@@ -91,6 +90,5 @@ def _fields() -> list[str]:
 
 class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
     def process_request(self, request):
-        super().process_request(request)  # its checks; then the user from here
+        super().process_request(request)  # its checks and request.auser (not served here)
         request.user = SimpleLazyObject(lambda: get_user(request))
-        request.auser = functools.partial(auser, request)
