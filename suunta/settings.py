@@ -407,6 +407,15 @@ CACHES = {
         "TIMEOUT": 60 * 60 * 8,
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SUUNTA_PAGE_CACHE_ENTRIES", "1000"))},
     },
+    # Signed-in sessions and users (suunta/security/signin_cache.py), in each process's
+    # memory, used only while the data generations read on every request still hold:
+    # some 500 bytes a session and 1 kB a user, so 30 000 entries are some 20 MB.
+    "signins": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "suunta-signins",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 30_000},
+    },
 }
 # Serve the pages people open most from the page cache while nothing they show changed
 # (SUUNTA_PAGE_CACHE=0 turns it off, for a comparison or a fault hunt).

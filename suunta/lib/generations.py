@@ -30,7 +30,6 @@ after the request's own writes commit: the sign-in cache and the page cache shar
 one query.
 """
 
-import collections
 import hashlib
 import re
 import secrets
@@ -39,6 +38,7 @@ from functools import partial
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import caches
 from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.signals import connection_created
@@ -293,20 +293,18 @@ def current() -> dict[str, int] | None:
 
 
 class ProcessCache:
-    """Rows read from the database, kept in this process's memory while the token of
-    the app they come from is the one the request read (`current`). The caller looks
-    up first and reads the database only on a miss, so the token an entry is stored
-    under was read before its row: a write committed in between leaves the entry under
-    a token that is already gone, never newer data under an older token. Outside a
-    request nothing is looked up or stored. At most `size` entries, the least recently
-    used dropped first."""
+    """Rows read from the database, kept in a cache of this process's memory (an alias of
+    settings.CACHES: LocMemCache, which drops the oldest entries when full) while the
+    token of the app they come from is the one the request read (`current`). The caller
+    looks up first and reads the database only on a miss, so the token an entry is
+    stored under was read before its row: a write committed in between leaves the entry
+    under a token that is already gone, never newer data under an older token. Outside
+    a request nothing is looked up or stored."""
 
-    def __init__(self, app: str, size: int, bucket=None):
+    def __init__(self, app: str, cache: str, bucket=None):
         """`bucket(key)`: the name of a second token the entry of `key` is valid under
         as well (session_bucket)."""
-        self.app, self.size, self.bucket = app, size, bucket
-        self._entries: collections.OrderedDict = collections.OrderedDict()
-        self._lock = threading.Lock()
+        self.app, self.cache, self.bucket = app, cache, bucket
 
     def _token(self, key):
         known = current()
@@ -316,23 +314,20 @@ class ProcessCache:
             return known.get(self.app, 0)
         return (known.get(self.app, 0), known.get(self.bucket(key), 0))
 
+    def _name(self, key) -> str:
+        # Any hashable key (a user's is a tuple), as a short key the cache accepts.
+        return f"{self.app}:" + hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+
     def get(self, key):
         token = self._token(key)
         if token is None:
             return None
-        with self._lock:
-            found = self._entries.get(key)
-            if found is None or found[0] != token:
-                return None
-            self._entries.move_to_end(key)
-            return found[1]
+        found = caches[self.cache].get(self._name(key))
+        if found is None or found[0] != token:
+            return None
+        return found[1]
 
     def put(self, key, value) -> None:
         token = self._token(key)
-        if token is None:
-            return
-        with self._lock:
-            self._entries[key] = (token, value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+        if token is not None:
+            caches[self.cache].set(self._name(key), (token, value))

@@ -35,9 +35,9 @@ from django.utils.functional import SimpleLazyObject
 
 from suunta.lib import generations
 
-# Some 500 bytes a session and 1 kB a user, with Python's overhead: 20 MB a process at most.
-_SESSIONS = generations.ProcessCache(generations.SESSIONS, size=20_000, bucket=generations.session_bucket)
-_USERS = generations.ProcessCache("accounts", size=10_000)
+# In settings.CACHES["signins"].
+_SESSIONS = generations.ProcessCache(generations.SESSIONS, "signins", bucket=generations.session_bucket)
+_USERS = generations.ProcessCache("accounts", "signins")
 
 
 class SessionStore(db.SessionStore):
