@@ -28,7 +28,7 @@ after another, each with `wrk -t2 -c20 --latency` (20 connections) for --warmup 
 | a draft plan (the next period's, made through the page if there is none) | valmistelija |
 | the dashboard | valmistelija |
 | the 2025 plan's first follow-up (agreed) | kansliapaallikko |
-| the spring 2025 goal and development discussion | kansliapaallikko |
+| the spring 2025 goal and development discussion (its restricted texts: a use-log event on the first showing, repeats within --use-log-repeat seconds are the same use) | kansliapaallikko |
 | the same discussion, for a reader shown no restricted text (no use-log event) | valmistelija |
 | the audit log (first page) | tarkastaja |
 
@@ -48,7 +48,9 @@ a request got no answer (socket errors) or wrk failed, or the server logged an e
 Each page is loaded again and again by one session while nothing changes, so with the
 page cache on (the default, as in production) all but the first showings come from it
 (suunta/lib/pagecache.py); `--page-cache off` renders every showing, what a first
-showing after a change costs. Figures: docs/performance.md. Linux.
+showing after a change costs. `--use-log-repeat 0` makes every showing of the
+discussion page a use-log event (an append to the organization's hash chain), what the
+page costs each time it is a new use (suunta/discussions/uselog.py). Figures: docs/performance.md. Linux.
 """
 
 from __future__ import annotations
@@ -579,6 +581,7 @@ def print_table(result: dict) -> None:
     config, reference = result["config"], result["reference"]
     print(
         f"\n{config['date']}: {config['data']} data, page cache {config.get('page_cache', 'off')},"
+        f" use-log repeats {config.get('use_log_repeat', 0)} s,"
         f" {config['workers']} gunicorn sync workers,"
         f" wrk -t{config['threads']} -c{config['connections']}, {config['warmup']} s warm-up +"
         f" {config['duration']} s a page; {config['machine']}; load {config['load_before']} before,"
@@ -658,6 +661,14 @@ def _parser() -> argparse.ArgumentParser:
         default="on",
         help="Suunta's page cache (SUUNTA_PAGE_CACHE); off: every showing is rendered",
     )
+    parser.add_argument(
+        "--use-log-repeat",
+        type=int,
+        default=300,
+        metavar="SECONDS",
+        help="SUUNTA_USE_LOG_REPEAT_SECONDS (300, as in production); 0: every showing of"
+        " restricted texts is a use-log event",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database made and the servers' files")
     parser.add_argument("--json", type=Path, help="write the result as JSON here too")
     return parser
@@ -685,6 +696,7 @@ def setup(
             extra_env={
                 "SUUNTA_BENCH_FLOOR_PAGE": "1",
                 "SUUNTA_PAGE_CACHE": "1" if args.page_cache == "on" else "0",
+                "SUUNTA_USE_LOG_REPEAT_SECONDS": str(args.use_log_repeat),
             },
         )
     )
@@ -736,6 +748,7 @@ def main() -> int:
                 "wrk": _wrk_version(),
                 "workers": args.workers,
                 "page_cache": args.page_cache,
+                "use_log_repeat": args.use_log_repeat,
                 "threads": args.threads,
                 "connections": args.connections,
                 "duration": args.duration,

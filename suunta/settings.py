@@ -416,10 +416,20 @@ CACHES = {
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": 30_000},
     },
+    # Showings of restricted texts the use log has, by a hash of session and texts
+    # (suunta/discussions/uselog.py): some 200 bytes an entry, gone after the window.
+    "uselog": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "suunta-uselog",
+        "OPTIONS": {"MAX_ENTRIES": 30_000},
+    },
 }
 # Serve the pages people open most from the page cache while nothing they show changed
 # (SUUNTA_PAGE_CACHE=0 turns it off, for a comparison or a fault hunt).
 PAGE_CACHE = env_bool("SUUNTA_PAGE_CACHE", True)
+# The same restricted texts shown again to the same sign-in session within this many
+# seconds of a logged showing are one use, one entry in the use log (0: every showing).
+USE_LOG_REPEAT_SECONDS = int(os.environ.get("SUUNTA_USE_LOG_REPEAT_SECONDS", 5 * 60))
 
 # --- Health and metrics (suunta/site/health.py, docs/deployment.md) ----------------------
 # /metrics answers only these client addresses (REMOTE_ADDR; networks allowed, e.g.

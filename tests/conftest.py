@@ -10,12 +10,14 @@ import time_machine
 from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone, translation
 
 from suunta.agreements.models import GoalPlan
 from suunta.agreements.services import create_next_period_plan
 from suunta.demo.loader import load_demo
+from suunta.discussions import uselog
 from suunta.organizations.models import Organization
 
 from .demo_snapshot import Snapshot, capture, restore
@@ -67,6 +69,13 @@ def evidence_root(settings, tmp_path):
     root = tmp_path / "evidence"
     settings.EVIDENCE_ROOT = root
     return root
+
+
+@pytest.fixture(autouse=True)
+def empty_use_log_memory():
+    """Each test starts with no showing remembered as logged (suunta/discussions/uselog.py):
+    the memory is the process's, and a test's sessions are its own anyway."""
+    caches[uselog.CACHE].clear()
 
 
 @pytest.fixture(autouse=True)

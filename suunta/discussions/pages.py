@@ -12,7 +12,7 @@ from suunta.lib.clock import today
 from suunta.lib.pagecache import on_every_view
 from suunta.organizations import people
 
-from . import services
+from . import services, uselog
 from .forms import CloseMemoForm, DevelopmentItemForm, SectionForm, ShareItemsForm
 from .models import Discussion, SectionKind, Survey
 
@@ -154,16 +154,21 @@ def discussion_page(user, discussion, **given) -> dict:
 
 def log_reads(request, discussion, context) -> None:
     """Write to the use log what of restricted texts the page (or fragment) showed, and
-    again each time the page cache serves the same page (pagecache.on_every_view)."""
-    shown = services.restricted_ids(
-        sections=[s for s in context.get("sections", ()) if s.is_restricted and s.visible and s.text],
-        items=context.get("items", ()),
-        answers=context.get("answers", ()),
-    )
-    if shown:
-        on_every_view(request, log_read_ids, discussion.pk, shown)
+    again each time the page cache serves the same page (pagecache.on_every_view),
+    unless it is a repeat of a logged showing (uselog.py)."""
+    shown = {
+        "sections": [s for s in context.get("sections", ()) if s.is_restricted and s.visible and s.text],
+        "items": context.get("items", ()),
+        "answers": context.get("answers", ()),
+    }
+    ids = services.restricted_ids(**shown)
+    if ids:
+        on_every_view(request, log_read_ids, discussion.pk, ids, uselog.fingerprint(**shown))
 
 
-def log_read_ids(request, discussion_id: int, shown: dict) -> None:
+def log_read_ids(request, discussion_id: int, ids: dict, fingerprint: str) -> None:
+    if uselog.is_repeat(request, discussion_id, fingerprint):
+        return
     discussion = Discussion.objects.select_related("agreement").get(pk=discussion_id)
-    services.log_restricted_ids(request.user, discussion, shown)
+    services.log_restricted_ids(request.user, discussion, ids)
+    uselog.logged(request, discussion_id, fingerprint)

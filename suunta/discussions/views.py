@@ -24,7 +24,7 @@ from suunta.lib.forms import apply_validation_error
 from suunta.lib.pagecache import cached_page
 from suunta.organizations import people
 
-from . import calendar, forms, pages, services
+from . import calendar, forms, pages, services, uselog
 from .forms import (
     CloseMemoForm,
     DevelopmentItemForm,
@@ -456,6 +456,7 @@ def restricted_use(request, pk: int):
         {
             "agreement": agreement,
             "organization": agreement.organization,
+            "repeat_minutes": uselog.window_minutes(),
             **services.restricted_use(agreement),
         },
     )
