@@ -29,10 +29,10 @@ CACHE = "uselog"
 
 
 def fingerprint(*, sections=(), items=(), answers=()) -> str:
-    """What identifies the texts shown: their ids and when each last changed (a frozen
-    memo's confirmed items have no time of their own and never change)."""
+    """What identifies the texts shown: their ids, when each last changed and a section's
+    revision (a frozen memo's confirmed items have neither and never change)."""
     shown = [
-        [kind, obj.pk if hasattr(obj, "pk") else obj.id, _changed(obj)]
+        [kind, obj.pk if hasattr(obj, "pk") else obj.id, _changed(obj), getattr(obj, "revision", None)]
         for kind, objects in (("s", sections), ("i", items), ("a", answers))
         for obj in objects
     ]

@@ -13,11 +13,12 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
+from django.db.models import F
 from django.test import RequestFactory
 
 from suunta.audit.models import AuditEvent
 from suunta.discussions import uselog
-from suunta.discussions.models import SectionKind
+from suunta.discussions.models import Section, SectionKind
 from suunta.lib import pagecache
 
 from ..helpers import fi_n
@@ -105,6 +106,12 @@ def test_a_changed_text_shown_again_is_a_new_use(demo, show):
     assert write(mayor, wellbeing, "Jaksaminen on parempi.").status_code == 302
     assert "Jaksaminen on parempi." in show(chair, discussion).content.decode()
     assert reads_by(CHAIR).count() == before + 2
+    # A new revision written past the models (its time of change as it was) is new too.
+    Section.objects.filter(pk=wellbeing.pk).update(
+        text="Jaksaminen on hyvä taas.", revision=F("revision") + 1
+    )
+    assert "Jaksaminen on hyvä taas." in show(chair, discussion).content.decode()
+    assert reads_by(CHAIR).count() == before + 3
 
 
 def test_with_no_window_every_showing_is_logged(demo, settings, show):
