@@ -28,7 +28,7 @@ after another, each with `wrk -t2 -c20 --latency` (20 connections) for --warmup 
 | a draft plan (the next period's, made through the page if there is none) | valmistelija |
 | the dashboard | valmistelija |
 | the 2025 plan's first follow-up (agreed) | kansliapaallikko |
-| the spring 2025 goal and development discussion (its restricted texts: a use-log event on the first showing, repeats within --use-log-repeat seconds are the same use) | kansliapaallikko |
+| the spring 2025 goal and development discussion (a use-log event on the first showing; the repeats are the same use) | kansliapaallikko |
 | the same discussion, for a reader shown no restricted text (no use-log event) | valmistelija |
 | the audit log (first page) | tarkastaja |
 
@@ -50,7 +50,8 @@ page cache on (the default, as in production) all but the first showings come fr
 (suunta/lib/pagecache.py); `--page-cache off` renders every showing, what a first
 showing after a change costs. `--use-log-repeat 0` makes every showing of the
 discussion page a use-log event (an append to the organization's hash chain), what the
-page costs each time it is a new use (suunta/discussions/uselog.py). Figures: docs/performance.md. Linux.
+page costs each time it is a new use (suunta/discussions/uselog.py).
+Figures: docs/performance.md. Linux.
 """
 
 from __future__ import annotations

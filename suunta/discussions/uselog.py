@@ -5,10 +5,10 @@ session within settings.USE_LOG_REPEAT_SECONDS (5 minutes) of a logged showing a
 same use, not a new one. Reloading the page or opening it again in another tab of the
 same browser would otherwise each append an event to the organization's hash chain,
 and the executive's "Who reads my restricted notes" would list the same person and
-texts again and again. Anything new
-is logged at once: another session (another browser or device, a new sign-in), another
-user, a text not shown before in this session, a changed text (its time of change is
-part of what was shown), or the window gone by.
+texts again and again. Anything new is logged at once: another session (another
+browser or device, a new sign-in), another user, a text not shown before in this
+session, a changed text (its time of change and revision are part of what was shown),
+or the window gone by.
 
 What was logged is remembered in this process's memory (CACHES["uselog"]) only after
 the event committed, so a rolled-back event never silences the next showing. Each app
