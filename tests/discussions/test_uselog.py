@@ -18,7 +18,7 @@ from django.test import RequestFactory
 
 from suunta.audit.models import AuditEvent
 from suunta.discussions import uselog
-from suunta.discussions.models import Section, SectionKind
+from suunta.discussions.models import DevelopmentItem, Section, SectionKind
 from suunta.lib import pagecache
 
 from ..helpers import fi_n
@@ -29,6 +29,9 @@ from .common import (
     create_discussion,
     demo_discussion_of,
     detail_url,
+    item_data,
+    item_new_url,
+    item_url,
     page_text,
     section_of,
     user,
@@ -112,6 +115,24 @@ def test_a_changed_text_shown_again_is_a_new_use(demo, show):
     )
     assert "Jaksaminen on hyvä taas." in show(chair, discussion).content.decode()
     assert reads_by(CHAIR).count() == before + 3
+
+
+def test_a_changed_development_item_shown_again_is_a_new_use(demo, show):
+    discussion = create_discussion(demo, participants=(MAYOR, CHAIR, EXECUTIVE))
+    mayor = demo.client(MAYOR)
+    assert mayor.post(item_new_url(discussion), item_data(need="Talousjohtaminen")).status_code == 302
+    item = DevelopmentItem.objects.get(need="Talousjohtaminen")
+    chair = demo.client(CHAIR)
+    before = reads_by(CHAIR).count()
+    show(chair, discussion)
+    show(chair, discussion)
+    assert reads_by(CHAIR).count() == before + 1
+    assert item.pk in json.loads(reads_by(CHAIR).latest("id").changes)["items"][1]
+    # An item has no revision: its time of change tells the new text from the old.
+    changed = item_data(f"item{item.pk}", need="Talousjohtaminen ja hankinnat")
+    assert mayor.post(item_url(discussion, item), changed).status_code == 302
+    assert "Talousjohtaminen ja hankinnat" in show(chair, discussion).content.decode()
+    assert reads_by(CHAIR).count() == before + 2
 
 
 def test_with_no_window_every_showing_is_logged(demo, settings, show):
