@@ -23,8 +23,6 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 
-from suunta.lib import clock
-
 CACHE = "uselog"
 
 
@@ -41,23 +39,17 @@ def fingerprint(*, sections=(), items=(), answers=()) -> str:
 
 def is_repeat(request, discussion_id: int, shown: str) -> bool:
     """Has this session been shown these very texts of the discussion within the window,
-    in a showing the log has?"""
-    window = settings.USE_LOG_REPEAT_SECONDS
+    in a showing the log has? (An entry lives as long as the window.)"""
     key = _key(request, discussion_id, shown)
-    if window <= 0 or key is None:
-        return False
-    logged_at = caches[CACHE].get(key)
-    return logged_at is not None and (clock.now() - logged_at).total_seconds() < window
+    return key is not None and caches[CACHE].get(key) is not None
 
 
 def logged(request, discussion_id: int, shown: str) -> None:
     """Remember, once the event has committed, that the log has this showing."""
-    window = settings.USE_LOG_REPEAT_SECONDS
     key = _key(request, discussion_id, shown)
-    if window <= 0 or key is None:
-        return
-    at = clock.now()
-    transaction.on_commit(lambda: caches[CACHE].set(key, at, timeout=window))
+    if key is not None:
+        window = settings.USE_LOG_REPEAT_SECONDS
+        transaction.on_commit(lambda: caches[CACHE].set(key, True, timeout=window))
 
 
 def window_minutes() -> int:
@@ -67,6 +59,9 @@ def window_minutes() -> int:
 
 
 def _key(request, discussion_id: int, shown: str) -> str | None:
+    """None where nothing is remembered: no window, or no signed-in session."""
+    if settings.USE_LOG_REPEAT_SECONDS <= 0:
+        return None
     session = getattr(request, "session", None)
     session_key = session.session_key if session is not None else None
     if not session_key or not request.user.is_authenticated:

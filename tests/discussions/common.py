@@ -118,6 +118,11 @@ def confirm_url(discussion) -> str:
     return reverse("discussion_confirm", args=[discussion.pk])
 
 
+def restricted_use_url(demo) -> str:
+    """The executive's "Who reads my restricted notes" of the demo agreement."""
+    return reverse("restricted_use", args=[demo.plan.agreement.pk])
+
+
 def close_url(discussion) -> str:
     return reverse("discussion_close", args=[discussion.pk])
 

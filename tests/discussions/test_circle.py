@@ -34,6 +34,7 @@ from .common import (
     field_errors,
     fragment_url,
     page_text,
+    restricted_use_url,
     section_of,
     user,
     write,
@@ -44,10 +45,6 @@ DEMO_NEEDS = ["Muutosjohtamisen osaaminen", "Työkuorman hallinta"]
 
 def share_url(discussion) -> str:
     return reverse("development_items_share", args=[discussion.pk])
-
-
-def restricted_use_url(demo) -> str:
-    return reverse("restricted_use", args=[demo.plan.agreement.pk])
 
 
 def visible_secrets(demo, username, discussion) -> list[str]:

@@ -33,11 +33,11 @@ from .common import (
     item_new_url,
     item_url,
     page_text,
+    restricted_use_url,
     section_of,
     user,
     write,
 )
-from .test_circle import restricted_use_url
 
 
 @pytest.fixture
